@@ -1,0 +1,225 @@
+#!/usr/bin/env -S deno run --allow-net --allow-env --allow-read --allow-write=/tmp --allow-run --allow-ffi --allow-sys
+/**
+ * `skerry`: parse flags and environment into a frozen config, pick the X
+ * display (or start an embedded one), check the GStreamer plugins, start the
+ * media session and the web server in that order, and stop everything on a
+ * signal. Nothing else lives here.
+ *
+ * Exit codes: 0 normal stop (SIGINT/SIGTERM), 1 runtime failure, 2 usage error.
+ *
+ * @module
+ */
+
+import { type Config, helpText, type Invocation, parseCommandLine } from "./lib/config.ts";
+import { VERSION } from "./lib/version.ts";
+
+/** Prints one line on stderr, without a stack trace, and exits. */
+function fail(message: string, code: number): never {
+  // deno-lint-ignore no-console
+  console.error(`skerry: ${message}`);
+  Deno.exit(code);
+}
+
+/** Things to undo at shutdown, last started first stopped. */
+const cleanups: (() => Promise<void> | void)[] = [];
+
+async function shutdown(code: number): Promise<never> {
+  for (const cleanup of cleanups.reverse()) {
+    try {
+      await cleanup();
+    } catch {
+      // keep stopping the rest
+    }
+  }
+  Deno.exit(code);
+}
+
+async function serve(command: "serve" | "demo", config: Readonly<Config>): Promise<void> {
+  // Loaded here so `skerry helper` never pulls in the server and vice versa.
+  const { getLogger } = await import("@logtape/logtape");
+  const { setupLogging } = await import("./lib/log.ts");
+  const { redactedConfig } = await import("./lib/config.ts");
+  await setupLogging(config.logLevel);
+  const log = getLogger(["skerry", "cli"]);
+  log.debug("Configuration {config}", { config: redactedConfig(config) });
+
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    Deno.addSignalListener(signal, () => {
+      log.info("Received {signal}, stopping", { signal });
+      void shutdown(0);
+    });
+  }
+
+  // 1. The X display: the user's, or an embedded one with a small desktop.
+  let display = command === "demo" ? undefined : config.display;
+  if (display === undefined) {
+    const { startEmbeddedDesktop } = await import("./lib/desktop.ts");
+    const desktop = await startEmbeddedDesktop({
+      width: config.screen.width,
+      height: config.screen.height,
+      backend: config.xServer,
+    });
+    cleanups.push(() => desktop.stop());
+    display = desktop.name;
+    log.info("Started an embedded desktop on {display} ({backend}, {width}x{height})", {
+      display,
+      backend: desktop.backend,
+      width: desktop.width,
+      height: desktop.height,
+    });
+  } else {
+    const { openX11 } = await import("./ffi/x11.ts");
+    openX11(display).close();
+  }
+
+  // 2. The encoder and the plugins it needs; NVIDIA falls back to x264.
+  const { requiredElements } = await import("./pipelines/video.ts");
+  const { ELEMENT_PACKAGES, probeElements } = await import("./lib/probe.ts");
+  let encoder = config.encoder;
+  let probe = await probeElements([...requiredElements(encoder), "nicesrc"]);
+  if (probe.missing.length > 0 && encoder === "nvh264enc") {
+    log.warn("nvh264enc is not usable here (missing {missing}); falling back to x264enc", {
+      missing: probe.missing.join(", "),
+    });
+    encoder = "x264enc";
+    probe = await probeElements([...requiredElements(encoder), "nicesrc"]);
+  }
+  if (probe.missing.length > 0) {
+    const hints = probe.missing.map((e) => `${e} (${ELEMENT_PACKAGES[e] ?? "?"})`).join(", ");
+    throw new Error(`GStreamer elements missing for --encoder=${encoder}: ${hints}`);
+  }
+
+  // 3. Input: XTest on the same display (issue 3 adds uinput and view-only).
+  const channels = await inputChannels(display, log);
+
+  // 4. The media session (spawns the standby helper) and the web server.
+  const { MediaSession } = await import("./lib/session.ts");
+  const { videoPipeline, peerBranch, VIDEO_TEE, VIDEO_ENCODER, PEER_WEBRTCBIN } = await import(
+    "./pipelines/video.ts"
+  );
+  const { INPUT_CHANNEL_LABEL } = await import("./lib/protocol/input.ts");
+  const session = new MediaSession({
+    start: {
+      type: "start",
+      pipeline: videoPipeline({
+        display,
+        encoder,
+        framerate: config.framerate,
+        bitrateKbps: config.videoBitrate,
+        keyframeDistance: config.keyframeDistance,
+        showPointer: true,
+      }),
+      branch: peerBranch(),
+      tee: VIDEO_TEE,
+      webrtcbin: PEER_WEBRTCBIN,
+      encoder: VIDEO_ENCODER,
+      iceAddresses: config.iceAddresses,
+      channels: [INPUT_CHANNEL_LABEL],
+    },
+  });
+  cleanups.push(() => session.close());
+
+  const { createApp } = await import("./lib/app.ts");
+  const { resolveAuth } = await import("./lib/auth.ts");
+  const auth = resolveAuth(config);
+  const webRoot = config.webRoot ?? new URL("./client/dist", import.meta.url).pathname;
+  const app = createApp({
+    session,
+    version: VERSION,
+    webRoot,
+    ...(auth ? { auth: { username: auth.username, password: auth.password } } : {}),
+    ...(channels ? { channels } : {}),
+  });
+
+  let server: Deno.HttpServer<Deno.NetAddr>;
+  try {
+    // Deno.serve binds synchronously; onListen replaces its default banner.
+    server = Deno.serve({ hostname: config.addr, port: config.port, onListen() {} }, app.fetch);
+  } catch (error) {
+    const reason = error instanceof Deno.errors.AddrInUse
+      ? "the address is in use"
+      : (error as Error).message;
+    throw new Error(`Cannot listen on ${config.addr}:${config.port}: ${reason}`);
+  }
+  cleanups.push(() => server.shutdown());
+  const port = server.addr.port;
+  const host = config.addr === "0.0.0.0" || config.addr === "::" ? "localhost" : config.addr;
+  log.info("Serving on {addr}:{port} with {encoder} at {framerate} fps", {
+    addr: config.addr,
+    port,
+    encoder,
+    framerate: config.framerate,
+  });
+  // The URL (and a generated password) go to stdout for the person who started
+  // Skerry, never to the log.
+  const lines = [`Skerry ${VERSION} is streaming ${display}: open http://${host}:${port}/`];
+  if (auth) {
+    lines.push(
+      auth.generated
+        ? `  user: ${auth.username}   password: ${auth.password}   (generated; set --basic-auth-password to choose one)`
+        : `  user: ${auth.username}   password: as configured`,
+    );
+  } else {
+    lines.push("  authentication is OFF: anyone who can reach this port sees and controls the desktop");
+  }
+  // deno-lint-ignore no-console
+  console.log(lines.join("\n"));
+}
+
+/** Creates the per-viewer input sink factory, or undefined when no input is possible. */
+async function inputChannels(
+  display: string,
+  log: { warn(message: string, props: Record<string, unknown>): void },
+) {
+  try {
+    const { createInputChannels } = await import("./lib/input/channels.ts");
+    const channels = createInputChannels(display);
+    cleanups.push(() => channels.close());
+    return channels.forPeer;
+  } catch (error) {
+    log.warn("Input disabled: {reason}", { reason: (error as Error).message });
+    return undefined;
+  }
+}
+
+async function main(): Promise<void> {
+  let invocation: Invocation;
+  try {
+    invocation = parseCommandLine(Deno.args, (name) => Deno.env.get(name));
+  } catch (error) {
+    fail(`${(error as Error).message}. Run "skerry --help" for usage.`, 2);
+  }
+  switch (invocation.kind) {
+    case "help":
+      // deno-lint-ignore no-console
+      console.log(helpText(VERSION));
+      return;
+    case "version":
+      // deno-lint-ignore no-console
+      console.log(`skerry ${VERSION}`);
+      return;
+    case "helper": {
+      // The helper is the only part that loads GStreamer.
+      const { runHelper } = await import("./pipelines/helper.ts");
+      Deno.exit(await runHelper(invocation.args));
+      break;
+    }
+    case "run":
+      try {
+        await serve(invocation.command, invocation.config);
+      } catch (error) {
+        // deno-lint-ignore no-console
+        console.error(`skerry: ${(error as Error).message}`);
+        await shutdown(1);
+      }
+      return;
+  }
+}
+
+if (import.meta.main) {
+  try {
+    await main();
+  } catch (error) {
+    fail((error as Error).message ?? String(error), 1);
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * Bundles the web client into `client/dist/` with esbuild:
+ * `deno task build` (add `--watch` to rebuild on change).
+ *
+ * @module
+ */
+
+import * as esbuild from "esbuild";
+
+const root = new URL("./", import.meta.url).pathname;
+const dist = `${root}dist/`;
+
+/** Builds the client once; returns the bundle size in bytes. */
+export async function buildClient(options: { minify?: boolean } = {}): Promise<number> {
+  await Deno.mkdir(dist, { recursive: true });
+  const result = await esbuild.build({
+    entryPoints: [`${root}main.tsx`],
+    bundle: true,
+    format: "esm",
+    target: ["chrome110", "firefox115", "safari16"],
+    jsx: "automatic",
+    jsxImportSource: "preact",
+    minify: options.minify ?? true,
+    sourcemap: "linked",
+    outfile: `${dist}app.js`,
+    metafile: true,
+    logLevel: "warning",
+  });
+  await Deno.copyFile(`${root}index.html`, `${dist}index.html`);
+  await Deno.copyFile(`${root}app.css`, `${dist}app.css`);
+  return result.metafile.outputs["client/dist/app.js"]?.bytes ??
+    Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0);
+}
+
+if (import.meta.main) {
+  try {
+    const bytes = await buildClient();
+    console.log(`client/dist/app.js: ${(bytes / 1024).toFixed(1)} KiB`);
+  } finally {
+    await esbuild.stop();
+  }
+}

@@ -1,0 +1,231 @@
+/**
+ * The browser's side of a session: the signalling WebSocket (reconnected with
+ * backoff), one `RTCPeerConnection` per server offer, low-latency receiver
+ * settings, and the input data channel.
+ *
+ * @module
+ */
+
+import { INPUT_CHANNEL_LABEL } from "../../lib/protocol/input.ts";
+import {
+  type ClientMessage,
+  type IceServer,
+  parseServerMessage,
+  type ServerMessage,
+  SIGNALLING_PROTOCOL,
+} from "../../lib/protocol/signalling.ts";
+
+/** What the status line shows. */
+export type Phase =
+  | "connecting"
+  | "starting"
+  | "live"
+  | "restarting"
+  | "reconnecting"
+  | "error";
+
+/** The connection's state for the UI. */
+export interface ConnectionState {
+  phase: Phase;
+  /** Extra text, e.g. the server's error message. */
+  detail?: string;
+  /** When the next attempt happens, in ms from now. */
+  retryInMs?: number;
+}
+
+/** Options of {@linkcode Connection}. */
+export interface ConnectionOptions {
+  /** WebSocket URL of the signalling endpoint. */
+  url: string;
+  /** Element that plays the stream. */
+  video: HTMLVideoElement;
+  /** Called on every state change. */
+  onState(state: ConnectionState): void;
+  /** Called when the input channel opens (a channel) or goes away (null). */
+  onInputChannel(channel: RTCDataChannel | null): void;
+  /** Reconnect delays in ms: first, and cap. Default 500 and 8000. */
+  backoff?: { initialMs: number; maxMs: number };
+}
+
+/** Builds the signalling URL from the page's location (works under a sub-path and behind TLS). */
+export function signallingUrl(
+  location: { protocol: string; host: string; pathname: string },
+): string {
+  const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+  const base = location.pathname.replace(/[^/]*$/, "");
+  return `${scheme}//${location.host}${base}ws`;
+}
+
+/** Keeps a viewer connected: signalling, peer connection, reconnects. */
+export class Connection {
+  readonly #options: ConnectionOptions;
+  #socket: WebSocket | undefined;
+  #pc: RTCPeerConnection | undefined;
+  #iceServers: IceServer[] = [];
+  #delayMs: number;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #stopped = false;
+  /** Remote candidates that arrived before the offer was applied. */
+  #pendingIce: RTCIceCandidateInit[] = [];
+  #remoteSet = false;
+
+  constructor(options: ConnectionOptions) {
+    this.#options = options;
+    this.#delayMs = options.backoff?.initialMs ?? 500;
+  }
+
+  /** Opens the WebSocket; reconnects on its own until {@linkcode stop}. */
+  start(): void {
+    this.#stopped = false;
+    this.#open();
+  }
+
+  /** Closes everything and stops reconnecting. */
+  stop(): void {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    this.#closePeer();
+    this.#socket?.close();
+    this.#socket = undefined;
+  }
+
+  #open(): void {
+    this.#options.onState({ phase: "connecting" });
+    const socket = new WebSocket(this.#options.url);
+    this.#socket = socket;
+    socket.onopen = () => this.#send({ type: "hello", protocol: SIGNALLING_PROTOCOL });
+    socket.onmessage = (event) => {
+      if (typeof event.data !== "string") return;
+      let message: ServerMessage;
+      try {
+        message = parseServerMessage(event.data);
+      } catch {
+        return;
+      }
+      this.#onMessage(message).catch((error) =>
+        this.#options.onState({ phase: "error", detail: String(error) })
+      );
+    };
+    socket.onclose = () => {
+      if (this.#socket !== socket) return;
+      this.#socket = undefined;
+      this.#closePeer();
+      this.#scheduleReconnect();
+    };
+  }
+
+  #scheduleReconnect(): void {
+    if (this.#stopped) return;
+    const delay = this.#delayMs;
+    this.#delayMs = Math.min(delay * 2, this.#options.backoff?.maxMs ?? 8000);
+    this.#options.onState({ phase: "reconnecting", retryInMs: delay });
+    this.#timer = setTimeout(() => this.#open(), delay);
+  }
+
+  /** Drops the signalling connection; the server frees the viewer and we reconnect. */
+  #restart(): void {
+    this.#socket?.close();
+  }
+
+  #send(message: ClientMessage): void {
+    if (this.#socket?.readyState === WebSocket.OPEN) this.#socket.send(JSON.stringify(message));
+  }
+
+  async #onMessage(message: ServerMessage): Promise<void> {
+    switch (message.type) {
+      case "welcome":
+        this.#iceServers = message.iceServers;
+        this.#delayMs = this.#options.backoff?.initialMs ?? 500;
+        return;
+      case "status":
+        if (message.state === "streaming") return; // "live" comes from the video itself
+        this.#options.onState({
+          phase: message.state === "failed" ? "error" : message.state,
+          ...(message.message ? { detail: message.message } : {}),
+          ...(message.retryInMs !== undefined ? { retryInMs: message.retryInMs } : {}),
+        });
+        if (message.state === "restarting") this.#closePeer();
+        return;
+      case "offer":
+        return await this.#answer(message.sdp);
+      case "ice": {
+        const candidate = { candidate: message.candidate, sdpMLineIndex: message.sdpMLineIndex };
+        if (!this.#pc || !this.#remoteSet) this.#pendingIce.push(candidate);
+        else await this.#pc.addIceCandidate(candidate).catch(() => {});
+        return;
+      }
+      case "error":
+        if (message.code === "media") {
+          this.#options.onState({ phase: "error", detail: message.message });
+        }
+        return;
+    }
+  }
+
+  async #answer(sdp: string): Promise<void> {
+    // A new offer means a new helper or a new branch: always a fresh peer connection.
+    this.#closePeer();
+    const pc = new RTCPeerConnection({ iceServers: this.#iceServers as RTCIceServer[] });
+    this.#pc = pc;
+    this.#remoteSet = false;
+    pc.ontrack = (event) => {
+      lowLatency(event.receiver);
+      const video = this.#options.video;
+      video.srcObject = event.streams[0] ?? new MediaStream([event.track]);
+      video.play().catch(() => {});
+    };
+    pc.onicecandidate = (event) => {
+      if (event.candidate?.candidate) {
+        this.#send({
+          type: "ice",
+          candidate: event.candidate.candidate,
+          sdpMLineIndex: event.candidate.sdpMLineIndex ?? 0,
+        });
+      }
+    };
+    pc.ondatachannel = (event) => {
+      const channel = event.channel;
+      if (channel.label !== INPUT_CHANNEL_LABEL) return;
+      channel.binaryType = "arraybuffer";
+      channel.onopen = () => this.#pc === pc && this.#options.onInputChannel(channel);
+      channel.onclose = () => this.#pc === pc && this.#options.onInputChannel(null);
+    };
+    pc.onconnectionstatechange = () => {
+      if (this.#pc !== pc) return;
+      if (pc.connectionState === "failed") this.#restart();
+    };
+    await pc.setRemoteDescription({ type: "offer", sdp });
+    this.#remoteSet = true;
+    for (const candidate of this.#pendingIce.splice(0)) {
+      await pc.addIceCandidate(candidate).catch(() => {});
+    }
+    const answer = await pc.createAnswer();
+    await pc.setLocalDescription(answer);
+    this.#send({ type: "answer", sdp: answer.sdp ?? "" });
+  }
+
+  #closePeer(): void {
+    const pc = this.#pc;
+    this.#pc = undefined;
+    this.#remoteSet = false;
+    this.#pendingIce = [];
+    if (!pc) return;
+    this.#options.onInputChannel(null);
+    pc.close();
+  }
+}
+
+/**
+ * Asks the browser to play frames as soon as they are decoded.
+ * `jitterBufferTarget` (Chromium 114+, Firefox 130+) is the standard knob;
+ * `playoutDelayHint` is its older Chromium name.
+ */
+function lowLatency(receiver: RTCRtpReceiver): void {
+  const r = receiver as RTCRtpReceiver & { jitterBufferTarget?: number; playoutDelayHint?: number };
+  try {
+    if ("jitterBufferTarget" in r) r.jitterBufferTarget = 0;
+    if ("playoutDelayHint" in r) r.playoutDelayHint = 0;
+  } catch {
+    // Older browsers throw on unknown values; the defaults still work.
+  }
+}

@@ -1,0 +1,270 @@
+/**
+ * Thin Deno FFI bindings to GLib, GObject, GStreamer, GstSDP, GstWebRTC,
+ * GstVideo and libnice: exactly the symbols the helper uses, with the struct
+ * offsets and enum values verified on x86_64 Linux / GStreamer 1.22 (see
+ * `shared/reference/gstreamer-ffi.md`).
+ *
+ * Rules this table follows:
+ * - every call that can wait on a GStreamer lock or condition
+ *   (`gst_element_set_state`, `gst_promise_wait`, `gst_bus_timed_pop_filtered`,
+ *   `gst_element_sync_state_with_parent`) is declared `nonblocking: true`, so it
+ *   runs on Deno's blocking pool and never deadlocks against a thread-safe
+ *   callback waiting for the JS thread;
+ * - varargs functions are declared once per call shape with the `name` field;
+ *   that is ABI-correct on x86_64 and aarch64 Linux as long as no
+ *   floating-point argument is passed.
+ *
+ * The libraries are opened on first use by {@linkcode gst}, never at module
+ * load, so importing this file costs nothing in the server process.
+ *
+ * @module
+ */
+
+/** GstMessage type values used by the bus loop. */
+export const GST_MESSAGE_EOS = 1;
+export const GST_MESSAGE_ERROR = 2;
+export const GST_MESSAGE_WARNING = 4;
+/** GstState values. */
+export const GST_STATE_NULL = 1;
+export const GST_STATE_READY = 2;
+export const GST_STATE_PLAYING = 4;
+/** GstStateChangeReturn FAILURE. */
+export const GST_STATE_CHANGE_FAILURE = 0;
+/** GstPadLinkReturn OK. */
+export const GST_PAD_LINK_OK = 0;
+/** GstWebRTCSDPType: ANSWER is 3 (2 is PRANSWER). */
+export const GST_WEBRTC_SDP_TYPE_ANSWER = 3;
+/** GstPromiseResult REPLIED. */
+export const GST_PROMISE_RESULT_REPLIED = 2;
+/** GST_CLOCK_TIME_NONE, the "no time" value of a GstClockTime. */
+export const GST_CLOCK_TIME_NONE = 0xffffffffffffffffn;
+/** GstWebRTCPeerConnectionState values, indexed by their numeric value. */
+export const PEER_CONNECTION_STATES = [
+  "new",
+  "connecting",
+  "connected",
+  "disconnected",
+  "failed",
+  "closed",
+] as const;
+
+/** Offsets inside GStreamer structs (x86_64, GStreamer 1.22). */
+export const OFFSET = {
+  /** GstMessage.type (after the 64-byte GstMiniObject). */
+  messageType: 64,
+  /** GstMessage.src. */
+  messageSrc: 80,
+  /** GError.message. */
+  errorMessage: 8,
+  /** GstWebRTCSessionDescription.sdp. */
+  sessionDescriptionSdp: 8,
+} as const;
+
+const P = "pointer" as const;
+const B = "buffer" as const;
+
+const glibSymbols = {
+  g_free: { parameters: [P], result: "void" },
+  g_error_free: { parameters: [P], result: "void" },
+  g_bytes_new: { parameters: [B, "usize"], result: P },
+  g_bytes_get_data: { parameters: [P, B], result: P },
+  g_bytes_unref: { parameters: [P], result: "void" },
+} as const;
+
+const gobjectSymbols = {
+  g_object_unref: { parameters: [P], result: "void" },
+  g_signal_connect_data: { parameters: [P, B, "function", P, P, "i32"], result: "u64" },
+  g_signal_handler_disconnect: { parameters: [P, "u64"], result: "void" },
+  /** g_signal_emit_by_name(instance, name, ptr, ptr): create-offer, set-*-description. */
+  emit_ptr_ptr: {
+    name: "g_signal_emit_by_name",
+    parameters: [P, B, P, P],
+    result: "void",
+  },
+  /** g_signal_emit_by_name(instance, "add-ice-candidate", mline, candidate). */
+  emit_u32_str: {
+    name: "g_signal_emit_by_name",
+    parameters: [P, B, "u32", B],
+    result: "void",
+  },
+  /** g_signal_emit_by_name(instance, "create-data-channel", label, options, &out). */
+  emit_str_ptr_out: {
+    name: "g_signal_emit_by_name",
+    parameters: [P, B, B, P, B],
+    result: "void",
+  },
+  /** g_object_get(object, name, &out, NULL) for one pointer- or int-sized property. */
+  g_object_get_1: { name: "g_object_get", parameters: [P, B, B, P], result: "void" },
+} as const;
+
+const gstSymbols = {
+  gst_init_check: { parameters: [P, P, B], result: "i32" },
+  gst_version_string: { parameters: [], result: P },
+  gst_parse_launch: { parameters: [B, B], result: P },
+  gst_parse_bin_from_description: { parameters: [B, "i32", B], result: P },
+  gst_bin_get_by_name: { parameters: [P, B], result: P },
+  gst_bin_add: { parameters: [P, P], result: "i32" },
+  gst_bin_remove: { parameters: [P, P], result: "i32" },
+  gst_object_unref: { parameters: [P], result: "void" },
+  gst_object_set_name: { parameters: [P, B], result: "i32" },
+  gst_object_get_name: { parameters: [P], result: P },
+  gst_object_get_path_string: { parameters: [P], result: P },
+  gst_element_set_state: { parameters: [P, "i32"], result: "i32", nonblocking: true },
+  gst_element_sync_state_with_parent: { parameters: [P], result: "i32", nonblocking: true },
+  gst_element_get_bus: { parameters: [P], result: P },
+  gst_element_get_static_pad: { parameters: [P, B], result: P },
+  gst_element_request_pad_simple: { parameters: [P, B], result: P },
+  gst_element_release_request_pad: { parameters: [P, P], result: "void" },
+  gst_element_factory_find: { parameters: [B], result: P },
+  /** Nonblocking: making the first dtlsdec generates the process's RSA DTLS certificate. */
+  gst_element_factory_make: { parameters: [B, P], result: P, nonblocking: true },
+  gst_pad_link: { parameters: [P, P], result: "i32" },
+  gst_pad_unlink: { parameters: [P, P], result: "i32" },
+  gst_pad_send_event: { parameters: [P, P], result: "i32" },
+  gst_bus_timed_pop_filtered: {
+    parameters: [P, "u64", "i32"],
+    result: P,
+    nonblocking: true,
+  },
+  gst_message_parse_error: { parameters: [P, B, B], result: "void" },
+  gst_message_parse_warning: { parameters: [P, B, B], result: "void" },
+  gst_mini_object_unref: { parameters: [P], result: "void" },
+  gst_promise_new: { parameters: [], result: P },
+  gst_promise_wait: { parameters: [P], result: "i32", nonblocking: true },
+  gst_promise_get_reply: { parameters: [P], result: P },
+  gst_structure_get_value: { parameters: [P, B], result: P },
+  gst_structure_has_field: { parameters: [P, B], result: "i32" },
+  gst_structure_to_string: { parameters: [P], result: P },
+} as const;
+
+const sdpSymbols = {
+  gst_sdp_message_new_from_text: { parameters: [B, B], result: "i32" },
+  gst_sdp_message_as_text: { parameters: [P], result: P },
+  gst_sdp_message_free: { parameters: [P], result: "i32" },
+} as const;
+
+const webrtcSymbols = {
+  gst_webrtc_session_description_new: { parameters: ["i32", P], result: P },
+  gst_webrtc_session_description_free: { parameters: [P], result: "void" },
+  gst_webrtc_data_channel_send_data: { parameters: [P, P], result: "void" },
+  gst_webrtc_data_channel_close: { parameters: [P], result: "void" },
+} as const;
+
+const videoSymbols = {
+  /** (running_time, all_headers, count) -> GstEvent* */
+  gst_video_event_new_upstream_force_key_unit: {
+    parameters: ["u64", "i32", "u32"],
+    result: P,
+  },
+} as const;
+
+const gvalueSymbols = {
+  g_value_get_boxed: { parameters: [P], result: P },
+} as const;
+
+const niceSymbols = {
+  nice_address_new: { parameters: [], result: P },
+  nice_address_set_from_string: { parameters: [P, B], result: "i32" },
+  nice_address_free: { parameters: [P], result: "void" },
+  nice_agent_add_local_address: { parameters: [P, P], result: "i32" },
+} as const;
+
+/** Every symbol the helper uses, one namespace. */
+export type Gst =
+  & Deno.DynamicLibrary<typeof glibSymbols>["symbols"]
+  & Deno.DynamicLibrary<typeof gobjectSymbols>["symbols"]
+  & Deno.DynamicLibrary<typeof gstSymbols>["symbols"]
+  & Deno.DynamicLibrary<typeof sdpSymbols>["symbols"]
+  & Deno.DynamicLibrary<typeof webrtcSymbols>["symbols"]
+  & Deno.DynamicLibrary<typeof videoSymbols>["symbols"]
+  & Deno.DynamicLibrary<typeof gvalueSymbols>["symbols"]
+  & Deno.DynamicLibrary<typeof niceSymbols>["symbols"];
+
+let loaded: Gst | undefined;
+
+/**
+ * Opens the libraries (once) and calls `gst_init`. Throws an `Error` naming
+ * the library when one is missing (for example no GStreamer installed).
+ */
+export function gst(): Gst {
+  if (loaded) return loaded;
+  const open = <S extends Deno.ForeignLibraryInterface>(file: string, symbols: S) => {
+    try {
+      return Deno.dlopen(file, symbols).symbols;
+    } catch (error) {
+      throw new Error(`Cannot load ${file}: ${(error as Error).message}`);
+    }
+  };
+  const lib = {
+    ...open("libglib-2.0.so.0", glibSymbols),
+    ...open("libgobject-2.0.so.0", { ...gobjectSymbols, ...gvalueSymbols }),
+    ...open("libgstreamer-1.0.so.0", gstSymbols),
+    ...open("libgstsdp-1.0.so.0", sdpSymbols),
+    ...open("libgstwebrtc-1.0.so.0", webrtcSymbols),
+    ...open("libgstvideo-1.0.so.0", videoSymbols),
+    ...open("libnice.so.10", niceSymbols),
+  } as Gst;
+  const error = pointerBox();
+  if (!lib.gst_init_check(null, null, error)) {
+    throw new Error(`Cannot initialise GStreamer: ${takeError(lib, error) ?? "unknown error"}`);
+  }
+  loaded = lib;
+  return lib;
+}
+
+/** A NUL-terminated UTF-8 copy of `s`, for `"buffer"` string parameters. */
+export function cstr(s: string): Uint8Array<ArrayBuffer> {
+  return new TextEncoder().encode(s + "\0");
+}
+
+/** An 8-byte out-parameter box (`T **`, `gint *`); read with {@linkcode unbox}. */
+export function pointerBox(): BigUint64Array<ArrayBuffer> {
+  return new BigUint64Array(1);
+}
+
+/** The pointer stored in a box, or null. */
+export function unbox(box: BigUint64Array): Deno.PointerValue {
+  return Deno.UnsafePointer.create(box[0]!);
+}
+
+/** Reads a C string owned by someone else (no free). */
+export function readCString(p: Deno.PointerValue): string | null {
+  return p === null ? null : Deno.UnsafePointerView.getCString(p);
+}
+
+/** Reads and `g_free`s a `transfer full` C string. */
+export function takeCString(lib: Gst, p: Deno.PointerValue): string | null {
+  if (p === null) return null;
+  const s = Deno.UnsafePointerView.getCString(p);
+  lib.g_free(p);
+  return s;
+}
+
+/** Reads `GError *` from a box, frees it, and returns its message (null if unset). */
+export function takeError(lib: Pick<Gst, "g_error_free">, box: BigUint64Array): string | null {
+  const p = unbox(box);
+  if (p === null) return null;
+  const view = new Deno.UnsafePointerView(p);
+  const message = readCString(view.getPointer(OFFSET.errorMessage)) ?? "unknown error";
+  lib.g_error_free(p);
+  box[0] = 0n;
+  return message;
+}
+
+/** Reads a 32-bit enum/int property through `g_object_get`. */
+export function getIntProperty(lib: Gst, object: Deno.PointerValue, name: string): number {
+  const box = pointerBox();
+  lib.g_object_get_1(object, cstr(name), box, null);
+  return Number(box[0]! & 0xffffffffn);
+}
+
+/** Reads an object property through `g_object_get`; the caller owns one reference. */
+export function getObjectProperty(
+  lib: Gst,
+  object: Deno.PointerValue,
+  name: string,
+): Deno.PointerValue {
+  const box = pointerBox();
+  lib.g_object_get_1(object, cstr(name), box, null);
+  return unbox(box);
+}

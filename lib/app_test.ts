@@ -1,0 +1,87 @@
+import assert from "node:assert/strict";
+import { createApp } from "./app.ts";
+import { MediaSession } from "./session.ts";
+import { TEST_START } from "../test/fixtures.ts";
+
+const AUTH = { username: "ada", password: "s3cret-pass" };
+const basic = (user: string, pass: string) => ({ Authorization: `Basic ${btoa(`${user}:${pass}`)}` });
+
+async function withApp(
+  fn: (app: ReturnType<typeof createApp>, webRoot: string) => Promise<void>,
+  auth: typeof AUTH | null = AUTH,
+) {
+  const webRoot = await Deno.makeTempDir();
+  await Deno.writeTextFile(`${webRoot}/index.html`, "<!doctype html><title>t</title>");
+  await Deno.writeTextFile(`${webRoot}/app.js`, "console.log(1)");
+  const session = new MediaSession({ start: TEST_START, standby: false });
+  const app = createApp({ session, version: "0", webRoot, ...(auth ? { auth } : {}) });
+  try {
+    await fn(app, webRoot);
+  } finally {
+    await session.close();
+    await Deno.remove(webRoot, { recursive: true });
+  }
+}
+
+Deno.test("createApp() serves /healthz without credentials", async () => {
+  await withApp(async (app) => {
+    const res = await app.request("/healthz");
+    assert.equal(res.status, 200);
+    assert.equal(await res.text(), "ok");
+  });
+});
+
+Deno.test("createApp() demands Basic auth on the page, assets and the WebSocket", async () => {
+  await withApp(async (app) => {
+    for (const path of ["/", "/index.html", "/app.js", "/ws", "/nope"]) {
+      const res = await app.request(path);
+      assert.equal(res.status, 401, path);
+      assert.equal(res.headers.get("WWW-Authenticate"), 'Basic realm="Skerry"', path);
+      await res.body?.cancel();
+    }
+    const wrong = await app.request("/", { headers: basic("ada", "guess") });
+    assert.equal(wrong.status, 401);
+    await wrong.body?.cancel();
+  });
+});
+
+Deno.test("createApp() serves the client with credentials, with security headers", async () => {
+  await withApp(async (app) => {
+    const res = await app.request("/", { headers: basic(AUTH.username, AUTH.password) });
+    assert.equal(res.status, 200);
+    assert.equal(await res.text(), "<!doctype html><title>t</title>");
+    assert.equal(res.headers.get("Cache-Control"), "no-cache");
+    assert.equal(res.headers.get("X-Content-Type-Options"), "nosniff");
+    assert.match(res.headers.get("Content-Security-Policy") ?? "", /connect-src 'self' ws: wss:/);
+    const js = await app.request("/app.js", { headers: basic(AUTH.username, AUTH.password) });
+    assert.match(js.headers.get("Content-Type") ?? "", /javascript/);
+    await js.body?.cancel();
+    const missing = await app.request("/missing.txt", {
+      headers: basic(AUTH.username, AUTH.password),
+    });
+    assert.equal(missing.status, 404);
+    await missing.body?.cancel();
+  });
+});
+
+Deno.test("createApp() serves the web root whatever the current directory", async () => {
+  await withApp(async (app) => {
+    const cwd = Deno.cwd();
+    Deno.chdir("/tmp");
+    try {
+      const res = await app.request("/index.html");
+      assert.equal(res.status, 200);
+      await res.body?.cancel();
+    } finally {
+      Deno.chdir(cwd);
+    }
+  }, null);
+});
+
+Deno.test("createApp() refuses a plain GET on /ws", async () => {
+  await withApp(async (app) => {
+    const res = await app.request("/ws", { headers: basic(AUTH.username, AUTH.password) });
+    assert.notEqual(res.status, 200);
+    await res.body?.cancel();
+  });
+});

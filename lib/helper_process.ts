@@ -1,0 +1,166 @@
+/**
+ * One `skerry helper` child process: spawn it, write JSON lines to its stdin,
+ * read JSON lines from its stdout, copy its stderr into the log, stop it.
+ * Supervision (when to start, restart with backoff) lives in `session.ts`.
+ *
+ * @module
+ */
+
+import { getLogger } from "@logtape/logtape";
+import { type FromHelper, MAX_HELPER_LINE, parseFromHelper, type ToHelper } from "./protocol/helper.ts";
+import { readLines } from "./read_lines.ts";
+
+const log = getLogger(["skerry", "helper"]);
+
+/** How a helper process ended. */
+export interface HelperExitStatus {
+  /** Exit code (128 + signal number when killed). */
+  code: number;
+  /** Signal that killed it, if any. */
+  signal: Deno.Signal | null;
+}
+
+/** Options of {@linkcode HelperProcess.spawn}. */
+export interface HelperProcessOptions {
+  /** Called for every valid message on the helper's stdout. */
+  onMessage(message: FromHelper): void;
+  /** Environment for the child (added to the server's own). */
+  env?: Record<string, string>;
+}
+
+/**
+ * The argv that runs the helper: the compiled binary itself, or `deno run`
+ * on this checkout's `cli.ts`. The helper needs only `--allow-ffi` (which is
+ * full access: it is the part that drives native libraries).
+ */
+export function helperCommand(): string[] {
+  if (Deno.build.standalone) return [Deno.execPath(), "helper"];
+  const root = new URL("../", import.meta.url);
+  return [
+    Deno.execPath(),
+    "run",
+    "--quiet",
+    "--no-prompt",
+    "--allow-ffi",
+    `--config=${new URL("deno.json", root).pathname}`,
+    new URL("cli.ts", root).pathname,
+    "helper",
+  ];
+}
+
+/** A running helper child process. */
+export class HelperProcess {
+  readonly #child: Deno.ChildProcess;
+  readonly #writer: WritableStreamDefaultWriter<Uint8Array>;
+  readonly #encoder = new TextEncoder();
+  #writable = true;
+  /** Resolves when the process has exited and its output is drained. */
+  readonly exited: Promise<HelperExitStatus>;
+
+  private constructor(child: Deno.ChildProcess, options: HelperProcessOptions) {
+    this.#child = child;
+    this.#writer = child.stdin.getWriter();
+    this.#writer.closed.catch(() => this.#writable = false);
+    const stdout = this.#readStdout(options.onMessage);
+    const stderr = this.#readStderr();
+    this.exited = (async () => {
+      const status = await child.status;
+      this.#writable = false;
+      await Promise.allSettled([stdout, stderr]);
+      return { code: status.code, signal: status.signal };
+    })();
+  }
+
+  /** Starts `argv` (default {@linkcode helperCommand}) with piped stdio. */
+  static spawn(options: HelperProcessOptions, argv: string[] = helperCommand()): HelperProcess {
+    const [program, ...args] = argv;
+    const child = new Deno.Command(program!, {
+      args,
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+      env: { NO_COLOR: "1", ...options.env },
+    }).spawn();
+    log.debug("Helper spawned with {pid}", { pid: child.pid });
+    return new HelperProcess(child, options);
+  }
+
+  /** The child's process id. */
+  get pid(): number {
+    return this.#child.pid;
+  }
+
+  /** Writes one message; returns false (and drops it) if the helper's stdin is closed. */
+  send(message: ToHelper): boolean {
+    if (!this.#writable) return false;
+    this.#writer.write(this.#encoder.encode(JSON.stringify(message) + "\n")).catch(() => {
+      this.#writable = false;
+    });
+    return true;
+  }
+
+  /**
+   * Asks the helper to stop, then sends SIGKILL if it has not exited after
+   * `graceMs`. Resolves with how it ended.
+   */
+  async stop(graceMs = 3000): Promise<HelperExitStatus> {
+    this.send({ type: "stop" });
+    const timer = setTimeout(() => {
+      log.warn("Helper {pid} did not stop within {graceMs} ms, killing it", {
+        pid: this.pid,
+        graceMs,
+      });
+      this.kill();
+    }, graceMs);
+    const status = await this.exited;
+    clearTimeout(timer);
+    return status;
+  }
+
+  /** SIGKILL, ignoring a process that is already gone. */
+  kill(): void {
+    try {
+      this.#child.kill("SIGKILL");
+    } catch {
+      // already exited
+    }
+  }
+
+  async #readStdout(onMessage: (message: FromHelper) => void): Promise<void> {
+    for await (const line of readLines(this.#child.stdout, MAX_HELPER_LINE)) {
+      if (line.trim() === "") continue;
+      let message: FromHelper;
+      try {
+        message = parseFromHelper(line);
+      } catch (error) {
+        // A plugin may print to stdout; keep it visible, never act on it.
+        log.warn("Ignoring helper output {line}: {reason}", {
+          line: line.slice(0, 200),
+          reason: (error as Error).message,
+        });
+        continue;
+      }
+      try {
+        onMessage(message);
+      } catch (error) {
+        log.error("Helper message {type} failed: {error}", { type: message.type, error });
+      }
+    }
+  }
+
+  async #readStderr(): Promise<void> {
+    const pid = this.pid;
+    for await (const line of readLines(this.#child.stderr, 8192)) {
+      // The helper writes "<level> <ms> <text>"; anything else (GStreamer, GLib) is a warning.
+      const m = /^(debug|info|warn|error) [\d.]+ (.*)$/.exec(line);
+      const level = m ? m[1] as "debug" | "info" | "warn" | "error" : "warn";
+      const text = m ? m[2]! : line;
+      if (text.trim() === "") continue;
+      const fields = { pid, text };
+      if (level === "debug") log.debug("helper {pid}: {text}", fields);
+      else if (level === "info") log.info("helper {pid}: {text}", fields);
+      else if (level === "warn") log.warn("helper {pid}: {text}", fields);
+      else log.error("helper {pid}: {text}", fields);
+    }
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * Which GStreamer elements this machine has, asked of a helper process so the
+ * server itself never loads GStreamer.
+ *
+ * @module
+ */
+
+import { helperCommand } from "./helper_process.ts";
+
+/** Result of {@linkcode probeElements}. */
+export interface ProbeResult {
+  available: string[];
+  missing: string[];
+}
+
+/** Runs `skerry helper --probe a,b,c` and returns which elements exist. */
+export async function probeElements(
+  elements: string[],
+  argv: string[] = helperCommand(),
+): Promise<ProbeResult> {
+  const [program, ...args] = argv;
+  const output = await new Deno.Command(program!, {
+    args: [...args, "--probe", elements.join(",")],
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(output.stdout).trim();
+  const last = text.split("\n").pop() ?? "";
+  try {
+    const result = JSON.parse(last) as Partial<ProbeResult> & { message?: string };
+    if (Array.isArray(result.available) && Array.isArray(result.missing)) {
+      return { available: result.available, missing: result.missing };
+    }
+    throw new Error(result.message ?? "unexpected answer");
+  } catch (error) {
+    const stderr = new TextDecoder().decode(output.stderr).trim().split("\n")[0] ?? "";
+    throw new Error(
+      `Cannot probe GStreamer elements: ${(error as Error).message}${stderr ? ` (${stderr})` : ""}`,
+    );
+  }
+}
+
+/** Debian packages that provide each element, for error messages. */
+export const ELEMENT_PACKAGES: Record<string, string> = {
+  ximagesrc: "gstreamer1.0-x",
+  videoconvert: "gstreamer1.0-plugins-base",
+  x264enc: "gstreamer1.0-plugins-ugly",
+  openh264enc: "gstreamer1.0-plugins-bad",
+  vp8enc: "gstreamer1.0-plugins-good",
+  vp9enc: "gstreamer1.0-plugins-good",
+  rtph264pay: "gstreamer1.0-plugins-good",
+  rtpvp8pay: "gstreamer1.0-plugins-good",
+  rtpvp9pay: "gstreamer1.0-plugins-good",
+  webrtcbin: "gstreamer1.0-plugins-bad and gstreamer1.0-nice",
+  nicesrc: "gstreamer1.0-nice",
+  cudaupload: "gstreamer1.0-plugins-bad with an NVIDIA driver",
+  cudaconvert: "gstreamer1.0-plugins-bad with an NVIDIA driver",
+  nvh264enc: "gstreamer1.0-plugins-bad with an NVIDIA driver",
+};

@@ -1,0 +1,128 @@
+/**
+ * Messages between the server and `skerry helper`, one JSON object per line
+ * on the helper's stdin and stdout (docs/PROTOCOL.md, "Helper").
+ *
+ * @module
+ */
+
+import { int, type JsonObject, parseObject, peerId, str } from "./_fields.ts";
+
+/** Largest line either side accepts, in characters (an SDP is a few KB). */
+export const MAX_HELPER_LINE = 1 << 20;
+
+/** What the helper needs to build its pipeline; the first line on its stdin. */
+export interface HelperStart {
+  type: "start";
+  /** The shared pipeline, ending in a tee named `tee`. */
+  pipeline: string;
+  /** The per-viewer branch, containing a webrtcbin named `webrtcbin`. */
+  branch: string;
+  /** Name of the tee in `pipeline`. */
+  tee: string;
+  /** Name of the webrtcbin in `branch`. */
+  webrtcbin: string;
+  /** Name of the encoder in `pipeline`, for keyframe requests. */
+  encoder: string;
+  /** Local addresses added to every ICE agent (libnice skips loopback otherwise). */
+  iceAddresses: string[];
+  /** Data channels created for every viewer, by label. */
+  channels: string[];
+}
+
+/** Server to helper. */
+export type ToHelper =
+  | HelperStart
+  | { type: "peer-add"; peer: string }
+  | { type: "peer-remove"; peer: string }
+  | { type: "answer"; peer: string; sdp: string }
+  | { type: "ice"; peer: string; candidate: string; sdpMLineIndex: number }
+  | { type: "send"; peer: string; channel: string; data: string }
+  | { type: "stop" };
+
+/** Helper to server. */
+export type FromHelper =
+  | { type: "ready"; pid: number }
+  | { type: "offer"; peer: string; sdp: string }
+  | { type: "ice"; peer: string; candidate: string; sdpMLineIndex: number }
+  | { type: "peer-state"; peer: string; state: string }
+  | { type: "channel-open"; peer: string; channel: string }
+  | { type: "data"; peer: string; channel: string; data: string }
+  | { type: "error"; message: string; fatal: boolean; peer?: string };
+
+/** Parses one line sent to the helper; throws `RangeError` on anything malformed. */
+export function parseToHelper(line: string): ToHelper {
+  const o = parseObject(line, MAX_HELPER_LINE);
+  switch (o.type) {
+    case "start":
+      return {
+        type: "start",
+        pipeline: str(o, "pipeline"),
+        branch: str(o, "branch"),
+        tee: str(o, "tee", 256),
+        webrtcbin: str(o, "webrtcbin", 256),
+        encoder: str(o, "encoder", 256),
+        iceAddresses: strings(o, "iceAddresses"),
+        channels: strings(o, "channels"),
+      };
+    case "peer-add":
+    case "peer-remove":
+      return { type: o.type, peer: peerId(o) };
+    case "answer":
+      return { type: "answer", peer: peerId(o), sdp: str(o, "sdp") };
+    case "ice":
+      return iceMessage(o);
+    case "send":
+      return { type: "send", peer: peerId(o), channel: str(o, "channel", 256), data: str(o, "data") };
+    case "stop":
+      return { type: "stop" };
+    default:
+      throw new RangeError(`Cannot parse message: unknown type "${o.type}"`);
+  }
+}
+
+/** Parses one line from the helper; throws `RangeError` on anything malformed. */
+export function parseFromHelper(line: string): FromHelper {
+  const o = parseObject(line, MAX_HELPER_LINE);
+  switch (o.type) {
+    case "ready":
+      return { type: "ready", pid: int(o, "pid", 0, 2 ** 31) };
+    case "offer":
+      return { type: "offer", peer: peerId(o), sdp: str(o, "sdp") };
+    case "ice":
+      return iceMessage(o);
+    case "peer-state":
+      return { type: "peer-state", peer: peerId(o), state: str(o, "state", 32) };
+    case "channel-open":
+      return { type: "channel-open", peer: peerId(o), channel: str(o, "channel", 256) };
+    case "data":
+      return { type: "data", peer: peerId(o), channel: str(o, "channel", 256), data: str(o, "data") };
+    case "error": {
+      const message: FromHelper = {
+        type: "error",
+        message: str(o, "message", 4096),
+        fatal: o.fatal === true,
+      };
+      if (o.peer !== undefined) message.peer = peerId(o);
+      return message;
+    }
+    default:
+      throw new RangeError(`Cannot parse message: unknown type "${o.type}"`);
+  }
+}
+
+function iceMessage(o: JsonObject): { type: "ice"; peer: string; candidate: string; sdpMLineIndex: number } {
+  return {
+    type: "ice",
+    peer: peerId(o),
+    candidate: str(o, "candidate", 4096),
+    sdpMLineIndex: int(o, "sdpMLineIndex", 0, 255),
+  };
+}
+
+function strings(o: JsonObject, name: string): string[] {
+  const v = o[name];
+  if (!Array.isArray(v) || !v.every((s) => typeof s === "string")) {
+    throw new RangeError(`Cannot parse "${o.type}" message: "${name}" must be an array of strings`);
+  }
+  return v;
+}

@@ -1,0 +1,289 @@
+/**
+ * GStreamer pipeline descriptions for the video path, one recipe per encoder.
+ *
+ * A session's pipeline is `capture ! convert ! encode ! payload ! tee`; every
+ * viewer is a branch `queue ! webrtcbin` linked to the tee, so all viewers
+ * share one capture and one encode. Every knob that trades latency or
+ * compatibility says why next to it.
+ *
+ * @module
+ */
+
+/** Encoders Skerry can build a pipeline for (the `--encoder` values). */
+export const ENCODERS = ["x264enc", "openh264enc", "vp8enc", "vp9enc", "nvh264enc"] as const;
+/** One of {@linkcode ENCODERS}. */
+export type Encoder = typeof ENCODERS[number];
+
+/** Name of the tee every viewer branch links to. */
+export const VIDEO_TEE = "videotee";
+/** Name of the encoder element, for keyframe requests and live changes. */
+export const VIDEO_ENCODER = "videoenc";
+/** Name of webrtcbin inside a viewer branch. */
+export const PEER_WEBRTCBIN = "webrtc";
+/** RTP payload type offered for video. */
+export const VIDEO_PAYLOAD_TYPE = 96;
+/** RTP MTU: 1200 bytes leaves room for SRTP, TURN and VPN headers on a 1500-byte path. */
+export const RTP_MTU = 1200;
+
+/** What a video pipeline is built from. */
+export interface VideoPipelineOptions {
+  /** X display to capture, e.g. `":0"`. */
+  display: string;
+  /** Encoder element. */
+  encoder: Encoder;
+  /** Frames per second captured and encoded. */
+  framerate: number;
+  /** Target video bitrate, in kbit/s. */
+  bitrateKbps: number;
+  /** Seconds between forced keyframes; -1 for keyframes only when a viewer asks (PLI). */
+  keyframeDistance: number;
+  /** Draw the X pointer into the video. */
+  showPointer: boolean;
+  /** Encoder threads; default: CPU count, at most 4. */
+  threads?: number;
+  /** CUDA device for NVIDIA encoders. Default 0. */
+  gpuId?: number;
+}
+
+/** The codec an encoder produces, as named in SDP. */
+export type VideoCodec = "H264" | "VP8" | "VP9";
+
+interface Recipe {
+  codec: VideoCodec;
+  /** Elements from raw BGRx frames to the encoder input, without the encoder. */
+  convert(o: Required<VideoPipelineOptions>): string[];
+  /** The encoder element with its properties. */
+  encode(o: Required<VideoPipelineOptions>): string;
+  /** Caps forced on the encoder output. */
+  caps: string;
+  /** The RTP payloader with its properties. */
+  pay: string;
+  /** GStreamer elements the recipe needs, for the plugin check. */
+  elements: string[];
+}
+
+/** Frames-per-second independent VBV/buffer size: `mult` frames' worth, in ms. */
+function bufferMs(framerate: number, keyframeDistance: number): number {
+  // One frame and a half with PLI-only keyframes, three frames with periodic
+  // ones: enough room for a keyframe without letting the encoder queue latency.
+  const frames = keyframeDistance < 0 ? 1.5 : 3;
+  return Math.ceil((1000 / framerate) * frames);
+}
+
+/** Keyframe interval in frames; "never" is the largest value encoders take. */
+function gopFrames(o: Required<VideoPipelineOptions>): number {
+  return o.keyframeDistance < 0
+    ? 2147483647
+    : Math.max(1, Math.round(o.keyframeDistance * o.framerate));
+}
+
+const softwareConvert = (format: string) => (o: Required<VideoPipelineOptions>) => [
+  // n-threads: BGRx->YUV conversion is the costliest step after encoding; split it.
+  `videoconvert n-threads=${o.threads} qos=true`,
+  `video/x-raw,format=${format}`,
+  // A one-frame leaky queue puts conversion and encoding on separate threads and
+  // drops a stale frame instead of queueing latency when the encoder falls behind.
+  "queue max-size-buffers=1 max-size-bytes=0 max-size-time=0 leaky=downstream",
+];
+
+const RECIPES: Record<Encoder, Recipe> = {
+  x264enc: {
+    codec: "H264",
+    convert: softwareConvert("I420"),
+    encode: (o) =>
+      [
+        `x264enc name=${VIDEO_ENCODER}`,
+        // zerolatency: no frame reordering or lookahead; ultrafast: the least CPU per frame.
+        "tune=zerolatency speed-preset=ultrafast",
+        // sliced-threads: threads split one frame instead of pipelining frames (no added delay).
+        `threads=${o.threads} sliced-threads=true`,
+        // No B-frames, no lookahead, no macroblock tree: each frame leaves as soon as it is coded.
+        "bframes=0 b-adapt=false rc-lookahead=0 sync-lookahead=0 mb-tree=false",
+        `bitrate=${o.bitrateKbps} pass=cbr`,
+        // vbv-buf-capacity: a small VBV keeps frame sizes even so no frame waits behind a big one.
+        `vbv-buf-capacity=${bufferMs(o.framerate, o.keyframeDistance)}`,
+        `key-int-max=${gopFrames(o)}`,
+        // insert-vui: colour info for decoders; aud=false: access unit delimiters only add bytes.
+        "insert-vui=true aud=false byte-stream=true",
+      ].join(" "),
+    // constrained-baseline: decoded by every browser, hardware decoders included.
+    caps: "video/x-h264,profile=constrained-baseline,stream-format=byte-stream",
+    pay: h264Pay(),
+    elements: ["ximagesrc", "videoconvert", "x264enc", "rtph264pay", "webrtcbin"],
+  },
+  openh264enc: {
+    codec: "H264",
+    convert: softwareConvert("I420"),
+    encode: (o) =>
+      [
+        `openh264enc name=${VIDEO_ENCODER}`,
+        // usage-type=screen: tools tuned for desktop content; complexity=low: fastest.
+        "usage-type=screen complexity=low",
+        `rate-control=bitrate bitrate=${o.bitrateKbps * 1000}`,
+        // enable-frame-skip=false: a skipped frame is a visible stall on a desktop.
+        "enable-frame-skip=false",
+        `gop-size=${Math.min(gopFrames(o), 2147483647)}`,
+        `multi-thread=${o.threads}`,
+      ].join(" "),
+    caps: "video/x-h264,profile=constrained-baseline,stream-format=byte-stream",
+    pay: h264Pay(),
+    elements: ["ximagesrc", "videoconvert", "openh264enc", "rtph264pay", "webrtcbin"],
+  },
+  vp8enc: {
+    codec: "VP8",
+    convert: softwareConvert("I420"),
+    encode: (o) => vpxEncode("vp8enc", o),
+    caps: "video/x-vp8",
+    // picture-id-mode=15-bit: lets the browser detect lost frames and ask for recovery.
+    pay: `rtpvp8pay mtu=${RTP_MTU} picture-id-mode=15-bit`,
+    elements: ["ximagesrc", "videoconvert", "vp8enc", "rtpvp8pay", "webrtcbin"],
+  },
+  vp9enc: {
+    codec: "VP9",
+    convert: softwareConvert("I420"),
+    encode: (o) =>
+      // row-mt: multi-threads within a frame, no added frame delay.
+      `${vpxEncode("vp9enc", o)} row-mt=true frame-parallel-decoding=false`,
+    caps: "video/x-vp9",
+    pay: `rtpvp9pay mtu=${RTP_MTU} picture-id-mode=15-bit`,
+    elements: ["ximagesrc", "videoconvert", "vp9enc", "rtpvp9pay", "webrtcbin"],
+  },
+  nvh264enc: {
+    codec: "H264",
+    convert: (o) => [
+      `cudaupload cuda-device-id=${o.gpuId}`,
+      `cudaconvert cuda-device-id=${o.gpuId} qos=true`,
+      "video/x-raw(memory:CUDAMemory),format=NV12",
+    ],
+    encode: (o) =>
+      [
+        `nvh264enc name=${VIDEO_ENCODER} cuda-device-id=${o.gpuId}`,
+        // low-latency-hq preset and zerolatency: no reordering delay in NVENC.
+        "preset=low-latency-hq zerolatency=true bframes=0 rc-lookahead=0",
+        `rc-mode=cbr bitrate=${o.bitrateKbps}`,
+        // vbv-buffer-size is in kbit: one and a half frames' worth, as for x264.
+        `vbv-buffer-size=${
+          Math.ceil((o.bitrateKbps / o.framerate) * (o.keyframeDistance < 0 ? 1.5 : 3))
+        }`,
+        `gop-size=${o.keyframeDistance < 0 ? -1 : gopFrames(o)} strict-gop=true aud=false`,
+      ].join(" "),
+    caps: "video/x-h264,profile=constrained-baseline,stream-format=byte-stream",
+    pay: h264Pay(),
+    elements: ["ximagesrc", "cudaupload", "cudaconvert", "nvh264enc", "rtph264pay", "webrtcbin"],
+  },
+};
+
+function h264Pay(): string {
+  // config-interval=-1: SPS/PPS before every IDR so a viewer can start on any keyframe;
+  // aggregate-mode=zero-latency: send each NAL at once instead of waiting to aggregate.
+  return `rtph264pay mtu=${RTP_MTU} config-interval=-1 aggregate-mode=zero-latency`;
+}
+
+function vpxEncode(element: "vp8enc" | "vp9enc", o: Required<VideoPipelineOptions>): string {
+  const buffer = bufferMs(o.framerate, o.keyframeDistance);
+  return [
+    `${element} name=${VIDEO_ENCODER}`,
+    // deadline=1: realtime mode; cpu-used=-16 (vp8) / 8 (vp9): the fastest speed step.
+    `deadline=1 cpu-used=${element === "vp8enc" ? -16 : 8}`,
+    `end-usage=cbr target-bitrate=${o.bitrateKbps * 1000}`,
+    // lag-in-frames=0: no lookahead, every frame leaves when coded.
+    "lag-in-frames=0 error-resilient=default",
+    `threads=${o.threads}`,
+    // Buffers in ms, sized like x264's VBV for the same reason.
+    `buffer-size=${buffer} buffer-initial-size=${buffer} buffer-optimal-size=${buffer}`,
+    `keyframe-max-dist=${gopFrames(o)}`,
+    // static-threshold=0 and max-intra-bitrate: no skipped blocks, keyframes capped at 2.5 frames.
+    "static-threshold=0 max-intra-bitrate=250 undershoot=25 overshoot=10",
+  ].join(" ");
+}
+
+function withDefaults(o: VideoPipelineOptions): Required<VideoPipelineOptions> {
+  return {
+    threads: Math.max(1, Math.min(4, navigator.hardwareConcurrency ?? 2)),
+    gpuId: 0,
+    ...o,
+  };
+}
+
+/** Validates numbers; throws `RangeError` with the option name and value. */
+function check(o: VideoPipelineOptions): void {
+  const rules: [string, number, number, number][] = [
+    ["framerate", o.framerate, 1, 240],
+    ["bitrateKbps", o.bitrateKbps, 100, 1_000_000],
+  ];
+  for (const [name, value, min, max] of rules) {
+    if (!Number.isInteger(value) || value < min || value > max) {
+      throw new RangeError(
+        `Cannot build pipeline: ${name} must be an integer ${min}-${max}, received ${value}`,
+      );
+    }
+  }
+  if (!/^[A-Za-z0-9.:_-]*$/.test(o.display)) {
+    throw new RangeError(`Cannot build pipeline: invalid display name "${o.display}"`);
+  }
+}
+
+/** The codec `encoder` produces. */
+export function codecOf(encoder: Encoder): VideoCodec {
+  return RECIPES[encoder].codec;
+}
+
+/** GStreamer elements the pipeline for `encoder` needs. */
+export function requiredElements(encoder: Encoder): string[] {
+  return RECIPES[encoder].elements;
+}
+
+/**
+ * The shared part of a session's pipeline, from capture to the tee that
+ * viewer branches link to.
+ */
+export function videoPipeline(options: VideoPipelineOptions): string {
+  check(options);
+  const o = withDefaults(options);
+  const recipe = RECIPES[o.encoder];
+  return [
+    // use-damage=false: XDamage tracking costs more than full-frame XShm copies at 60 fps.
+    `ximagesrc display-name=${o.display} show-pointer=${o.showPointer} use-damage=false`,
+    `video/x-raw,framerate=${o.framerate}/1`,
+    ...recipe.convert(o),
+    recipe.encode(o),
+    recipe.caps,
+    recipe.pay,
+    rtpCaps(recipe.codec),
+    // allow-not-linked: the pipeline keeps running between viewers.
+    `tee name=${VIDEO_TEE} allow-not-linked=true`,
+  ].join(" ! ");
+}
+
+/** The RTP caps offered for `codec`, with the feedback the browser should send. */
+export function rtpCaps(codec: VideoCodec): string {
+  return [
+    `application/x-rtp,media=video,clock-rate=90000,encoding-name=${codec}`,
+    `payload=${VIDEO_PAYLOAD_TYPE}`,
+    // nack-pli / ccm-fir: the browser asks for a keyframe when it lost one or just joined.
+    "rtcp-fb-nack-pli=true,rtcp-fb-ccm-fir=true",
+  ].join(",");
+}
+
+/** Options of {@linkcode peerBranch}. */
+export interface PeerBranchOptions {
+  /** STUN server URI for webrtcbin, e.g. `stun://stun.example.org:3478`. */
+  stunServer?: string;
+}
+
+/** The per-viewer branch: a queue and a webrtcbin, linked to the tee by the helper. */
+export function peerBranch(options: PeerBranchOptions = {}): string {
+  const webrtc = [
+    `webrtcbin name=${PEER_WEBRTCBIN}`,
+    // max-bundle: one transport for video and data, one ICE check, one DTLS handshake.
+    "bundle-policy=max-bundle",
+    // latency=0: no receive jitter buffer (Skerry sends; nothing to smooth here).
+    "latency=0",
+  ];
+  if (options.stunServer) webrtc.push(`stun-server=${options.stunServer}`);
+  return [
+    // A leaky queue per viewer: a slow viewer drops its own packets and never stalls the others.
+    "queue max-size-buffers=0 max-size-bytes=0 max-size-time=200000000 leaky=downstream",
+    webrtc.join(" "),
+  ].join(" ! ");
+}

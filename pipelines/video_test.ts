@@ -1,0 +1,135 @@
+import assert from "node:assert/strict";
+import {
+  codecOf,
+  ENCODERS,
+  peerBranch,
+  requiredElements,
+  rtpCaps,
+  type VideoPipelineOptions,
+  videoPipeline,
+} from "./video.ts";
+import { startXvfb } from "../lib/display.ts";
+import { probeElements } from "../lib/probe.ts";
+
+const BASE: VideoPipelineOptions = {
+  display: ":5",
+  encoder: "x264enc",
+  framerate: 60,
+  bitrateKbps: 8000,
+  keyframeDistance: -1,
+  showPointer: true,
+  threads: 2,
+};
+
+Deno.test("videoPipeline() composes the x264 low-latency chain", () => {
+  assert.equal(
+    videoPipeline(BASE),
+    [
+      "ximagesrc display-name=:5 show-pointer=true use-damage=false",
+      "video/x-raw,framerate=60/1",
+      "videoconvert n-threads=2 qos=true",
+      "video/x-raw,format=I420",
+      "queue max-size-buffers=1 max-size-bytes=0 max-size-time=0 leaky=downstream",
+      "x264enc name=videoenc tune=zerolatency speed-preset=ultrafast threads=2 sliced-threads=true " +
+      "bframes=0 b-adapt=false rc-lookahead=0 sync-lookahead=0 mb-tree=false bitrate=8000 pass=cbr " +
+      "vbv-buf-capacity=25 key-int-max=2147483647 insert-vui=true aud=false byte-stream=true",
+      "video/x-h264,profile=constrained-baseline,stream-format=byte-stream",
+      "rtph264pay mtu=1200 config-interval=-1 aggregate-mode=zero-latency",
+      "application/x-rtp,media=video,clock-rate=90000,encoding-name=H264,payload=96," +
+      "rtcp-fb-nack-pli=true,rtcp-fb-ccm-fir=true",
+      "tee name=videotee allow-not-linked=true",
+    ].join(" ! "),
+  );
+});
+
+Deno.test("videoPipeline() turns keyframe distance into frames and a larger VBV", () => {
+  const p = videoPipeline({ ...BASE, framerate: 30, keyframeDistance: 2 });
+  assert.match(p, / key-int-max=60 /);
+  assert.match(p, / vbv-buf-capacity=100 /);
+});
+
+Deno.test("videoPipeline() builds VP8, VP9 and OpenH264 chains with their payloaders", () => {
+  const vp8 = videoPipeline({ ...BASE, encoder: "vp8enc" });
+  assert.match(vp8, /vp8enc name=videoenc deadline=1 cpu-used=-16 end-usage=cbr target-bitrate=8000000 /);
+  assert.match(vp8, / lag-in-frames=0 /);
+  assert.match(vp8, /! video\/x-vp8 ! rtpvp8pay mtu=1200 picture-id-mode=15-bit ! /);
+  assert.match(vp8, /encoding-name=VP8,payload=96/);
+  const vp9 = videoPipeline({ ...BASE, encoder: "vp9enc" });
+  assert.match(vp9, /vp9enc name=videoenc deadline=1 cpu-used=8 .* row-mt=true /);
+  assert.match(vp9, /rtpvp9pay mtu=1200 picture-id-mode=15-bit/);
+  const openh264 = videoPipeline({ ...BASE, encoder: "openh264enc" });
+  assert.match(openh264, /openh264enc name=videoenc usage-type=screen complexity=low /);
+  assert.match(openh264, /rate-control=bitrate bitrate=8000000 enable-frame-skip=false/);
+});
+
+Deno.test("videoPipeline() builds the NVIDIA chain on CUDA memory", () => {
+  const p = videoPipeline({ ...BASE, encoder: "nvh264enc", gpuId: 1, framerate: 60 });
+  assert.match(
+    p,
+    /! cudaupload cuda-device-id=1 ! cudaconvert cuda-device-id=1 qos=true ! video\/x-raw\(memory:CUDAMemory\),format=NV12 ! nvh264enc name=videoenc cuda-device-id=1 preset=low-latency-hq zerolatency=true bframes=0 rc-lookahead=0 rc-mode=cbr bitrate=8000 vbv-buffer-size=200 gop-size=-1 strict-gop=true aud=false ! /,
+  );
+  assert.doesNotMatch(p, /videoconvert/);
+  assert.deepEqual(requiredElements("nvh264enc"), [
+    "ximagesrc",
+    "cudaupload",
+    "cudaconvert",
+    "nvh264enc",
+    "rtph264pay",
+    "webrtcbin",
+  ]);
+});
+
+Deno.test("videoPipeline() rejects out-of-range numbers and odd display names", () => {
+  assert.throws(() => videoPipeline({ ...BASE, framerate: 0 }), {
+    name: "RangeError",
+    message: "Cannot build pipeline: framerate must be an integer 1-240, received 0",
+  });
+  assert.throws(() => videoPipeline({ ...BASE, bitrateKbps: 1.5 }), RangeError);
+  assert.throws(() => videoPipeline({ ...BASE, display: ":0 ! filesink location=/x" }), {
+    message: 'Cannot build pipeline: invalid display name ":0 ! filesink location=/x"',
+  });
+});
+
+Deno.test("codecOf() and rtpCaps() name the codec the browser negotiates", () => {
+  assert.deepEqual(ENCODERS.map(codecOf), ["H264", "H264", "VP8", "VP9", "H264"]);
+  assert.equal(
+    rtpCaps("VP9"),
+    "application/x-rtp,media=video,clock-rate=90000,encoding-name=VP9,payload=96," +
+      "rtcp-fb-nack-pli=true,rtcp-fb-ccm-fir=true",
+  );
+});
+
+Deno.test("peerBranch() is a leaky queue before a bundled zero-latency webrtcbin", () => {
+  assert.equal(
+    peerBranch(),
+    "queue max-size-buffers=0 max-size-bytes=0 max-size-time=200000000 leaky=downstream ! " +
+      "webrtcbin name=webrtc bundle-policy=max-bundle latency=0",
+  );
+  assert.match(peerBranch({ stunServer: "stun://127.0.0.1:3478" }), / stun-server=stun:\/\/127\.0\.0\.1:3478$/);
+});
+
+Deno.test("every encoder pipeline this machine supports runs on real GStreamer", async () => {
+  const display = await startXvfb({ width: 320, height: 240 });
+  try {
+    for (const encoder of ENCODERS) {
+      const { missing } = await probeElements(requiredElements(encoder));
+      if (missing.length > 0) {
+        assert.equal(encoder, "nvh264enc", `${encoder} lacks ${missing}`);
+        continue;
+      }
+      const description = videoPipeline({ ...BASE, display: display.name, encoder, framerate: 30 })
+        .replace(/ ! tee name=.*$/, " ! fakesink")
+        .replace("use-damage=false", "use-damage=false num-buffers=10");
+      const out = await new Deno.Command("gst-launch-1.0", {
+        args: ["-q", ...description.split(" ")],
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      const stderr = new TextDecoder().decode(out.stderr);
+      assert.equal(out.code, 0, `${encoder}: ${stderr}`);
+      assert.doesNotMatch(stderr, /WARNING: erroneous pipeline|no property|could not set property/i);
+    }
+  } finally {
+    await display.stop();
+  }
+});

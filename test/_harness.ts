@@ -1,0 +1,275 @@
+/**
+ * Shared pieces of the integration tests: a real Skerry server process, a
+ * real headless Debian Chromium driven by playwright-core, and readers of
+ * what the browser received (`getStats()`, pixels of the presented frame).
+ *
+ * Tests run inside a network namespace of their own when `deno task test`
+ * could make one (tools/in_netns); either way everything is on loopback and
+ * ICE is pinned to 127.0.0.1.
+ *
+ * @module
+ */
+
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { readLines } from "../lib/read_lines.ts";
+
+/** Root of the checkout. */
+export const ROOT = new URL("../", import.meta.url).pathname;
+/** Credentials every test server uses. */
+export const AUTH = { username: "tester", password: "correct-horse-battery" };
+
+/** A Skerry server started for a test. */
+export interface TestServer {
+  /** Base URL, e.g. `http://127.0.0.1:40123/`. */
+  url: string;
+  port: number;
+  /** The server process id. */
+  pid: number;
+  /** Everything the server wrote on stderr so far. */
+  stderr: string[];
+  /** Whether the process is still running. */
+  alive(): boolean;
+  /** SIGTERM, then SIGKILL after 5 s; resolves with the exit status. */
+  stop(): Promise<Deno.CommandStatus>;
+}
+
+/** Options of {@linkcode startServer}. */
+export interface StartServerOptions {
+  /** X display to stream. */
+  display: string;
+  /** Extra flags. */
+  args?: string[];
+  /** Extra environment. */
+  env?: Record<string, string>;
+}
+
+/** Starts `cli.ts serve` on a free port and waits for its URL line. */
+export async function startServer(options: StartServerOptions): Promise<TestServer> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--quiet",
+      "--allow-all",
+      `${ROOT}cli.ts`,
+      "serve",
+      "--addr=127.0.0.1",
+      "--port=0",
+      "--ice-address=127.0.0.1",
+      "--log-level=debug",
+      ...(options.args ?? []),
+    ],
+    env: {
+      DISPLAY: options.display,
+      SKERRY_BASIC_AUTH_USER: AUTH.username,
+      SKERRY_BASIC_AUTH_PASSWORD: AUTH.password,
+      ...options.env,
+    },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  let exited = false;
+  const status = child.status.then((s) => {
+    exited = true;
+    return s;
+  });
+  const stderr: string[] = [];
+  const stderrDone = (async () => {
+    for await (const line of readLines(child.stderr)) stderr.push(line);
+  })();
+  const lines = readLines(child.stdout)[Symbol.asyncIterator]();
+  const deadline = AbortSignal.timeout(30_000);
+  let port = 0;
+  while (port === 0) {
+    const next = await Promise.race([
+      lines.next(),
+      new Promise<never>((_, reject) =>
+        deadline.addEventListener("abort", () => reject(new Error("server did not start")))
+      ),
+    ]).catch((error) => {
+      throw new Error(`${(error as Error).message}: ${stderr.slice(-5).join(" | ")}`);
+    });
+    if (next.done) throw new Error(`server exited: ${stderr.slice(-5).join(" | ")}`);
+    port = Number(/open http:\/\/[^:]+:(\d+)\//.exec(next.value)?.[1] ?? 0);
+  }
+  const stdoutDone = (async () => {
+    for (let n = await lines.next(); !n.done; n = await lines.next()) { /* drain */ }
+  })();
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    port,
+    pid: child.pid,
+    stderr,
+    alive: () => !exited,
+    async stop() {
+      if (!exited) child.kill("SIGTERM");
+      const timer = setTimeout(() => !exited && child.kill("SIGKILL"), 5000);
+      const s = await status;
+      clearTimeout(timer);
+      await Promise.all([stderrDone, stdoutDone]);
+      return s;
+    },
+  };
+}
+
+/** Chromium flags for WebRTC over loopback in a headless container (see docs/TESTING). */
+export const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--allow-loopback-in-peer-connection",
+  "--disable-features=WebRtcHideLocalIpsWithMdns",
+  "--use-fake-ui-for-media-stream",
+  "--autoplay-policy=no-user-gesture-required",
+];
+
+/** A headless Chromium with one context logged in to `url`. */
+export interface TestBrowser {
+  browser: Browser;
+  context: BrowserContext;
+  /** Opens the client and returns its page. */
+  open(url: string): Promise<Page>;
+  close(): Promise<void>;
+}
+
+/** Launches Debian's Chromium (never a downloaded one). */
+export async function launchBrowser(url: string): Promise<TestBrowser> {
+  const browser = await chromium.launch({
+    executablePath: Deno.env.get("CHROMIUM") ?? "/usr/bin/chromium",
+    args: CHROMIUM_ARGS,
+  });
+  const context = await browser.newContext({
+    httpCredentials: AUTH,
+    viewport: { width: 1280, height: 720 },
+  });
+  // Chromium offers host candidates only to origins with media permission.
+  await context.grantPermissions(["camera", "microphone"], { origin: new URL(url).origin });
+  // Keep every RTCPeerConnection the page makes, for getStats().
+  await context.addInitScript(() => {
+    const w = window as unknown as { __pcs: RTCPeerConnection[] };
+    w.__pcs = [];
+    const Native = RTCPeerConnection;
+    const Wrapped = function (this: unknown, config?: RTCConfiguration) {
+      const pc = new Native(config);
+      w.__pcs.push(pc);
+      return pc;
+    } as unknown as typeof RTCPeerConnection;
+    Wrapped.prototype = Native.prototype;
+    Object.assign(Wrapped, { generateCertificate: Native.generateCertificate });
+    window.RTCPeerConnection = Wrapped;
+  });
+  return {
+    browser,
+    context,
+    async open(u: string) {
+      const page = await context.newPage();
+      await page.goto(u);
+      return page;
+    },
+    async close() {
+      await context.close();
+      await browser.close();
+    },
+  };
+}
+
+/** Inbound video of the newest peer connection, from `getStats()`. */
+export interface VideoStats {
+  /** Peer connections the page has made so far. */
+  connections: number;
+  framesDecoded: number;
+  frameWidth: number;
+  frameHeight: number;
+  codec: string;
+}
+
+/** Reads the page's newest peer connection's inbound video stats. */
+export function videoStats(page: Page): Promise<VideoStats> {
+  return page.evaluate(async () => {
+    const pcs = (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs;
+    const pc = pcs[pcs.length - 1];
+    const out = { connections: pcs.length, framesDecoded: 0, frameWidth: 0, frameHeight: 0, codec: "" };
+    if (!pc) return out;
+    const stats = await pc.getStats();
+    const byId = new Map<string, Record<string, unknown>>();
+    stats.forEach((s: Record<string, unknown>) => byId.set(s.id as string, s));
+    for (const s of byId.values()) {
+      if (s.type === "inbound-rtp" && s.kind === "video") {
+        out.framesDecoded = (s.framesDecoded as number) ?? 0;
+        out.frameWidth = (s.frameWidth as number) ?? 0;
+        out.frameHeight = (s.frameHeight as number) ?? 0;
+        out.codec = (byId.get(s.codecId as string)?.mimeType as string) ?? "";
+      }
+    }
+    return out;
+  });
+}
+
+/** Polls `fn` every 100 ms until it returns a truthy value or `timeoutMs` passes. */
+export async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T> | T,
+  timeoutMs = 15_000,
+): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  while (Date.now() < deadline) {
+    last = await fn();
+    if (last) return last as NonNullable<T>;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what} (last: ${JSON.stringify(last)})`);
+}
+
+/** The RGB colour of the presented video frame at (`x`, `y`) in frame pixels. */
+export function videoPixel(page: Page, x: number, y: number): Promise<[number, number, number]> {
+  return page.evaluate(([px, py]) => {
+    const video = document.querySelector("video")!;
+    const canvas = document.createElement("canvas");
+    canvas.width = video.videoWidth;
+    canvas.height = video.videoHeight;
+    const ctx = canvas.getContext("2d", { willReadFrequently: true })!;
+    ctx.drawImage(video, 0, 0);
+    const d = ctx.getImageData(px!, py!, 1, 1).data;
+    return [d[0]!, d[1]!, d[2]!] as [number, number, number];
+  }, [x, y]);
+}
+
+/** Pids of the direct children of `pid` (from /proc). */
+export function childPids(pid: number): number[] {
+  const out: number[] = [];
+  for (const entry of Deno.readDirSync("/proc")) {
+    if (!/^\d+$/.test(entry.name)) continue;
+    try {
+      const stat = Deno.readTextFileSync(`/proc/${entry.name}/stat`);
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (ppid === pid) out.push(Number(entry.name));
+    } catch {
+      // the process went away
+    }
+  }
+  return out;
+}
+
+/** The command line of `pid`, arguments joined by spaces ("" if gone). */
+export function commandLine(pid: number): string {
+  try {
+    return Deno.readTextFileSync(`/proc/${pid}/cmdline`).split("\0").join(" ").trim();
+  } catch {
+    return "";
+  }
+}
+
+/** Runs a command to completion and returns its stdout; throws with stderr on failure. */
+export async function run(program: string, args: string[], env?: Record<string, string>): Promise<string> {
+  const out = await new Deno.Command(program, { args, stdout: "piped", stderr: "piped", ...(env ? { env } : {}) })
+    .output();
+  if (!out.success) {
+    throw new Error(`${program} ${args.join(" ")} failed: ${new TextDecoder().decode(out.stderr)}`);
+  }
+  return new TextDecoder().decode(out.stdout);
+}

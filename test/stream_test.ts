@@ -1,0 +1,155 @@
+/**
+ * End to end, real parts only: a real Xvfb, the real server process on a free
+ * port, real GStreamer in the real helper, and headless Debian Chromium
+ * receiving real WebRTC over loopback.
+ */
+
+import assert from "node:assert/strict";
+import { startXvfb } from "../lib/display.ts";
+import {
+  AUTH,
+  childPids,
+  commandLine,
+  launchBrowser,
+  run,
+  startServer,
+  videoPixel,
+  videoStats,
+  waitFor,
+} from "./_harness.ts";
+
+const WIDTH = 1024;
+const HEIGHT = 768;
+
+/** Paints the X root window one solid colour (no windows on this Xvfb). */
+function paintRoot(display: string, color: string): Promise<string> {
+  return run("xsetroot", ["-display", display, "-solid", color]);
+}
+
+function near(actual: number[], expected: number[], tolerance: number): boolean {
+  return actual.every((v, i) => Math.abs(v - expected[i]!) <= tolerance);
+}
+
+Deno.test({
+  name: "skerry streams the X display to Chromium: frames, size, pixels, faults",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn(t) {
+    const display = await startXvfb({ width: WIDTH, height: HEIGHT });
+    const server = await startServer({ display: display.name });
+    const browser = await launchBrowser(server.url);
+    try {
+      const page = await browser.open(server.url);
+
+      await t.step("decoded frames keep increasing at the X screen size", async () => {
+        const first = await waitFor("first frame", async () => {
+          const s = await videoStats(page);
+          return s.framesDecoded > 0 ? s : null;
+        });
+        assert.equal(first.codec, "video/H264");
+        await new Promise((r) => setTimeout(r, 10_000));
+        const later = await videoStats(page);
+        assert.ok(
+          later.framesDecoded - first.framesDecoded >= 30,
+          `only ${later.framesDecoded - first.framesDecoded} frames in 10 s`,
+        );
+        assert.equal(later.frameWidth, WIDTH);
+        assert.equal(later.frameHeight, HEIGHT);
+      });
+
+      await t.step("a colour painted on the X display shows up in the video", async () => {
+        for (const [name, rgb] of [["#d03020", [0xd0, 0x30, 0x20]], ["#2060e0", [0x20, 0x60, 0xe0]]] as const) {
+          await paintRoot(display.name, name);
+          await waitFor(`${name} in the video`, async () => {
+            const pixel = await videoPixel(page, WIDTH / 2, HEIGHT / 2);
+            return near(pixel, [...rgb], 16) ? pixel : null;
+          }, 5000);
+        }
+      });
+
+      await t.step("kill -9 of the helper: frames come back, same server process", async () => {
+        const helpers = childPids(server.pid).filter((p) => commandLine(p).includes(" helper"));
+        assert.equal(helpers.length, 1, `helpers: ${helpers.map(commandLine).join(" / ")}`);
+        const before = await videoStats(page);
+        Deno.kill(helpers[0]!, "SIGKILL");
+        const after = await waitFor("frames on a new connection", async () => {
+          const s = await videoStats(page);
+          return s.connections > before.connections && s.framesDecoded > 10 ? s : null;
+        }, 10_000);
+        assert.equal(after.frameWidth, WIDTH);
+        assert.ok(server.alive(), "the server process died");
+        const newHelpers = childPids(server.pid).filter((p) => commandLine(p).includes(" helper"));
+        assert.equal(newHelpers.length, 1);
+        assert.notEqual(newHelpers[0], helpers[0]);
+        await page.waitForSelector('.status[data-phase="live"]', { timeout: 5000 });
+      });
+
+      await t.step("a malformed signalling message gets an error, the connection goes on", async () => {
+        const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws`, {
+          headers: { Authorization: `Basic ${btoa(`${AUTH.username}:${AUTH.password}`)}` },
+        });
+        const messages: Record<string, unknown>[] = [];
+        ws.onmessage = (e) => messages.push(JSON.parse(e.data));
+        await new Promise((resolve, reject) => {
+          ws.onopen = resolve;
+          ws.onerror = reject;
+        });
+        ws.send("{not json");
+        ws.send(JSON.stringify({ type: "hello", protocol: 1 }));
+        await waitFor("welcome", () => messages.find((m) => m.type === "welcome"), 5000);
+        assert.deepEqual(messages[0], {
+          type: "error",
+          code: "bad-message",
+          message: "Cannot parse message: not JSON",
+        });
+        assert.equal(ws.readyState, WebSocket.OPEN);
+        ws.close();
+        const health = await fetch(`${server.url}healthz`);
+        assert.equal(await health.text(), "ok");
+        // The browser's stream was never disturbed by the bad client.
+        const s1 = await videoStats(page);
+        await new Promise((r) => setTimeout(r, 1000));
+        const s2 = await videoStats(page);
+        assert.ok(s2.framesDecoded > s1.framesDecoded);
+      });
+
+      await t.step("the WebSocket refuses a connection without credentials", async () => {
+        const res = await fetch(`${server.url}ws`);
+        assert.equal(res.status, 401);
+        await res.body?.cancel();
+      });
+    } finally {
+      await browser.close();
+      const status = await server.stop();
+      assert.equal(status.code, 0, server.stderr.slice(-10).join("\n"));
+      await display.stop();
+    }
+  },
+});
+
+Deno.test("skerry without an X display prints one line and exits 1", async () => {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--quiet", "--allow-all", new URL("../cli.ts", import.meta.url).pathname, "serve", "--port=0"],
+    env: { DISPLAY: ":4242", SKERRY_BASIC_AUTH_PASSWORD: "x-y-z-secret" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const stderr = new TextDecoder().decode(out.stderr).trim();
+  assert.equal(out.code, 1);
+  assert.equal(stderr.split("\n").length, 1, stderr);
+  assert.match(stderr, /^skerry: Cannot open X display ":4242"/);
+  assert.doesNotMatch(stderr, /x-y-z-secret|    at /);
+});
+
+Deno.test("skerry with a bad flag prints one line and exits 2", async () => {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--quiet", "--allow-all", new URL("../cli.ts", import.meta.url).pathname, "--framerate=fast"],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(out.code, 2);
+  assert.equal(
+    new TextDecoder().decode(out.stderr),
+    'skerry: Cannot parse --framerate: value must be an integer 1-240, received "fast". Run "skerry --help" for usage.\n',
+  );
+});
