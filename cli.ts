@@ -51,26 +51,11 @@ async function serve(command: "serve" | "demo", config: Readonly<Config>): Promi
   }
 
   // 1. The X display: the user's, or an embedded one with a small desktop.
-  let display = command === "demo" ? undefined : config.display;
-  if (display === undefined) {
-    const { startEmbeddedDesktop } = await import("./lib/desktop.ts");
-    const desktop = await startEmbeddedDesktop({
-      width: config.screen.width,
-      height: config.screen.height,
-      backend: config.xServer,
-    });
-    cleanups.push(() => desktop.stop());
-    display = desktop.name;
-    log.info("Started an embedded desktop on {display} ({backend}, {width}x{height})", {
-      display,
-      backend: desktop.backend,
-      width: desktop.width,
-      height: desktop.height,
-    });
-  } else {
-    const { openX11 } = await import("./ffi/x11.ts");
-    openX11(display).close();
-  }
+  const display = await resolveDisplay(
+    command === "demo" ? undefined : config.display,
+    config,
+    log,
+  );
 
   // 2. The encoder and the plugins it needs; NVIDIA falls back to x264.
   const { requiredElements } = await import("./pipelines/video.ts");
@@ -160,10 +145,39 @@ async function serve(command: "serve" | "demo", config: Readonly<Config>): Promi
         : `  user: ${auth.username}   password: as configured`,
     );
   } else {
-    lines.push("  authentication is OFF: anyone who can reach this port sees and controls the desktop");
+    lines.push(
+      "  authentication is OFF: anyone who can reach this port sees and controls the desktop",
+    );
   }
   // deno-lint-ignore no-console
   console.log(lines.join("\n"));
+}
+
+/** Checks the user's display, or starts an embedded desktop and returns its name. */
+async function resolveDisplay(
+  requested: string | undefined,
+  config: Readonly<Config>,
+  log: { info(message: string, props: Record<string, unknown>): void },
+): Promise<string> {
+  if (requested !== undefined) {
+    const { openX11 } = await import("./ffi/x11.ts");
+    openX11(requested).close();
+    return requested;
+  }
+  const { startEmbeddedDesktop } = await import("./lib/desktop.ts");
+  const desktop = await startEmbeddedDesktop({
+    width: config.screen.width,
+    height: config.screen.height,
+    backend: config.xServer,
+  });
+  cleanups.push(() => desktop.stop());
+  log.info("Started an embedded desktop on {display} ({backend}, {width}x{height})", {
+    display: desktop.name,
+    backend: desktop.backend,
+    width: desktop.width,
+    height: desktop.height,
+  });
+  return desktop.name as string;
 }
 
 /** Creates the per-viewer input sink factory, or undefined when no input is possible. */

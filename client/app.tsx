@@ -1,35 +1,58 @@
-/** The whole client: a full-window video, the status line, input. */
+/** The whole client: a full-window video, the status line, the menu, input. */
 
 import { useEffect, useRef, useState } from "preact/hooks";
+import { KeyboardButton } from "./components/keyboard_button.tsx";
+import { Menu } from "./components/menu.tsx";
 import { StatusLine } from "./components/status_line.tsx";
 import { Connection, type ConnectionState, signallingUrl } from "./lib/connection.ts";
+import { attachInput } from "./lib/input.ts";
+import { toggleFullscreen } from "./lib/shortcuts.ts";
 
 /** The client application. */
 export function App() {
   const stage = useRef<HTMLDivElement>(null);
   const video = useRef<HTMLVideoElement>(null);
   const [state, setState] = useState<ConnectionState>({ phase: "connecting" });
+  const [menuOpen, setMenuOpen] = useState(false);
+  const [frameSize, setFrameSize] = useState("");
+  const [inputActive, setInputActive] = useState(false);
 
   useEffect(() => {
     const element = video.current!;
+    let detachInput: (() => void) | undefined;
     const connection = new Connection({
       url: signallingUrl(location),
       video: element,
       onState: setState,
-      onInputChannel: () => {},
+      onInputChannel: (channel) => {
+        detachInput?.();
+        detachInput = undefined;
+        setInputActive(channel !== null);
+        if (!channel) return;
+        detachInput = attachInput({
+          element: stage.current!,
+          video: element,
+          send: (message) => channel.send(message as Uint8Array<ArrayBuffer>),
+          onMenu: () => setMenuOpen((open) => !open),
+        });
+      },
     });
     // "Live" means a frame is on screen, not merely that signalling succeeded.
     const onPlaying = () => setState({ phase: "live" });
+    const onResize = () => setFrameSize(`${element.videoWidth}x${element.videoHeight}`);
     element.addEventListener("playing", onPlaying);
+    element.addEventListener("resize", onResize);
     connection.start();
     return () => {
       element.removeEventListener("playing", onPlaying);
+      element.removeEventListener("resize", onResize);
+      detachInput?.();
       connection.stop();
     };
   }, []);
 
   return (
-    <div class="stage" ref={stage} tabIndex={0}>
+    <div class="stage" ref={stage}>
       <video
         ref={video}
         autoplay
@@ -38,6 +61,16 @@ export function App() {
         disablePictureInPicture
       />
       <StatusLine state={state} />
+      <KeyboardButton container={stage} />
+      {menuOpen && (
+        <Menu
+          state={state}
+          frameSize={frameSize}
+          inputActive={inputActive}
+          onFullscreen={() => void toggleFullscreen(stage.current!, document)}
+          onClose={() => setMenuOpen(false)}
+        />
+      )}
     </div>
   );
 }

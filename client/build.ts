@@ -35,6 +35,7 @@ export async function buildClient(options: { minify?: boolean } = {}): Promise<n
 if (import.meta.main) {
   try {
     const bytes = await buildClient();
+    // deno-lint-ignore no-console
     console.log(`client/dist/app.js: ${(bytes / 1024).toFixed(1)} KiB`);
   } finally {
     await esbuild.stop();

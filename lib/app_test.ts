@@ -4,7 +4,9 @@ import { MediaSession } from "./session.ts";
 import { TEST_START } from "../test/fixtures.ts";
 
 const AUTH = { username: "ada", password: "s3cret-pass" };
-const basic = (user: string, pass: string) => ({ Authorization: `Basic ${btoa(`${user}:${pass}`)}` });
+const basic = (user: string, pass: string) => ({
+  Authorization: `Basic ${btoa(`${user}:${pass}`)}`,
+});
 
 async function withApp(
   fn: (app: ReturnType<typeof createApp>, webRoot: string) => Promise<void>,

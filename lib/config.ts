@@ -10,7 +10,7 @@
  */
 
 import { parseArgs } from "node:util";
-import { ENCODERS, type Encoder } from "../pipelines/video.ts";
+import { type Encoder, ENCODERS } from "../pipelines/video.ts";
 
 /** Log levels, most verbose first. */
 export const LOG_LEVELS = ["debug", "info", "warning", "error"] as const;
@@ -280,7 +280,8 @@ export const OPTIONS: readonly OptionSpec[] = [
     value: "IP[,IP]",
     env: "SKERRY_ICE_ADDRESS",
     default: "",
-    help: "Local addresses to offer as ICE candidates besides the interfaces found (e.g. 127.0.0.1)",
+    help:
+      "Local addresses to offer as ICE candidates besides the interfaces found (e.g. 127.0.0.1)",
     parse: addresses,
   },
   {
@@ -372,7 +373,9 @@ export function parseCommandLine(
       config[spec.key] = raw === undefined ? undefined : spec.parse(raw);
     } catch (error) {
       const shown = spec.secret ? "<secret>" : JSON.stringify(raw);
-      throw new RangeError(`Cannot parse ${source}: ${(error as Error).message}, received ${shown}`);
+      throw new RangeError(
+        `Cannot parse ${source}: ${(error as Error).message}, received ${shown}`,
+      );
     }
   }
   return { kind: "run", command, config: Object.freeze(config as unknown as Config) };

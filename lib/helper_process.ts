@@ -7,7 +7,12 @@
  */
 
 import { getLogger } from "@logtape/logtape";
-import { type FromHelper, MAX_HELPER_LINE, parseFromHelper, type ToHelper } from "./protocol/helper.ts";
+import {
+  type FromHelper,
+  MAX_HELPER_LINE,
+  parseFromHelper,
+  type ToHelper,
+} from "./protocol/helper.ts";
 import { readLines } from "./read_lines.ts";
 
 const log = getLogger(["skerry", "helper"]);

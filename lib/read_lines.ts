@@ -15,9 +15,11 @@ export async function* readLines(
   maxLength = 1 << 20,
 ): AsyncGenerator<string> {
   let pending = "";
-  for await (const chunk of stream.pipeThrough(
-    new TextDecoderStream() as unknown as TransformStream<Uint8Array, string>,
-  )) {
+  for await (
+    const chunk of stream.pipeThrough(
+      new TextDecoderStream() as unknown as TransformStream<Uint8Array, string>,
+    )
+  ) {
     pending += chunk;
     let start = 0;
     let end: number;

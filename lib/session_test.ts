@@ -10,7 +10,6 @@ import { MediaSession, type Viewer } from "./session.ts";
 import type { ServerMessage } from "./protocol/signalling.ts";
 import { TEST_START as START } from "../test/fixtures.ts";
 
-
 class RecordingViewer implements Viewer {
   messages: ServerMessage[] = [];
   data: [string, Uint8Array][] = [];

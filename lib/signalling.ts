@@ -81,7 +81,11 @@ export class ViewerConnection {
     }
     if (message.type === "hello") return this.#hello(message.protocol);
     if (!this.#joined) {
-      this.#send({ type: "error", code: "protocol", message: `Send "hello" before "${message.type}"` });
+      this.#send({
+        type: "error",
+        code: "protocol",
+        message: `Send "hello" before "${message.type}"`,
+      });
       return;
     }
     const session = this.#options.session;

@@ -16,6 +16,7 @@ import {
   cstr,
   getIntProperty,
   getObjectProperty,
+  type Gst,
   gst,
   GST_CLOCK_TIME_NONE,
   GST_MESSAGE_EOS,
@@ -27,7 +28,6 @@ import {
   GST_STATE_PLAYING,
   GST_STATE_READY,
   GST_WEBRTC_SDP_TYPE_ANSWER,
-  type Gst,
   OFFSET,
   PEER_CONNECTION_STATES,
   pointerBox,
@@ -36,7 +36,12 @@ import {
   takeError,
   unbox,
 } from "../ffi/gst.ts";
-import { type FromHelper, type HelperStart, parseToHelper, type ToHelper } from "../lib/protocol/helper.ts";
+import {
+  type FromHelper,
+  type HelperStart,
+  parseToHelper,
+  type ToHelper,
+} from "../lib/protocol/helper.ts";
 import { readLines } from "../lib/read_lines.ts";
 
 /** Exit codes of the helper. */
@@ -200,7 +205,12 @@ class Helper {
     const parseError = takeError(lib, error);
     if (bin === null || parseError !== null) {
       if (bin !== null) lib.gst_object_unref(bin);
-      send({ type: "error", peer: id, fatal: false, message: `Cannot build branch: ${parseError}` });
+      send({
+        type: "error",
+        peer: id,
+        fatal: false,
+        message: `Cannot build branch: ${parseError}`,
+      });
       return;
     }
     lib.gst_object_set_name(bin, cstr(`peer-${id}`));
@@ -270,7 +280,12 @@ class Helper {
     lib.emit_str_ptr_out(peer.webrtc, cstr("create-data-channel"), cstr(label), null, box);
     const channel = unbox(box);
     if (channel === null) {
-      send({ type: "error", peer: peer.id, fatal: false, message: `Cannot create channel ${label}` });
+      send({
+        type: "error",
+        peer: peer.id,
+        fatal: false,
+        message: `Cannot create channel ${label}`,
+      });
       return;
     }
     peer.channels.push({ label, pointer: channel });
@@ -325,9 +340,16 @@ class Helper {
     const reply = lib.gst_promise_get_reply(promise);
     if (peer.removed) return lib.gst_mini_object_unref(promise);
     if (reply === null || lib.gst_structure_has_field(reply, cstr("error"))) {
-      const detail = reply === null ? "no reply" : takeCString(lib, lib.gst_structure_to_string(reply));
+      const detail = reply === null
+        ? "no reply"
+        : takeCString(lib, lib.gst_structure_to_string(reply));
       lib.gst_mini_object_unref(promise);
-      send({ type: "error", peer: peer.id, fatal: false, message: `Cannot create offer: ${detail}` });
+      send({
+        type: "error",
+        peer: peer.id,
+        fatal: false,
+        message: `Cannot create offer: ${detail}`,
+      });
       peer.negotiating = false;
       return;
     }

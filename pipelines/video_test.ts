@@ -5,8 +5,8 @@ import {
   peerBranch,
   requiredElements,
   rtpCaps,
-  type VideoPipelineOptions,
   videoPipeline,
+  type VideoPipelineOptions,
 } from "./video.ts";
 import { startXvfb } from "../lib/display.ts";
 import { probeElements } from "../lib/probe.ts";
@@ -50,7 +50,10 @@ Deno.test("videoPipeline() turns keyframe distance into frames and a larger VBV"
 
 Deno.test("videoPipeline() builds VP8, VP9 and OpenH264 chains with their payloaders", () => {
   const vp8 = videoPipeline({ ...BASE, encoder: "vp8enc" });
-  assert.match(vp8, /vp8enc name=videoenc deadline=1 cpu-used=-16 end-usage=cbr target-bitrate=8000000 /);
+  assert.match(
+    vp8,
+    /vp8enc name=videoenc deadline=1 cpu-used=-16 end-usage=cbr target-bitrate=8000000 /,
+  );
   assert.match(vp8, / lag-in-frames=0 /);
   assert.match(vp8, /! video\/x-vp8 ! rtpvp8pay mtu=1200 picture-id-mode=15-bit ! /);
   assert.match(vp8, /encoding-name=VP8,payload=96/);
@@ -105,7 +108,10 @@ Deno.test("peerBranch() is a leaky queue before a bundled zero-latency webrtcbin
     "queue max-size-buffers=0 max-size-bytes=0 max-size-time=200000000 leaky=downstream ! " +
       "webrtcbin name=webrtc bundle-policy=max-bundle latency=0",
   );
-  assert.match(peerBranch({ stunServer: "stun://127.0.0.1:3478" }), / stun-server=stun:\/\/127\.0\.0\.1:3478$/);
+  assert.match(
+    peerBranch({ stunServer: "stun://127.0.0.1:3478" }),
+    / stun-server=stun:\/\/127\.0\.0\.1:3478$/,
+  );
 });
 
 Deno.test("every encoder pipeline this machine supports runs on real GStreamer", async () => {
@@ -127,7 +133,10 @@ Deno.test("every encoder pipeline this machine supports runs on real GStreamer",
       }).output();
       const stderr = new TextDecoder().decode(out.stderr);
       assert.equal(out.code, 0, `${encoder}: ${stderr}`);
-      assert.doesNotMatch(stderr, /WARNING: erroneous pipeline|no property|could not set property/i);
+      assert.doesNotMatch(
+        stderr,
+        /WARNING: erroneous pipeline|no property|could not set property/i,
+      );
     }
   } finally {
     await display.stop();

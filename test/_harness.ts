@@ -160,7 +160,7 @@ export async function launchBrowser(url: string): Promise<TestBrowser> {
     } as unknown as typeof RTCPeerConnection;
     Wrapped.prototype = Native.prototype;
     Object.assign(Wrapped, { generateCertificate: Native.generateCertificate });
-    window.RTCPeerConnection = Wrapped;
+    globalThis.RTCPeerConnection = Wrapped;
   });
   return {
     browser,
@@ -192,7 +192,13 @@ export function videoStats(page: Page): Promise<VideoStats> {
   return page.evaluate(async () => {
     const pcs = (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs;
     const pc = pcs[pcs.length - 1];
-    const out = { connections: pcs.length, framesDecoded: 0, frameWidth: 0, frameHeight: 0, codec: "" };
+    const out = {
+      connections: pcs.length,
+      framesDecoded: 0,
+      frameWidth: 0,
+      frameHeight: 0,
+      codec: "",
+    };
     if (!pc) return out;
     const stats = await pc.getStats();
     const byId = new Map<string, Record<string, unknown>>();
@@ -222,7 +228,9 @@ export async function waitFor<T>(
     if (last) return last as NonNullable<T>;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what} (last: ${JSON.stringify(last)})`);
+  throw new Error(
+    `Timed out after ${timeoutMs} ms waiting for ${what} (last: ${JSON.stringify(last)})`,
+  );
 }
 
 /** The RGB colour of the presented video frame at (`x`, `y`) in frame pixels. */
@@ -265,8 +273,17 @@ export function commandLine(pid: number): string {
 }
 
 /** Runs a command to completion and returns its stdout; throws with stderr on failure. */
-export async function run(program: string, args: string[], env?: Record<string, string>): Promise<string> {
-  const out = await new Deno.Command(program, { args, stdout: "piped", stderr: "piped", ...(env ? { env } : {}) })
+export async function run(
+  program: string,
+  args: string[],
+  env?: Record<string, string>,
+): Promise<string> {
+  const out = await new Deno.Command(program, {
+    args,
+    stdout: "piped",
+    stderr: "piped",
+    ...(env ? { env } : {}),
+  })
     .output();
   if (!out.success) {
     throw new Error(`${program} ${args.join(" ")} failed: ${new TextDecoder().decode(out.stderr)}`);

@@ -72,7 +72,12 @@ export function parseToHelper(line: string): ToHelper {
     case "ice":
       return iceMessage(o);
     case "send":
-      return { type: "send", peer: peerId(o), channel: str(o, "channel", 256), data: str(o, "data") };
+      return {
+        type: "send",
+        peer: peerId(o),
+        channel: str(o, "channel", 256),
+        data: str(o, "data"),
+      };
     case "stop":
       return { type: "stop" };
     default:
@@ -95,7 +100,12 @@ export function parseFromHelper(line: string): FromHelper {
     case "channel-open":
       return { type: "channel-open", peer: peerId(o), channel: str(o, "channel", 256) };
     case "data":
-      return { type: "data", peer: peerId(o), channel: str(o, "channel", 256), data: str(o, "data") };
+      return {
+        type: "data",
+        peer: peerId(o),
+        channel: str(o, "channel", 256),
+        data: str(o, "data"),
+      };
     case "error": {
       const message: FromHelper = {
         type: "error",
@@ -110,7 +120,9 @@ export function parseFromHelper(line: string): FromHelper {
   }
 }
 
-function iceMessage(o: JsonObject): { type: "ice"; peer: string; candidate: string; sdpMLineIndex: number } {
+function iceMessage(
+  o: JsonObject,
+): { type: "ice"; peer: string; candidate: string; sdpMLineIndex: number } {
   return {
     type: "ice",
     peer: peerId(o),

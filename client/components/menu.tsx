@@ -1,0 +1,41 @@
+/** The side menu (Ctrl+Shift+M): connection facts and the few actions there are. */
+
+import type { ConnectionState } from "../lib/connection.ts";
+import { statusText } from "./status_line.tsx";
+
+/** Props of {@linkcode Menu}. */
+export interface MenuProps {
+  state: ConnectionState;
+  /** Video frame size, e.g. "1280x720", or "" before the first frame. */
+  frameSize: string;
+  /** Whether input is being forwarded. */
+  inputActive: boolean;
+  onFullscreen(): void;
+  onClose(): void;
+}
+
+/** A panel on the right; closes with its button or Ctrl+Shift+M again. */
+export function Menu(props: MenuProps) {
+  return (
+    <aside class="menu" aria-label="Skerry menu">
+      <header>
+        <strong>Skerry</strong>
+        <button type="button" class="close" aria-label="Close menu" onClick={props.onClose}>
+          ×
+        </button>
+      </header>
+      <dl>
+        <dt>Status</dt>
+        <dd>{statusText(props.state)}</dd>
+        <dt>Screen</dt>
+        <dd>{props.frameSize || "—"}</dd>
+        <dt>Input</dt>
+        <dd>{props.inputActive ? "keyboard, mouse, touch, gamepads" : "not connected"}</dd>
+      </dl>
+      <button type="button" onClick={props.onFullscreen}>Fullscreen (Ctrl+Shift+F)</button>
+      <p class="hint">
+        Ctrl+Shift+click locks the pointer (Escape leaves). In fullscreen, hold Escape to leave.
+      </p>
+    </aside>
+  );
+}
