@@ -73,6 +73,15 @@ const glibSymbols = {
 
 const gobjectSymbols = {
   g_object_unref: { parameters: [P], result: "void" },
+  /** (GType, GTypeQuery *out): class and instance sizes of a type. */
+  g_type_query: { parameters: ["u64", B], result: "void" },
+  /** (parent, name, class_size, class_init, instance_size, instance_init, flags) -> GType */
+  g_type_register_static_simple: {
+    parameters: ["u64", B, "u32", P, "u32", P, "u32"],
+    result: "u64",
+  },
+  g_type_from_name: { parameters: [B], result: "u64" },
+  g_type_class_ref: { parameters: ["u64"], result: P },
   g_signal_connect_data: { parameters: [P, B, "function", P, P, "i32"], result: "u64" },
   g_signal_handler_disconnect: { parameters: [P, "u64"], result: "void" },
   /** g_signal_emit_by_name(instance, name, ptr, ptr): create-offer, set-*-description. */
@@ -99,6 +108,10 @@ const gobjectSymbols = {
 
 const gstSymbols = {
   gst_init_check: { parameters: [P, P, B], result: "i32" },
+  gst_element_get_type: { parameters: [], result: "u64" },
+  /** (plugin or NULL, name, rank, GType) -> gboolean */
+  gst_element_register: { parameters: [P, B, "u32", "u64"], result: "i32" },
+  gst_element_class_set_metadata: { parameters: [P, B, B, B, B], result: "void" },
   gst_version_string: { parameters: [], result: P },
   gst_parse_launch: { parameters: [B, B], result: P },
   gst_parse_bin_from_description: { parameters: [B, "i32", B], result: P },
@@ -150,6 +163,12 @@ const webrtcSymbols = {
   gst_webrtc_data_channel_close: { parameters: [P], result: "void" },
 } as const;
 
+const rtpSymbols = {
+  gst_rtp_header_extension_get_type: { parameters: [], result: "u64" },
+  gst_rtp_header_extension_class_set_uri: { parameters: [P, B], result: "void" },
+  gst_rtp_header_extension_create_from_uri: { parameters: [B], result: P },
+} as const;
+
 const videoSymbols = {
   /** (running_time, all_headers, count) -> GstEvent* */
   gst_video_event_new_upstream_force_key_unit: {
@@ -176,6 +195,7 @@ export type Gst =
   & Deno.DynamicLibrary<typeof gstSymbols>["symbols"]
   & Deno.DynamicLibrary<typeof sdpSymbols>["symbols"]
   & Deno.DynamicLibrary<typeof webrtcSymbols>["symbols"]
+  & Deno.DynamicLibrary<typeof rtpSymbols>["symbols"]
   & Deno.DynamicLibrary<typeof videoSymbols>["symbols"]
   & Deno.DynamicLibrary<typeof gvalueSymbols>["symbols"]
   & Deno.DynamicLibrary<typeof niceSymbols>["symbols"];
@@ -201,6 +221,7 @@ export function gst(): Gst {
     ...open("libgstreamer-1.0.so.0", gstSymbols),
     ...open("libgstsdp-1.0.so.0", sdpSymbols),
     ...open("libgstwebrtc-1.0.so.0", webrtcSymbols),
+    ...open("libgstrtp-1.0.so.0", rtpSymbols),
     ...open("libgstvideo-1.0.so.0", videoSymbols),
     ...open("libnice.so.10", niceSymbols),
   } as Gst;

@@ -43,6 +43,7 @@ import {
   type ToHelper,
 } from "../lib/protocol/helper.ts";
 import { readLines } from "../lib/read_lines.ts";
+import { registerPlayoutDelay } from "./playout_delay.ts";
 
 /** Exit codes of the helper. */
 export const HelperExit = {
@@ -125,6 +126,10 @@ class Helper {
 
   async start(): Promise<void> {
     const lib = this.#lib;
+    const missing = registerPlayoutDelay(lib);
+    if (missing) {
+      log("warn", `playout-delay extension unavailable (${missing}): expect ~25 ms more latency`);
+    }
     const error = pointerBox();
     const pipeline = lib.gst_parse_launch(cstr(this.#spec.pipeline), error);
     const parseError = takeError(lib, error);

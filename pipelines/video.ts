@@ -9,6 +9,8 @@
  * @module
  */
 
+import { PLAYOUT_DELAY_URI } from "./playout_delay.ts";
+
 /** Encoders Skerry can build a pipeline for (the `--encoder` values). */
 export const ENCODERS = ["x264enc", "openh264enc", "vp8enc", "vp9enc", "nvh264enc"] as const;
 /** One of {@linkcode ENCODERS}. */
@@ -22,6 +24,8 @@ export const VIDEO_ENCODER = "videoenc";
 export const PEER_WEBRTCBIN = "webrtc";
 /** RTP payload type offered for video. */
 export const VIDEO_PAYLOAD_TYPE = 96;
+/** RTP header extension id of playout-delay in the offer. */
+export const PLAYOUT_DELAY_EXTMAP_ID = 1;
 /** RTP MTU: 1200 bytes leaves room for SRTP, TURN and VPN headers on a 1500-byte path. */
 export const RTP_MTU = 1200;
 
@@ -262,6 +266,8 @@ export function rtpCaps(codec: VideoCodec): string {
     `payload=${VIDEO_PAYLOAD_TYPE}`,
     // nack-pli / ccm-fir: the browser asks for a keyframe when it lost one or just joined.
     "rtcp-fb-nack-pli=true,rtcp-fb-ccm-fir=true",
+    // playout-delay 0/0 (pipelines/playout_delay.ts): the browser renders each frame once decoded.
+    `extmap-${PLAYOUT_DELAY_EXTMAP_ID}=(string)"${PLAYOUT_DELAY_URI}"`,
   ].join(",");
 }
 

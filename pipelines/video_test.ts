@@ -36,7 +36,8 @@ Deno.test("videoPipeline() composes the x264 low-latency chain", () => {
       "video/x-h264,profile=constrained-baseline,stream-format=byte-stream",
       "rtph264pay mtu=1200 config-interval=-1 aggregate-mode=zero-latency",
       "application/x-rtp,media=video,clock-rate=90000,encoding-name=H264,payload=96," +
-      "rtcp-fb-nack-pli=true,rtcp-fb-ccm-fir=true",
+      "rtcp-fb-nack-pli=true,rtcp-fb-ccm-fir=true," +
+      'extmap-1=(string)"http://www.webrtc.org/experiments/rtp-hdrext/playout-delay"',
       "tee name=videotee allow-not-linked=true",
     ].join(" ! "),
   );
@@ -98,7 +99,8 @@ Deno.test("codecOf() and rtpCaps() name the codec the browser negotiates", () =>
   assert.equal(
     rtpCaps("VP9"),
     "application/x-rtp,media=video,clock-rate=90000,encoding-name=VP9,payload=96," +
-      "rtcp-fb-nack-pli=true,rtcp-fb-ccm-fir=true",
+      "rtcp-fb-nack-pli=true,rtcp-fb-ccm-fir=true," +
+      'extmap-1=(string)"http://www.webrtc.org/experiments/rtp-hdrext/playout-delay"',
   );
 });
 

@@ -140,7 +140,10 @@ export interface TestBrowser {
 export async function launchBrowser(url: string): Promise<TestBrowser> {
   const browser = await chromium.launch({
     executablePath: Deno.env.get("CHROMIUM") ?? "/usr/bin/chromium",
-    args: CHROMIUM_ARGS,
+    args: [
+      ...CHROMIUM_ARGS,
+      ...(Deno.env.get("CHROMIUM_EXTRA_ARGS")?.split(" ").filter(Boolean) ?? []),
+    ],
   });
   const context = await browser.newContext({
     httpCredentials: AUTH,

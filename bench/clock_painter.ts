@@ -1,0 +1,100 @@
+/**
+ * An X client that paints the wall-clock time, in milliseconds, as a row of
+ * large black and white blocks (and the same bits inverted in a second row,
+ * so a half-updated capture is detected and skipped). The page under test
+ * reads the blocks back from each presented video frame: the difference to
+ * its own clock is the glass-to-glass latency.
+ *
+ * Run: `deno run --allow-ffi --allow-env bench/clock_painter.ts --display :N`
+ * Prints `ready` on stdout once the window is mapped.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+
+/** Bits of the time code: milliseconds modulo 2^20 (17 minutes). */
+export const CODE_BITS = 20;
+/** Side of one block, in pixels: large enough to survive chroma subsampling and scaling. */
+export const CELL = 24;
+/** Where the code is painted. */
+export const ORIGIN = { x: 16, y: 16 };
+
+/** The time code for `ms` (epoch milliseconds). */
+export function timeCode(ms: number): number {
+  return Math.floor(ms) % (1 << CODE_BITS);
+}
+
+/** Milliseconds from code `painted` to code `seen`, modulo the code's wrap. */
+export function codeDelta(seen: number, painted: number): number {
+  const wrap = 1 << CODE_BITS;
+  return (seen - painted + wrap) % wrap;
+}
+
+const symbols = {
+  XOpenDisplay: { parameters: ["buffer"], result: "pointer" },
+  XDefaultRootWindow: { parameters: ["pointer"], result: "u64" },
+  XDefaultScreen: { parameters: ["pointer"], result: "i32" },
+  XBlackPixel: { parameters: ["pointer", "i32"], result: "u64" },
+  XWhitePixel: { parameters: ["pointer", "i32"], result: "u64" },
+  XCreateSimpleWindow: {
+    parameters: ["pointer", "u64", "i32", "i32", "u32", "u32", "u32", "u64", "u64"],
+    result: "u64",
+  },
+  XMapRaised: { parameters: ["pointer", "u64"], result: "i32" },
+  XCreateGC: { parameters: ["pointer", "u64", "u64", "pointer"], result: "pointer" },
+  XSetForeground: { parameters: ["pointer", "pointer", "u64"], result: "i32" },
+  XFillRectangle: {
+    parameters: ["pointer", "u64", "pointer", "i32", "i32", "u32", "u32"],
+    result: "i32",
+  },
+  XSync: { parameters: ["pointer", "i32"], result: "i32" },
+  XFlush: { parameters: ["pointer"], result: "i32" },
+} as const;
+
+if (import.meta.main) {
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: { display: { type: "string" }, "interval-ms": { type: "string", default: "1" } },
+  });
+  const name = values.display ?? Deno.env.get("DISPLAY") ?? ":0";
+  const x = Deno.dlopen("libX11.so.6", symbols).symbols;
+  const dpy = x.XOpenDisplay(new TextEncoder().encode(name + "\0"));
+  if (dpy === null) throw new Error(`Cannot open X display ${name}`);
+  const screen = x.XDefaultScreen(dpy);
+  const black = x.XBlackPixel(dpy, screen);
+  const white = x.XWhitePixel(dpy, screen);
+  const width = CODE_BITS * CELL + 2 * ORIGIN.x;
+  const height = 2 * CELL + 2 * ORIGIN.y;
+  const win = x.XCreateSimpleWindow(
+    dpy,
+    x.XDefaultRootWindow(dpy),
+    0,
+    0,
+    width,
+    height,
+    0,
+    black,
+    black,
+  );
+  x.XMapRaised(dpy, win);
+  const gc = x.XCreateGC(dpy, win, 0n, null);
+  x.XSync(dpy, 0);
+  // deno-lint-ignore no-console
+  console.log("ready");
+
+  const interval = Number(values["interval-ms"]);
+  const paint = () => {
+    const code = timeCode(Date.now());
+    for (let bit = 0; bit < CODE_BITS; bit++) {
+      const on = ((code >> (CODE_BITS - 1 - bit)) & 1) === 1;
+      const left = ORIGIN.x + bit * CELL;
+      x.XSetForeground(dpy, gc, on ? white : black);
+      x.XFillRectangle(dpy, win, gc, left, ORIGIN.y, CELL, CELL);
+      x.XSetForeground(dpy, gc, on ? black : white);
+      x.XFillRectangle(dpy, win, gc, left, ORIGIN.y + CELL, CELL, CELL);
+    }
+    x.XFlush(dpy);
+  };
+  setInterval(paint, interval);
+}

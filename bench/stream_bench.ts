@@ -1,0 +1,274 @@
+/**
+ * Measures the video path end to end and prints a table: glass-to-glass
+ * latency, presented frames per second, time from page load to first frame,
+ * and the CPU and memory of the server and its helper.
+ *
+ * Method: an X client (`clock_painter.ts`) paints the wall-clock time as
+ * black and white blocks on a real Xvfb; Skerry streams it to headless
+ * Chromium; the page reads the blocks back from every presented frame
+ * (`requestVideoFrameCallback`) and subtracts them from its own clock at the
+ * frame's expected display time. Only the first presentation of each time
+ * code counts. CPU is utime+stime from /proc over the measuring window, as a
+ * percentage of one core.
+ *
+ * Run: `deno task bench` (in a network namespace) or
+ * `deno run -A bench/stream_bench.ts --sizes=1280x720,1920x1080 --runs=3 --seconds=10`.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { startXvfb } from "../lib/display.ts";
+import { launchBrowser, ROOT, startServer, waitFor } from "../test/_harness.ts";
+import { readLines } from "../lib/read_lines.ts";
+import { CELL, CODE_BITS, ORIGIN } from "./clock_painter.ts";
+import { cpuTicks, findHelper, median, percentile, rssKiB, TICKS_PER_SECOND } from "./_proc.ts";
+
+interface RunResult {
+  size: string;
+  fps: number;
+  latencyMedian: number;
+  latencyP95: number;
+  samples: number;
+  firstFrameMs: number;
+  cpuPercent: number;
+  serverRssMb: number;
+  helperRssMb: number;
+  /** Median ms from painting to the frame's arrival in the browser (capture, encode, network). */
+  toReceiveMs: number;
+  /** Chromium's mean jitter-buffer delay per frame, ms. */
+  jitterMs: number;
+  /** Chromium's mean decode time per frame, ms. */
+  decodeMs: number;
+  /** Chromium's mean time from first packet to decoded, ms. */
+  processingMs: number;
+}
+
+interface PageBench {
+  first: number | null;
+  presented: number;
+  now: number;
+  latencies: number[];
+  /** Per counted frame: ms from painting to the frame's last packet arriving in the page. */
+  toReceive: number[];
+  invalid: number;
+}
+
+/** Installed before the page's own scripts: measures every presented frame. */
+function pageProbe(layout: { cell: number; bits: number; x: number; y: number }): void {
+  const { cell, bits, x, y } = layout;
+  const bench: PageBench = {
+    first: null,
+    presented: 0,
+    now: 0,
+    latencies: [],
+    toReceive: [],
+    invalid: 0,
+  };
+  (globalThis as unknown as { __bench: PageBench }).__bench = bench;
+  const hook = (video: HTMLVideoElement) => {
+    const canvas = new OffscreenCanvas(bits * cell, 2 * cell);
+    const ctx = canvas.getContext("2d", { willReadFrequently: true })!;
+    let last = -1;
+    const lum = (d: Uint8ClampedArray, px: number, py: number) => {
+      const i = (py * bits * cell + px) * 4;
+      return (d[i]! + d[i + 1]! + d[i + 2]!) / 3;
+    };
+    const onFrame = (now: number, meta: VideoFrameCallbackMetadata) => {
+      bench.first ??= now;
+      bench.presented = meta.presentedFrames;
+      bench.now = now;
+      ctx.drawImage(video, x, y, bits * cell, 2 * cell, 0, 0, bits * cell, 2 * cell);
+      const d = ctx.getImageData(0, 0, bits * cell, 2 * cell).data;
+      let code = 0;
+      let valid = true;
+      for (let i = 0; i < bits; i++) {
+        const cx = i * cell + cell / 2;
+        const bit = lum(d, cx, cell / 2) > 128 ? 1 : 0;
+        const guard = lum(d, cx, cell + cell / 2) > 128 ? 1 : 0;
+        if (bit === guard) valid = false;
+        code = code * 2 + bit;
+      }
+      if (!valid) bench.invalid++;
+      else if (code !== last) {
+        last = code;
+        const epoch = Date.now() - now; // page clock to epoch ms
+        const shown = epoch + meta.expectedDisplayTime;
+        const wrap = 2 ** bits;
+        bench.latencies.push(((shown % wrap) - code + wrap) % wrap);
+        if (meta.receiveTime !== undefined) {
+          bench.toReceive.push((((epoch + meta.receiveTime) % wrap) - code + wrap) % wrap);
+        }
+      }
+      video.requestVideoFrameCallback(onFrame);
+    };
+    video.requestVideoFrameCallback(onFrame);
+  };
+  const poll = setInterval(() => {
+    const video = document.querySelector("video");
+    if (video) {
+      clearInterval(poll);
+      hook(video);
+    }
+  }, 1);
+}
+
+async function runOnce(width: number, height: number, seconds: number, extra: string[]) {
+  const display = await startXvfb({ width, height });
+  const painter = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--quiet",
+      "--allow-ffi",
+      "--allow-env",
+      `${ROOT}bench/clock_painter.ts`,
+      "--display",
+      display.name,
+    ],
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const painterLines = readLines(painter.stdout)[Symbol.asyncIterator]();
+  await painterLines.next(); // "ready"
+  const server = await startServer({
+    display: display.name,
+    args: ["--log-level=warning", "--framerate=60", ...extra],
+  });
+  const browser = await launchBrowser(server.url);
+  try {
+    await browser.context.addInitScript(pageProbe, {
+      cell: CELL,
+      bits: CODE_BITS,
+      x: ORIGIN.x,
+      y: ORIGIN.y,
+    });
+    const page = await browser.open(server.url);
+    const read = () =>
+      page.evaluate(() => (globalThis as unknown as { __bench: PageBench }).__bench);
+    const first = await waitFor("first frame", async () => (await read()).first, 20_000);
+    await new Promise((r) => setTimeout(r, 3000)); // warm-up
+    const helper = findHelper(server.pid);
+    const cpu0 = cpuTicks(server.pid) + cpuTicks(helper);
+    const t0 = performance.now();
+    const before = await read();
+    await new Promise((r) => setTimeout(r, seconds * 1000));
+    const after = await read();
+    const cpu1 = cpuTicks(server.pid) + cpuTicks(helper);
+    const elapsed = (performance.now() - t0) / 1000;
+    const latencies = after.latencies.slice(before.latencies.length);
+    const toReceive = after.toReceive.slice(before.toReceive.length);
+    const receiver = await page.evaluate(async () => {
+      const pcs = (globalThis as unknown as { __pcs: RTCPeerConnection[] }).__pcs;
+      const out = { jitterMs: NaN, decodeMs: NaN, processingMs: NaN };
+      (await pcs[pcs.length - 1]!.getStats()).forEach((s: Record<string, number | string>) => {
+        if (s.type !== "inbound-rtp" || s.kind !== "video") return;
+        const n = s.jitterBufferEmittedCount as number;
+        const f = s.framesDecoded as number;
+        out.jitterMs = (s.jitterBufferDelay as number) / n * 1000;
+        out.decodeMs = (s.totalDecodeTime as number) / f * 1000;
+        out.processingMs = (s.totalProcessingDelay as number) / f * 1000;
+      });
+      return out;
+    });
+    return {
+      size: `${width}x${height}`,
+      fps: (after.presented - before.presented) / ((after.now - before.now) / 1000),
+      latencyMedian: median(latencies),
+      latencyP95: percentile(latencies, 95),
+      samples: latencies.length,
+      toReceiveMs: median(toReceive),
+      firstFrameMs: first,
+      cpuPercent: ((cpu1 - cpu0) / TICKS_PER_SECOND) / elapsed * 100,
+      serverRssMb: rssKiB(server.pid) / 1024,
+      helperRssMb: rssKiB(helper) / 1024,
+      ...receiver,
+    } satisfies RunResult;
+  } finally {
+    await browser.close();
+    await server.stop();
+    painter.kill("SIGTERM");
+    await painter.status;
+    await display.stop();
+  }
+}
+
+function row(cells: (string | number)[]): string {
+  return cells.map((c, i) => String(c).padStart(i === 0 ? 10 : 12)).join(" ");
+}
+
+if (import.meta.main) {
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: {
+      sizes: { type: "string", default: "1280x720,1920x1080" },
+      runs: { type: "string", default: "3" },
+      seconds: { type: "string", default: "10" },
+      encoder: { type: "string", default: "x264enc" },
+    },
+  });
+  const header = row([
+    "size",
+    "fps",
+    "g2g med ms",
+    "g2g p95 ms",
+    "first ms",
+    "CPU % core",
+    "server MB",
+    "helper MB",
+    "to recv ms",
+    "jitbuf ms",
+    "decode ms",
+    "recv ms",
+  ]);
+  const results: RunResult[] = [];
+  // deno-lint-ignore no-console
+  const print = (s: string) => console.log(s);
+  print(
+    `Skerry stream benchmark: ${values.encoder}, 60 fps, ${values.seconds} s per run, ${values.runs} runs`,
+  );
+  print(header);
+  const format = (r: RunResult) =>
+    row([
+      r.size,
+      r.fps.toFixed(1),
+      r.latencyMedian.toFixed(1),
+      r.latencyP95.toFixed(1),
+      r.firstFrameMs.toFixed(0),
+      r.cpuPercent.toFixed(1),
+      r.serverRssMb.toFixed(0),
+      r.helperRssMb.toFixed(0),
+      r.toReceiveMs.toFixed(1),
+      r.jitterMs.toFixed(1),
+      r.decodeMs.toFixed(1),
+      r.processingMs.toFixed(1),
+    ]);
+  for (const size of values.sizes!.split(",")) {
+    const [w, h] = size.split("x").map(Number) as [number, number];
+    const runs: RunResult[] = [];
+    for (let i = 0; i < Number(values.runs); i++) {
+      const r = await runOnce(w, h, Number(values.seconds), [`--encoder=${values.encoder}`]);
+      runs.push(r);
+      print(`${format(r)}   (run ${i + 1}, ${r.samples} latency samples)`);
+    }
+    const pick = (f: (r: RunResult) => number) => median(runs.map(f));
+    const summary: RunResult = {
+      size,
+      fps: pick((r) => r.fps),
+      latencyMedian: pick((r) => r.latencyMedian),
+      latencyP95: pick((r) => r.latencyP95),
+      samples: runs.reduce((n, r) => n + r.samples, 0),
+      firstFrameMs: pick((r) => r.firstFrameMs),
+      cpuPercent: pick((r) => r.cpuPercent),
+      serverRssMb: pick((r) => r.serverRssMb),
+      helperRssMb: pick((r) => r.helperRssMb),
+      toReceiveMs: pick((r) => r.toReceiveMs),
+      jitterMs: pick((r) => r.jitterMs),
+      decodeMs: pick((r) => r.decodeMs),
+      processingMs: pick((r) => r.processingMs),
+    };
+    results.push(summary);
+  }
+  print("\nMedians over runs:");
+  print(header);
+  for (const r of results) print(format(r));
+}
