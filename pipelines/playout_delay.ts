@@ -27,8 +27,8 @@ const SLOT = { getSupportedFlags: 0, getMaxSize: 1, write: 2, read: 3, setCapsFr
 const POINTER = 8;
 
 const CLASS_INIT = { parameters: ["pointer", "pointer"], result: "void" } as const;
-/** Keeps the class_init callback alive for the process. */
-let classInit: Deno.UnsafeCallback<typeof CLASS_INIT> | undefined;
+/** Holds the class_init callback for the life of the process (GObject keeps its pointer). */
+const keepAlive: Deno.UnsafeCallback<typeof CLASS_INIT>[] = [];
 let registered: boolean | undefined;
 
 /**
@@ -89,7 +89,7 @@ export function registerPlayoutDelay(lib: Gst): string | null {
     null,
     0,
   );
-  classInit = init;
+  keepAlive.push(init);
   if (type === 0n) return "cannot register the GType";
   // Initialise the class here, on the JS thread, never on a streaming thread.
   lib.g_type_class_ref(type);
