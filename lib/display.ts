@@ -1,9 +1,14 @@
 /**
- * Virtual X displays: find a free display number, start an X server on it,
- * wait until it accepts connections, stop it.
+ * Virtual X displays: find a free display number, start Xorg with the dummy
+ * video driver (whose screen can be resized with xrandr) or Xvfb (which
+ * cannot), wait until it accepts connections, stop it.
  *
  * @module
  */
+
+import { getLogger } from "@logtape/logtape";
+
+const log = getLogger(["skerry", "display"]);
 
 /** A running X server that this process started. */
 export interface VirtualDisplay {
@@ -11,15 +16,16 @@ export interface VirtualDisplay {
   readonly name: string;
   /** Which server runs it. */
   readonly backend: "xvfb" | "xorg";
-  /** Screen size at start, in pixels. */
+  /** Screen width at start, in pixels. */
   readonly width: number;
+  /** Screen height at start, in pixels. */
   readonly height: number;
   /** Stops the server (SIGTERM, then SIGKILL after 2 s) and removes its files. */
   stop(): Promise<void>;
 }
 
-/** Options of {@linkcode startXvfb}. */
-export interface StartXvfbOptions {
+/** Options shared by the X server starters. */
+export interface StartDisplayOptions {
   /** Screen width in pixels. Default 1280. */
   width?: number;
   /** Screen height in pixels. Default 720. */
@@ -30,6 +36,14 @@ export interface StartXvfbOptions {
   timeoutMs?: number;
 }
 
+/** Options of {@linkcode startVirtualDisplay}. */
+export interface StartVirtualDisplayOptions extends StartDisplayOptions {
+  /** `xorg` (dummy driver), `xvfb`, or `auto`: Xorg, then Xvfb if Xorg fails. Default auto. */
+  backend?: "auto" | "xorg" | "xvfb";
+  /** Xorg binary, for tests. Default "Xorg". */
+  xorg?: string;
+}
+
 /** Returns the lowest display number >= `first` with neither a socket nor a lock file. */
 export function freeDisplayNumber(first = 20): number {
   for (let n = first; n < first + 1000; n++) {
@@ -38,25 +52,221 @@ export function freeDisplayNumber(first = 20): number {
   throw new Error(`No free X display number in ${first}-${first + 999}`);
 }
 
+/**
+ * A CVT reduced-blanking style modeline for `width`x`height` at `refresh` Hz,
+ * as xrandr's `--newmode` takes it: name, pixel clock in MHz, then the
+ * horizontal and vertical timings. The dummy driver accepts any consistent
+ * timing; these follow CVT-RB's fixed blanking so real tools agree.
+ */
+export function modeline(width: number, height: number, refresh = 60): string[] {
+  const hTotal = width + 160; // CVT-RB: 160 pixels of horizontal blanking
+  const hSyncStart = width + 48;
+  const hSyncEnd = hSyncStart + 32;
+  // At least 460 µs of vertical blanking, and at least 3 + 5 + 6 lines.
+  const lineUs = 1e6 / refresh / (height + 30);
+  const vBlank = Math.max(14, Math.ceil(460 / lineUs));
+  const vTotal = height + vBlank;
+  const vSyncStart = height + 3;
+  const vSyncEnd = vSyncStart + 5;
+  const clockMHz = Math.round((hTotal * vTotal * refresh) / 10_000) / 100;
+  return [
+    `${width}x${height}`,
+    clockMHz.toFixed(2),
+    ...[width, hSyncStart, hSyncEnd, hTotal, height, vSyncStart, vSyncEnd, vTotal].map(String),
+    "+hsync",
+    "-vsync",
+  ];
+}
+
+/** The Xorg configuration of a headless dummy screen starting at `width`x`height`. */
+export function xorgDummyConfig(width: number, height: number): string {
+  const [name, ...timing] = modeline(width, height);
+  return `# Written by Skerry: a headless screen on the dummy driver, resizable with xrandr.
+Section "ServerFlags"
+  Option "AutoAddDevices" "false"
+  Option "AutoEnableDevices" "false"
+  Option "DontVTSwitch" "true"
+  Option "AllowMouseOpenFail" "true"
+  Option "PciForceNone" "true"
+EndSection
+
+Section "Device"
+  Identifier "dummy"
+  Driver "dummy"
+  # In KiB: room for the largest virtual size below.
+  VideoRam 256000
+EndSection
+
+Section "Monitor"
+  Identifier "monitor"
+  HorizSync 5.0 - 1000.0
+  VertRefresh 5.0 - 200.0
+  # Our modelines use CVT reduced blanking; without this Xorg drops them.
+  Option "ReducedBlanking"
+  Modeline "${name}" ${timing.join(" ")}
+EndSection
+
+Section "Screen"
+  Identifier "screen"
+  Device "dummy"
+  Monitor "monitor"
+  DefaultDepth 24
+  SubSection "Display"
+    Depth 24
+    Modes "${name}"
+    Virtual 7680 4320
+  EndSubSection
+EndSection
+`;
+}
+
 /** Starts Xvfb on a free display and resolves once it accepts connections. */
-export async function startXvfb(options: StartXvfbOptions = {}): Promise<VirtualDisplay> {
-  const { width = 1280, height = 720, firstDisplay = 20, timeoutMs = 10_000 } = options;
-  const number = freeDisplayNumber(firstDisplay);
-  const name = `:${number}`;
-  const child = new Deno.Command("Xvfb", {
-    args: [name, "-screen", "0", `${width}x${height}x24`, "-nolisten", "tcp", "-noreset"],
-    stdin: "null",
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
-  await waitForSocket(number, child, timeoutMs);
-  return {
-    name,
-    backend: "xvfb",
-    width,
-    height,
-    stop: () => stopChild(child),
-  };
+export async function startXvfb(options: StartDisplayOptions = {}): Promise<VirtualDisplay> {
+  const { width = 1280, height = 720 } = options;
+  return await startOnFreeNumber(options, async (number) => {
+    const child = new Deno.Command("Xvfb", {
+      args: [`:${number}`, "-screen", "0", `${width}x${height}x24`, "-nolisten", "tcp", "-noreset"],
+      stdin: "null",
+      stdout: "null",
+      stderr: "piped",
+    }).spawn();
+    const stderr = tail(child.stderr);
+    await waitForSocket(number, child, options.timeoutMs ?? 10_000, () => stderr.lines);
+    return {
+      name: `:${number}`,
+      backend: "xvfb" as const,
+      width,
+      height,
+      stop: async () => {
+        await stopChild(child);
+        await stderr.done;
+      },
+    };
+  });
+}
+
+/**
+ * Starts Xorg with the dummy video driver on a free display. Needs root or
+ * an Xorg that lets this user start a server (Debian's wrapper allows
+ * console users only).
+ */
+export async function startXorgDummy(
+  options: StartDisplayOptions & { xorg?: string } = {},
+): Promise<VirtualDisplay> {
+  const { width = 1280, height = 720 } = options;
+  const dir = await Deno.makeTempDir({ prefix: "skerry-xorg-" });
+  try {
+    return await startOnFreeNumber(options, async (number) => {
+      const config = `${dir}/xorg.conf`;
+      const logfile = `${dir}/xorg-${number}.log`;
+      await Deno.writeTextFile(config, xorgDummyConfig(width, height));
+      const child = new Deno.Command(options.xorg ?? "Xorg", {
+        args: [
+          `:${number}`,
+          "-config",
+          config,
+          "-noreset",
+          "-nolisten",
+          "tcp",
+          "-novtswitch",
+          "-sharevts",
+          "-logfile",
+          logfile,
+        ],
+        stdin: "null",
+        stdout: "null",
+        stderr: "piped",
+      }).spawn();
+      const stderr = tail(child.stderr);
+      await waitForSocket(number, child, options.timeoutMs ?? 10_000, () => [
+        ...stderr.lines,
+        ...readLog(logfile),
+      ]);
+      return {
+        name: `:${number}`,
+        backend: "xorg" as const,
+        width,
+        height,
+        stop: async () => {
+          await stopChild(child);
+          await stderr.done;
+          await Deno.remove(dir, { recursive: true }).catch(() => {});
+        },
+      };
+    });
+  } catch (error) {
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+    throw error;
+  }
+}
+
+/** Starts the requested X server; with `auto`, Xorg dummy first and Xvfb if it fails. */
+export async function startVirtualDisplay(
+  options: StartVirtualDisplayOptions = {},
+): Promise<VirtualDisplay> {
+  const backend = options.backend ?? "auto";
+  if (backend === "xvfb") return await startXvfb(options);
+  if (backend === "xorg") return await startXorgDummy(options);
+  try {
+    return await startXorgDummy(options);
+  } catch (error) {
+    log.info(
+      "Xorg with the dummy driver did not start ({reason}); using Xvfb, which cannot resize",
+      {
+        reason: (error as Error).message,
+      },
+    );
+    return await startXvfb(options);
+  }
+}
+
+/**
+ * Changes the screen of an Xorg dummy display to `width`x`height` with
+ * xrandr (adding the mode first). Throws for Xvfb, which cannot resize.
+ */
+export async function setScreenSize(
+  display: Pick<VirtualDisplay, "name" | "backend">,
+  width: number,
+  height: number,
+): Promise<void> {
+  if (display.backend !== "xorg") {
+    throw new Error(`Cannot resize ${display.name}: Xvfb screens have a fixed size`);
+  }
+  const line = modeline(width, height);
+  const name = line[0]!;
+  const xrandr = (args: string[]) =>
+    new Deno.Command("xrandr", {
+      args: ["-display", display.name, ...args],
+      stdout: "null",
+      stderr: "piped",
+    })
+      .output();
+  // The mode may exist from an earlier resize: adding it again fails harmlessly.
+  await xrandr(["--newmode", ...line]);
+  await xrandr(["--addmode", "DUMMY0", name]);
+  const out = await xrandr(["--output", "DUMMY0", "--mode", name]);
+  if (!out.success) {
+    const reason = new TextDecoder().decode(out.stderr).trim().split("\n")[0];
+    throw new Error(`Cannot resize ${display.name} to ${name}: ${reason}`);
+  }
+}
+
+/** Tries display numbers until a server starts (another process may take a number first). */
+async function startOnFreeNumber(
+  options: StartDisplayOptions,
+  start: (number: number) => Promise<VirtualDisplay>,
+): Promise<VirtualDisplay> {
+  let first = options.firstDisplay ?? 20;
+  for (let attempt = 0;; attempt++) {
+    const number = freeDisplayNumber(first);
+    try {
+      return await start(number);
+    } catch (error) {
+      // "Server is already active" means a race for the number: try the next one.
+      if (attempt >= 2 || !/already active|in use/i.test((error as Error).message)) throw error;
+      first = number + 1;
+    }
+  }
 }
 
 /** Resolves when `/tmp/.X11-unix/X<number>` exists; rejects if `child` exits first. */
@@ -64,12 +274,16 @@ export async function waitForSocket(
   number: number,
   child: Deno.ChildProcess,
   timeoutMs: number,
+  diagnostics: () => string[] = () => [],
 ): Promise<void> {
   let exited = false;
   child.status.then(() => exited = true);
   const deadline = Date.now() + timeoutMs;
   while (!exists(`/tmp/.X11-unix/X${number}`)) {
-    if (exited) throw new Error(`X server for :${number} exited before it was ready`);
+    if (exited) {
+      await new Promise((r) => setTimeout(r, 50)); // let the last lines arrive
+      throw new Error(`X server for :${number} exited: ${firstError(diagnostics())}`);
+    }
     if (Date.now() > deadline) {
       await stopChild(child);
       throw new Error(`X server for :${number} not ready after ${timeoutMs} ms`);
@@ -83,7 +297,7 @@ export async function stopChild(child: Deno.ChildProcess, graceMs = 2000): Promi
   try {
     child.kill("SIGTERM");
   } catch {
-    return; // already gone
+    // already gone
   }
   const timer = setTimeout(() => {
     try {
@@ -92,6 +306,43 @@ export async function stopChild(child: Deno.ChildProcess, graceMs = 2000): Promi
   }, graceMs);
   await child.status;
   clearTimeout(timer);
+}
+
+/** The most telling line of an X server's output: its first error, else its last line. */
+function firstError(lines: string[]): string {
+  const strip = (l: string) => l.replace(/^\(EE\)\s*/, "").trim();
+  // Xorg prints "(EE) Fatal server error:" and the reason on the next line.
+  const fatal = lines.findIndex((l) => /Fatal server error/.test(l));
+  const reason = fatal >= 0
+    ? lines.slice(fatal + 1).find((l) => strip(l) !== "")
+    : lines.find((l) => /^\(EE\) \S/.test(l));
+  return strip(reason ?? lines.filter((l) => l.trim()).pop() ?? "no output");
+}
+
+/** Collects the last 50 lines of a stream in the background. */
+function tail(stream: ReadableStream<Uint8Array>): { lines: string[]; done: Promise<void> } {
+  const lines: string[] = [];
+  const done = (async () => {
+    const decoder = new TextDecoder();
+    let pending = "";
+    for await (const chunk of stream) {
+      pending += decoder.decode(chunk, { stream: true });
+      const parts = pending.split("\n");
+      pending = parts.pop() ?? "";
+      lines.push(...parts);
+      if (lines.length > 50) lines.splice(0, lines.length - 50);
+    }
+    if (pending) lines.push(pending);
+  })().catch(() => {});
+  return { lines, done };
+}
+
+function readLog(path: string): string[] {
+  try {
+    return Deno.readTextFileSync(path).split("\n");
+  } catch {
+    return [];
+  }
 }
 
 function exists(path: string): boolean {

@@ -35,8 +35,8 @@ export interface TestServer {
 
 /** Options of {@linkcode startServer}. */
 export interface StartServerOptions {
-  /** X display to stream. */
-  display: string;
+  /** X display to stream; unset runs `demo` (an embedded desktop). */
+  display?: string;
   /** Extra flags. */
   args?: string[];
   /** Extra environment. */
@@ -51,7 +51,7 @@ export async function startServer(options: StartServerOptions): Promise<TestServ
       "--quiet",
       "--allow-all",
       `${ROOT}cli.ts`,
-      "serve",
+      options.display === undefined ? "demo" : "serve",
       "--addr=127.0.0.1",
       "--port=0",
       "--ice-address=127.0.0.1",
@@ -59,7 +59,7 @@ export async function startServer(options: StartServerOptions): Promise<TestServ
       ...(options.args ?? []),
     ],
     env: {
-      DISPLAY: options.display,
+      ...(options.display === undefined ? {} : { DISPLAY: options.display }),
       SKERRY_BASIC_AUTH_USER: AUTH.username,
       SKERRY_BASIC_AUTH_PASSWORD: AUTH.password,
       ...options.env,

@@ -1,0 +1,69 @@
+/**
+ * The README's first command, as a test: `skerry demo` starts its own X
+ * server and desktop, streams it to a real Chromium, and leaves nothing
+ * behind when it stops.
+ */
+
+import assert from "node:assert/strict";
+import {
+  childPids,
+  commandLine,
+  launchBrowser,
+  startServer,
+  videoStats,
+  waitFor,
+} from "./_harness.ts";
+
+/** Every descendant of `pid`, with its command line. */
+function descendants(pid: number): { pid: number; cmd: string }[] {
+  const out: { pid: number; cmd: string }[] = [];
+  for (const child of childPids(pid)) {
+    out.push({ pid: child, cmd: commandLine(child) }, ...descendants(child));
+  }
+  return out;
+}
+
+function alive(pid: number): boolean {
+  try {
+    Deno.kill(pid, "SIGCONT");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+Deno.test({
+  name: "skerry demo streams an embedded desktop and stops everything it started",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const server = await startServer({ args: ["--screen=1280x720"] });
+    const browser = await launchBrowser(server.url);
+    let started: { pid: number; cmd: string }[] = [];
+    try {
+      const page = await browser.open(server.url);
+      const stats = await waitFor("frames of the embedded desktop", async () => {
+        const s = await videoStats(page);
+        return s.framesDecoded > 30 ? s : null;
+      }, 20_000);
+      assert.equal(stats.frameWidth, 1280);
+      assert.equal(stats.frameHeight, 720);
+      started = descendants(server.pid);
+      const names = started.map((p) => p.cmd.split(" ")[0]!.split("/").pop());
+      for (const program of ["icewm", "xterm", "xclock"]) {
+        assert.ok(names.includes(program), names.join());
+      }
+      assert.ok(names.some((n) => n === "Xorg" || n === "Xvfb"), names.join());
+      await page.screenshot({
+        path: `${Deno.env.get("SKERRY_ARTIFACTS") ?? "/tmp"}/skerry-demo.png`,
+      });
+    } finally {
+      await browser.close();
+      const status = await server.stop();
+      assert.equal(status.code, 0);
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    const left = started.filter((p) => alive(p.pid));
+    assert.deepEqual(left, [], "processes left behind");
+  },
+});
