@@ -10,6 +10,12 @@
  *   `gst_element_sync_state_with_parent`) is declared `nonblocking: true`, so it
  *   runs on Deno's blocking pool and never deadlocks against a thread-safe
  *   callback waiting for the JS thread;
+ * - so is every call into a webrtcbin (signal emissions, property reads,
+ *   data-channel sends): webrtcbin runs its operations, and emits the
+ *   data-channel signals, on its own thread *holding its PC lock*, and
+ *   `g_object_get(webrtcbin, …)` takes that lock. A synchronous call from JS
+ *   while a data-channel callback waits for JS is a deadlock (seen: the
+ *   helper froze on the first keystroke);
  * - varargs functions are declared once per call shape with the `name` field;
  *   that is ABI-correct on x86_64 and aarch64 Linux as long as no
  *   floating-point argument is passed.
@@ -89,21 +95,29 @@ const gobjectSymbols = {
     name: "g_signal_emit_by_name",
     parameters: [P, B, P, P],
     result: "void",
+    nonblocking: true,
   },
   /** g_signal_emit_by_name(instance, "add-ice-candidate", mline, candidate). */
   emit_u32_str: {
     name: "g_signal_emit_by_name",
     parameters: [P, B, "u32", B],
     result: "void",
+    nonblocking: true,
   },
   /** g_signal_emit_by_name(instance, "create-data-channel", label, options, &out). */
   emit_str_ptr_out: {
     name: "g_signal_emit_by_name",
     parameters: [P, B, B, P, B],
     result: "void",
+    nonblocking: true,
   },
   /** g_object_get(object, name, &out, NULL) for one pointer- or int-sized property. */
-  g_object_get_1: { name: "g_object_get", parameters: [P, B, B, P], result: "void" },
+  g_object_get_1: {
+    name: "g_object_get",
+    parameters: [P, B, B, P],
+    result: "void",
+    nonblocking: true,
+  },
 } as const;
 
 const gstSymbols = {
@@ -159,8 +173,8 @@ const sdpSymbols = {
 const webrtcSymbols = {
   gst_webrtc_session_description_new: { parameters: ["i32", P], result: P },
   gst_webrtc_session_description_free: { parameters: [P], result: "void" },
-  gst_webrtc_data_channel_send_data: { parameters: [P, P], result: "void" },
-  gst_webrtc_data_channel_close: { parameters: [P], result: "void" },
+  gst_webrtc_data_channel_send_data: { parameters: [P, P], result: "void", nonblocking: true },
+  gst_webrtc_data_channel_close: { parameters: [P], result: "void", nonblocking: true },
 } as const;
 
 const rtpSymbols = {
@@ -272,20 +286,24 @@ export function takeError(lib: Pick<Gst, "g_error_free">, box: BigUint64Array): 
   return message;
 }
 
-/** Reads a 32-bit enum/int property through `g_object_get`. */
-export function getIntProperty(lib: Gst, object: Deno.PointerValue, name: string): number {
-  const box = pointerBox();
-  lib.g_object_get_1(object, cstr(name), box, null);
-  return Number(box[0]! & 0xffffffffn);
-}
-
-/** Reads an object property through `g_object_get`; the caller owns one reference. */
-export function getObjectProperty(
+/** Reads a 32-bit enum/int property through `g_object_get` (off the JS thread). */
+export async function getIntProperty(
   lib: Gst,
   object: Deno.PointerValue,
   name: string,
-): Deno.PointerValue {
+): Promise<number> {
   const box = pointerBox();
-  lib.g_object_get_1(object, cstr(name), box, null);
+  await lib.g_object_get_1(object, cstr(name), box, null);
+  return Number(box[0]! & 0xffffffffn);
+}
+
+/** Reads an object property through `g_object_get` (off the JS thread); the caller owns a reference. */
+export async function getObjectProperty(
+  lib: Gst,
+  object: Deno.PointerValue,
+  name: string,
+): Promise<Deno.PointerValue> {
+  const box = pointerBox();
+  await lib.g_object_get_1(object, cstr(name), box, null);
   return unbox(box);
 }

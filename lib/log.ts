@@ -1,21 +1,40 @@
 /**
- * Logging set-up: one console sink on stderr, one category per module under
- * `skerry`, structured fields rendered as text.
+ * Logging set-up: one sink writing text lines to stderr (stdout is for the
+ * URL and the generated password), one category per module under `skerry`,
+ * structured fields rendered bare (strings without quotes).
  *
  * @module
  */
 
-import { configure, getConsoleSink, type LogLevel as TapeLevel } from "@logtape/logtape";
+import {
+  configure,
+  getTextFormatter,
+  type LogLevel as TapeLevel,
+  type Sink,
+} from "@logtape/logtape";
 import type { LogLevel } from "./config.ts";
+
+/** A sink that writes each record as one line on stderr. */
+export function stderrSink(): Sink {
+  const format = getTextFormatter({ timestamp: "time", value: "bare" });
+  const encoder = new TextEncoder();
+  return (record) => {
+    try {
+      Deno.stderr.writeSync(encoder.encode(format(record)));
+    } catch {
+      // stderr closed: nothing sensible to do
+    }
+  };
+}
 
 /** Configures LogTape for the whole process; call once, first thing. */
 export async function setupLogging(level: LogLevel): Promise<void> {
   await configure({
     reset: true,
-    sinks: { console: getConsoleSink() },
+    sinks: { stderr: stderrSink() },
     loggers: [
-      { category: ["skerry"], lowestLevel: level as TapeLevel, sinks: ["console"] },
-      { category: ["logtape", "meta"], lowestLevel: "warning", sinks: ["console"] },
+      { category: ["skerry"], lowestLevel: level as TapeLevel, sinks: ["stderr"] },
+      { category: ["logtape", "meta"], lowestLevel: "warning", sinks: ["stderr"] },
     ],
   });
 }

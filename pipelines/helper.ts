@@ -109,6 +109,7 @@ class Helper {
   #stopping = false;
   #done = Promise.withResolvers<number>();
   #poll: ReturnType<typeof setInterval> | undefined;
+  #polling = false;
 
   #warm: Promise<void>;
 
@@ -183,7 +184,7 @@ class Helper {
         if (!peer) return log("warn", `ice for unknown peer ${message.peer}`);
         // An empty candidate means end of candidates; libnice needs no signal for it.
         if (message.candidate === "") return;
-        this.#lib.emit_u32_str(
+        await this.#lib.emit_u32_str(
           peer.webrtc,
           cstr("add-ice-candidate"),
           message.sdpMLineIndex,
@@ -192,7 +193,7 @@ class Helper {
         return;
       }
       case "send":
-        return this.#sendData(message.peer, message.channel, message.data);
+        return await this.#sendData(message.peer, message.channel, message.data);
       case "stop":
         return await this.stop(HelperExit.Ok);
     }
@@ -234,7 +235,7 @@ class Helper {
     };
     this.#peers.set(id, peer);
 
-    this.#pinIceAddresses(webrtc);
+    await this.#pinIceAddresses(webrtc);
     this.#connect(peer, "on-negotiation-needed", NEGOTIATION_NEEDED, () => {
       log("debug", `peer ${id}: negotiation needed`);
       queueMicrotask(() => this.#offer(peer));
@@ -253,7 +254,7 @@ class Helper {
     // linking, and the first offer already carries them (no renegotiation).
     lib.gst_bin_add(this.#pipeline, bin);
     await lib.gst_element_set_state(bin, GST_STATE_READY);
-    for (const label of this.#spec.channels) this.#createChannel(peer, label);
+    for (const label of this.#spec.channels) await this.#createChannel(peer, label);
     peer.teePad = lib.gst_element_request_pad_simple(this.#tee, cstr("src_%u"));
     const sink = lib.gst_element_get_static_pad(bin, cstr("sink"));
     const linked = lib.gst_pad_link(peer.teePad, sink);
@@ -279,10 +280,10 @@ class Helper {
     this.#lib.g_signal_connect_data(instance, cstr(signal), callback.pointer, null, null, 0);
   }
 
-  #createChannel(peer: Peer, label: string): void {
+  async #createChannel(peer: Peer, label: string): Promise<void> {
     const lib = this.#lib;
     const box = pointerBox();
-    lib.emit_str_ptr_out(peer.webrtc, cstr("create-data-channel"), cstr(label), null, box);
+    await lib.emit_str_ptr_out(peer.webrtc, cstr("create-data-channel"), cstr(label), null, box);
     const channel = unbox(box);
     if (channel === null) {
       send({
@@ -317,11 +318,11 @@ class Helper {
   }
 
   /** Adds the configured local addresses to the peer's ICE agent (libnice skips loopback). */
-  #pinIceAddresses(webrtc: Deno.PointerValue): void {
+  async #pinIceAddresses(webrtc: Deno.PointerValue): Promise<void> {
     if (this.#spec.iceAddresses.length === 0) return;
     const lib = this.#lib;
-    const ice = getObjectProperty(lib, webrtc, "ice-agent");
-    const agent = ice === null ? null : getObjectProperty(lib, ice, "agent");
+    const ice = await getObjectProperty(lib, webrtc, "ice-agent");
+    const agent = ice === null ? null : await getObjectProperty(lib, ice, "agent");
     for (const address of this.#spec.iceAddresses) {
       const a = lib.nice_address_new();
       if (!lib.nice_address_set_from_string(a, cstr(address))) {
@@ -340,7 +341,7 @@ class Helper {
     peer.negotiating = true;
     const lib = this.#lib;
     const promise = lib.gst_promise_new();
-    lib.emit_ptr_ptr(peer.webrtc, cstr("create-offer"), null, promise);
+    await lib.emit_ptr_ptr(peer.webrtc, cstr("create-offer"), null, promise);
     await lib.gst_promise_wait(promise);
     const reply = lib.gst_promise_get_reply(promise);
     if (peer.removed) return lib.gst_mini_object_unref(promise);
@@ -371,7 +372,7 @@ class Helper {
     peer.pendingIce = null;
     for (const c of pending) send({ type: "ice", peer: peer.id, ...c });
     const local = lib.gst_promise_new();
-    lib.emit_ptr_ptr(peer.webrtc, cstr("set-local-description"), description, local);
+    await lib.emit_ptr_ptr(peer.webrtc, cstr("set-local-description"), description, local);
     await lib.gst_promise_wait(local);
     lib.gst_mini_object_unref(local);
     lib.gst_mini_object_unref(promise);
@@ -393,7 +394,7 @@ class Helper {
       unbox(box),
     );
     const promise = lib.gst_promise_new();
-    lib.emit_ptr_ptr(peer.webrtc, cstr("set-remote-description"), description, promise);
+    await lib.emit_ptr_ptr(peer.webrtc, cstr("set-remote-description"), description, promise);
     await lib.gst_promise_wait(promise);
     const reply = lib.gst_promise_get_reply(promise);
     if (reply !== null && lib.gst_structure_has_field(reply, cstr("error"))) {
@@ -404,13 +405,13 @@ class Helper {
     lib.gst_webrtc_session_description_free(description);
   }
 
-  #sendData(id: string, label: string, base64: string): void {
+  async #sendData(id: string, label: string, base64: string): Promise<void> {
     const peer = this.#peers.get(id);
     const channel = peer?.channels.find((c) => c.label === label);
     if (!channel) return log("warn", `send to unknown channel ${id}/${label}`);
     const bytes = Uint8Array.fromBase64(base64);
     const gbytes = this.#lib.g_bytes_new(bytes, BigInt(bytes.length));
-    this.#lib.gst_webrtc_data_channel_send_data(channel.pointer, gbytes);
+    await this.#lib.gst_webrtc_data_channel_send_data(channel.pointer, gbytes);
     this.#lib.g_bytes_unref(gbytes);
   }
 
@@ -428,8 +429,10 @@ class Helper {
       lib.gst_element_release_request_pad(this.#tee, peer.teePad);
       lib.gst_object_unref(peer.teePad);
     }
-    for (const c of peer.channels) lib.gst_webrtc_data_channel_close(c.pointer);
+    for (const c of peer.channels) await lib.gst_webrtc_data_channel_close(c.pointer);
     await lib.gst_element_set_state(peer.bin, GST_STATE_NULL);
+    // A state poll may still be reading this webrtcbin on a worker thread.
+    while (this.#polling) await new Promise((r) => setTimeout(r, 5));
     lib.gst_bin_remove(this.#pipeline, peer.bin);
     for (const c of peer.channels) lib.g_object_unref(c.pointer);
     if (peer.webrtc !== null) lib.gst_object_unref(peer.webrtc);
@@ -437,9 +440,20 @@ class Helper {
     for (const cb of peer.callbacks) cb.close();
   }
 
-  #pollStates(): void {
-    for (const peer of this.#peers.values()) {
-      const value = getIntProperty(this.#lib, peer.webrtc, "connection-state");
+  async #pollStates(): Promise<void> {
+    if (this.#polling) return; // the previous poll is still waiting for a lock
+    this.#polling = true;
+    try {
+      await this.#pollOnce();
+    } finally {
+      this.#polling = false;
+    }
+  }
+
+  async #pollOnce(): Promise<void> {
+    for (const peer of [...this.#peers.values()]) {
+      if (peer.removed) continue;
+      const value = await getIntProperty(this.#lib, peer.webrtc, "connection-state");
       const state = PEER_CONNECTION_STATES[value] ?? `unknown(${value})`;
       if (state === peer.state) continue;
       peer.state = state;

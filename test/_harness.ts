@@ -153,12 +153,14 @@ export async function launchBrowser(url: string): Promise<TestBrowser> {
   await context.grantPermissions(["camera", "microphone"], { origin: new URL(url).origin });
   // Keep every RTCPeerConnection the page makes, for getStats().
   await context.addInitScript(() => {
-    const w = window as unknown as { __pcs: RTCPeerConnection[] };
+    const w = window as unknown as { __pcs: RTCPeerConnection[]; __channels: RTCDataChannel[] };
     w.__pcs = [];
+    w.__channels = [];
     const Native = RTCPeerConnection;
     const Wrapped = function (this: unknown, config?: RTCConfiguration) {
       const pc = new Native(config);
       w.__pcs.push(pc);
+      pc.addEventListener("datachannel", (e) => w.__channels.push(e.channel));
       return pc;
     } as unknown as typeof RTCPeerConnection;
     Wrapped.prototype = Native.prototype;

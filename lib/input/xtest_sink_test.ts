@@ -1,0 +1,179 @@
+import assert from "node:assert/strict";
+import { XTestInputSink } from "./xtest_sink.ts";
+import { startXvfb } from "../display.ts";
+import { keysDown, openX11, queryPointer } from "../../ffi/x11.ts";
+import { setLayout, startRecorder } from "../../test/_recorder.ts";
+import { codePointToKeysym } from "../protocol/keysyms.ts";
+
+const XK = { Shift_L: 0xffe1, Control_L: 0xffe3, Return: 0xff0d, a: 0x61 };
+
+/** Presses and releases each character's keysym, the way a browser keyboard does. */
+function typeKeysyms(sink: XTestInputSink, text: string): void {
+  for (const char of text) {
+    const keysym = codePointToKeysym(char.codePointAt(0)!);
+    sink.key(keysym, true);
+    sink.key(keysym, false);
+  }
+}
+
+const TEXT = "Hello, wörld! €5 ñ Ж 中";
+
+/**
+ * Polls `read` until it equals `expected`: the sink flushes but does not wait
+ * for the X server, which serves the probe's connection in its own turn.
+ */
+async function eventually<T>(read: () => T, expected: T, timeoutMs = 2000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const actual = read();
+    try {
+      assert.deepEqual(actual, expected);
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+Deno.test({
+  name: "XTestInputSink.key() types any character on us, de and fr layouts",
+  sanitizeResources: false,
+  async fn() {
+    const display = await startXvfb({ width: 640, height: 480 });
+    const recorder = await startRecorder(display.name);
+    const sink = XTestInputSink.open(display.name);
+    try {
+      for (const layout of ["us", "de", "fr"]) {
+        await setLayout(display.name, layout);
+        recorder.clear();
+        typeKeysyms(sink, TEXT);
+        await recorder.until(
+          `"${TEXT}" on ${layout}`,
+          () => recorder.typed().length >= [...TEXT].length,
+        );
+        assert.equal(recorder.typed(), TEXT, `layout ${layout}`);
+        const downs = recorder.events.filter((e) => e.type === "key" && e.down && e.text !== "");
+        const ups = recorder.events.filter((e) => e.type === "key" && !e.down && e.text !== "");
+        assert.equal(downs.length, [...TEXT].length, "each character pressed exactly once");
+        assert.equal(ups.length, downs.length, "and released exactly once");
+      }
+      assert.ok(sink.stats.keymapReloads >= 2, "the sink followed setxkbmap");
+      assert.ok(sink.stats.remaps >= 3, "Ж, 中 and friends used spare keycodes");
+    } finally {
+      sink.close();
+      await recorder.stop();
+      await display.stop();
+    }
+  },
+});
+
+Deno.test({
+  name: "XTestInputSink.key() releases the key it pressed and leaves nothing down",
+  sanitizeResources: false,
+  async fn() {
+    const display = await startXvfb({ width: 640, height: 480 });
+    const recorder = await startRecorder(display.name);
+    const sink = XTestInputSink.open(display.name);
+    const probe = openX11(display.name);
+    try {
+      sink.key(XK.Control_L, true);
+      sink.key(XK.a, true);
+      sink.key(XK.a, true); // a repeat is not a second press
+      sink.key(XK.a, false);
+      sink.key(XK.Control_L, false);
+      sink.key(XK.Return, false); // never pressed: no stray release
+      await recorder.until("ctrl+a", (e) => e.length >= 4);
+      await new Promise((r) => setTimeout(r, 100));
+      assert.deepEqual(
+        recorder.events.map((e) => [e.down, e.keysym]),
+        [[true, XK.Control_L], [true, XK.a], [false, XK.a], [false, XK.Control_L]],
+      );
+      assert.equal(recorder.events[1]!.state & 4, 4, "ControlMask held during 'a'");
+
+      sink.key(XK.Shift_L, true);
+      sink.button(1, true);
+      await eventually(() => keysDown(probe).length, 1);
+      await eventually(() => queryPointer(probe).mask & 0x1f00, 0x100);
+      sink.releaseAll();
+      await eventually(() => keysDown(probe), []);
+      await eventually(() => queryPointer(probe).mask & 0x1f00, 0);
+    } finally {
+      probe.close();
+      sink.close();
+      await recorder.stop();
+      await display.stop();
+    }
+  },
+});
+
+Deno.test({
+  name: "XTestInputSink moves, clicks and scrolls where it is told",
+  sanitizeResources: false,
+  async fn() {
+    const display = await startXvfb({ width: 800, height: 600 });
+    const recorder = await startRecorder(display.name);
+    const sink = XTestInputSink.open(display.name);
+    const probe = openX11(display.name);
+    try {
+      assert.deepEqual(sink.screenSize(), { width: 800, height: 600 });
+      const at = () => [queryPointer(probe).x, queryPointer(probe).y];
+      for (const [x, y] of [[0, 0], [400, 300], [799, 599]] as const) {
+        sink.moveTo(x, y);
+        await eventually(at, [x, y]);
+      }
+      sink.moveTo(5000, -3); // clamped to the screen
+      await eventually(at, [799, 0]);
+      sink.moveTo(100, 100);
+      await eventually(at, [100, 100]);
+      sink.moveBy(25, -10);
+      await eventually(at, [125, 90]);
+      for (let button = 1; button <= 9; button++) {
+        sink.button(button, true);
+        sink.button(button, false);
+      }
+      sink.button(0, true);
+      sink.button(10, true);
+      await recorder.until(
+        "18 button events",
+        (e) => e.filter((x) => x.type === "button").length >= 18,
+      );
+      const buttons = recorder.events.filter((e) => e.type === "button");
+      assert.deepEqual(
+        buttons.map((e) => `${e.button}${e.down ? "v" : "^"}`),
+        [1, 2, 3, 4, 5, 6, 7, 8, 9].flatMap((b) => [`${b}v`, `${b}^`]),
+      );
+      assert.deepEqual([buttons[0]!.x, buttons[0]!.y], [125, 90]);
+      assert.equal(sink.stats.ignored, 2);
+    } finally {
+      probe.close();
+      sink.close();
+      await recorder.stop();
+      await display.stop();
+    }
+  },
+});
+
+Deno.test({
+  name: "XTestInputSink survives its X server going away",
+  sanitizeResources: false,
+  async fn() {
+    const display = await startXvfb({ width: 320, height: 240 });
+    const sink = XTestInputSink.open(display.name);
+    sink.key(XK.a, true);
+    await display.stop();
+    sink.key(XK.a, false);
+    sink.moveTo(1, 1);
+    sink.button(1, true);
+    sink.releaseAll();
+    assert.equal(sink.alive, false);
+    assert.ok(sink.stats.ignored >= 2);
+    sink.close();
+  },
+});
+
+Deno.test("XTestInputSink.open() explains a display it cannot open", () => {
+  assert.throws(() => XTestInputSink.open(":4343"), {
+    message: 'Cannot open X display ":4343": no X server is listening (is DISPLAY right?)',
+  });
+});

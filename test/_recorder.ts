@@ -1,0 +1,99 @@
+/**
+ * Runs test/fixtures/x_recorder.ts on a display and collects what the X
+ * server delivered to it.
+ *
+ * @module
+ */
+
+import { readLines } from "../lib/read_lines.ts";
+
+/** One event as the recorder prints it. */
+export interface RecordedEvent {
+  type: "key" | "button" | "motion";
+  down?: boolean;
+  keycode?: number;
+  keysym?: number;
+  text?: string;
+  button?: number;
+  x?: number;
+  y?: number;
+  state: number;
+  /** Epoch ms, sub-millisecond precision. */
+  t: number;
+}
+
+/** A running recorder. */
+export interface Recorder {
+  /** Everything recorded so far. */
+  readonly events: RecordedEvent[];
+  /** Key-down events' text, joined. */
+  typed(): string;
+  /** Waits until `predicate` holds for the events, or throws after `timeoutMs`. */
+  until(
+    what: string,
+    predicate: (events: RecordedEvent[]) => boolean,
+    timeoutMs?: number,
+  ): Promise<void>;
+  /** Forgets what was recorded so far. */
+  clear(): void;
+  stop(): Promise<void>;
+}
+
+/** Starts the recorder on `display` and waits until its window has the focus. */
+export async function startRecorder(display: string): Promise<Recorder> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--quiet",
+      "--allow-ffi",
+      "--allow-env",
+      new URL("./fixtures/x_recorder.ts", import.meta.url).pathname,
+      "--display",
+      display,
+    ],
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const events: RecordedEvent[] = [];
+  const ready = Promise.withResolvers<void>();
+  const reading = (async () => {
+    for await (const line of readLines(child.stdout)) {
+      const event = JSON.parse(line) as RecordedEvent | { type: "ready" };
+      if (event.type === "ready") ready.resolve();
+      else events.push(event as RecordedEvent);
+    }
+    ready.reject(new Error("recorder exited before it was ready"));
+  })();
+  await ready.promise;
+  return {
+    events,
+    typed: () => events.filter((e) => e.type === "key" && e.down).map((e) => e.text).join(""),
+    async until(what, predicate, timeoutMs = 5000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!predicate(events)) {
+        if (Date.now() > deadline) {
+          throw new Error(
+            `Timed out waiting for ${what}; recorded ${JSON.stringify(events.slice(-10))}`,
+          );
+        }
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    },
+    clear: () => void events.splice(0),
+    async stop() {
+      child.kill("SIGKILL");
+      await child.status;
+      await reading.catch(() => {});
+    },
+  };
+}
+
+/** Runs `setxkbmap` on `display`. */
+export async function setLayout(display: string, layout: string): Promise<void> {
+  const out = await new Deno.Command("setxkbmap", {
+    args: ["-display", display, layout],
+    stderr: "piped",
+  })
+    .output();
+  if (!out.success) throw new Error(`setxkbmap ${layout}: ${new TextDecoder().decode(out.stderr)}`);
+}

@@ -1,0 +1,215 @@
+/**
+ * Full control from a real browser: headless Chromium types, clicks,
+ * scrolls and locks the pointer on the Skerry page; a real X client on a
+ * real Xvfb records what the X server delivered.
+ */
+
+import assert from "node:assert/strict";
+import type { Page } from "playwright-core";
+import { startXvfb } from "../lib/display.ts";
+import { keysDown, openX11, queryPointer } from "../ffi/x11.ts";
+import {
+  launchBrowser,
+  startServer,
+  type TestBrowser,
+  type TestServer,
+  videoStats,
+  waitFor,
+} from "./_harness.ts";
+import { type Recorder, setLayout, startRecorder } from "./_recorder.ts";
+
+const WIDTH = 1600; // shown at 1280x720 in the page: every coordinate is scaled by 0.8
+const HEIGHT = 900;
+const TEXT = "Hello, wörld! €5 ñ Ж 中";
+
+/** Opens the page and waits for video and an open input channel. */
+async function openClient(browser: TestBrowser, server: TestServer): Promise<Page> {
+  const page = await browser.open(server.url);
+  await waitFor("video", async () => (await videoStats(page)).framesDecoded > 0, 20_000);
+  await waitFor("input channel", () =>
+    page.evaluate(() => {
+      const channels = (globalThis as unknown as { __channels: RTCDataChannel[] }).__channels;
+      return channels.some((c) => c.readyState === "open") &&
+        document.activeElement?.tagName === "TEXTAREA";
+    }));
+  return page;
+}
+
+Deno.test({
+  name: "a browser types, clicks, scrolls and locks the pointer on the X display",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn(t) {
+    const display = await startXvfb({ width: WIDTH, height: HEIGHT });
+    const recorder: Recorder = await startRecorder(display.name);
+    const server = await startServer({ display: display.name });
+    const browser = await launchBrowser(server.url);
+    const probe = openX11(display.name);
+    try {
+      const page = await openClient(browser, server);
+
+      for (const layout of ["us", "de", "fr"]) {
+        await t.step(`typing arrives exactly once on the ${layout} layout`, async () => {
+          await setLayout(display.name, layout);
+          recorder.clear();
+          await page.keyboard.type(TEXT);
+          await recorder.until(
+            `"${TEXT}"`,
+            () => recorder.typed().length >= [...TEXT].length,
+            10_000,
+          );
+          await new Promise((r) => setTimeout(r, 200)); // nothing more should come
+          assert.equal(recorder.typed(), TEXT);
+          const keys = recorder.events.filter((e) => e.type === "key" && e.text !== "");
+          assert.equal(keys.filter((e) => e.down).length, [...TEXT].length);
+          assert.equal(keys.filter((e) => !e.down).length, [...TEXT].length);
+        });
+      }
+      await setLayout(display.name, "us");
+
+      await t.step("Tab, Enter, Backspace, arrows and Ctrl+A arrive as those keys", async () => {
+        recorder.clear();
+        for (
+          const key of [
+            "Tab",
+            "Enter",
+            "Backspace",
+            "ArrowLeft",
+            "ArrowRight",
+            "ArrowUp",
+            "ArrowDown",
+          ]
+        ) {
+          await page.keyboard.press(key);
+        }
+        await page.keyboard.press("Control+A");
+        await recorder.until("11 key presses", (e) => e.filter((k) => k.down).length >= 9);
+        await new Promise((r) => setTimeout(r, 200));
+        const names = recorder.events.filter((e) => e.down).map((e) => e.keysym);
+        assert.deepEqual(names, [
+          0xff09,
+          0xff0d,
+          0xff08,
+          0xff51,
+          0xff53,
+          0xff52,
+          0xff54,
+          0xffe3,
+          0x61,
+        ]);
+        const a = recorder.events.find((e) => e.down && e.keysym === 0x61)!;
+        assert.equal(a.state & 4, 4, "Control held during A");
+        assert.deepEqual(keysDown(probe), []);
+      });
+
+      await t.step("clicks land on the scaled X coordinates with the right buttons", async () => {
+        recorder.clear();
+        const clicks: [number, number, "left" | "middle" | "right", number][] = [
+          [100, 80, "left", 1],
+          [640, 360, "right", 3],
+          [1200, 700, "middle", 2],
+        ];
+        for (const [x, y, button] of clicks) await page.mouse.click(x, y, { button });
+        await recorder.until(
+          "6 button events",
+          (e) => e.filter((v) => v.type === "button").length >= 6,
+        );
+        const presses = recorder.events.filter((e) => e.type === "button" && e.down);
+        assert.deepEqual(
+          presses.map((e) => [e.x, e.y, e.button]),
+          clicks.map(([x, y, , b]) => [x / 0.8, y / 0.8, b]),
+        );
+        const p = queryPointer(probe);
+        assert.deepEqual([p.x, p.y], [1500, 875]);
+      });
+
+      await t.step("a mouse wheel notch is one scroll click each way", async () => {
+        recorder.clear();
+        await page.mouse.move(640, 360);
+        await page.mouse.wheel(0, 100);
+        await page.mouse.wheel(0, -100);
+        await recorder.until(
+          "4 wheel events",
+          (e) => e.filter((v) => v.type === "button").length >= 4,
+        );
+        await new Promise((r) => setTimeout(r, 200));
+        const wheel = recorder.events.filter((e) => e.type === "button");
+        assert.deepEqual(wheel.map((e) => `${e.button}${e.down ? "v" : "^"}`), [
+          "5v",
+          "5^",
+          "4v",
+          "4^",
+        ]);
+      });
+
+      await t.step("Ctrl+Shift+click locks the pointer and then moves are relative", async () => {
+        await page.mouse.move(640, 360);
+        await page.keyboard.down("Control");
+        await page.keyboard.down("Shift");
+        await page.mouse.click(640, 360);
+        await page.keyboard.up("Shift");
+        await page.keyboard.up("Control");
+        const locked = await waitFor(
+          "pointer lock",
+          () => page.evaluate(() => document.pointerLockElement !== null),
+          3000,
+        )
+          .catch(() => false);
+        assert.equal(locked, true, "Ctrl+Shift+click did not lock the pointer");
+        const before = queryPointer(probe);
+        recorder.clear();
+        await page.mouse.move(700, 400, { steps: 4 });
+        await recorder.until("relative motion", (e) => e.some((v) => v.type === "motion"));
+        const after = queryPointer(probe);
+        assert.ok(after.x > before.x && after.y > before.y, `${JSON.stringify([before, after])}`);
+        await page.evaluate(() => document.exitPointerLock());
+        await waitFor(
+          "pointer unlock",
+          () => page.evaluate(() => document.pointerLockElement === null),
+        );
+      });
+
+      await t.step("random bytes on the input channel are counted and inject nothing", async () => {
+        recorder.clear();
+        await page.evaluate(() => {
+          const channels = (globalThis as unknown as { __channels: RTCDataChannel[] }).__channels;
+          const channel = channels.findLast((c) => c.readyState === "open")!;
+          let seed = 7;
+          const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) % 256;
+          for (let i = 0; i < 200; i++) {
+            // 0xf0-0xff are not opcodes: every message is invalid.
+            const bytes = Uint8Array.from({ length: 1 + (i % 9) }, random);
+            bytes[0] = 0xf0 + (i % 16);
+            channel.send(bytes);
+          }
+          channel.send(new Uint8Array([0x03, 0xff, 0xff, 0xff, 0xff, 0, 1, 0, 1])); // move outside 1x1
+        });
+        await waitFor(
+          "the rejections to be logged",
+          () => server.stderr.some((l) => /Rejected input/.test(l)),
+          5000,
+        );
+        await new Promise((r) => setTimeout(r, 300));
+        assert.deepEqual(recorder.events, []);
+        // The connection is alive: typing still works.
+        await page.keyboard.type("ok");
+        await recorder.until("ok", () => recorder.typed() === "ok");
+      });
+
+      await t.step("a held Shift is released when the page goes away", async () => {
+        recorder.clear();
+        await page.keyboard.down("Shift");
+        await recorder.until("shift down", (e) => e.some((v) => v.down && v.keysym === 0xffe1));
+        assert.notDeepEqual(keysDown(probe), []);
+        await page.close();
+        await waitFor("no key down", () => keysDown(probe).length === 0, 5000);
+      });
+    } finally {
+      probe.close();
+      await browser.close();
+      await server.stop();
+      await recorder.stop();
+      await display.stop();
+    }
+  },
+});
