@@ -5,11 +5,17 @@
  * @module
  */
 
+import { getLogger } from "@logtape/logtape";
 import type { ChannelSink } from "../signalling.ts";
+import { uinputAvailable } from "../../ffi/uinput.ts";
+import { UinputPads } from "./gamepads.ts";
+import { UinputRelativeSink } from "./uinput_mouse.ts";
 import { INPUT_CHANNEL_LABEL } from "../protocol/input.ts";
 import { InputHandler, type PadSink } from "./input_handler.ts";
 import type { InputSink } from "./input_sink.ts";
 import { XTestInputSink } from "./xtest_sink.ts";
+
+const log = getLogger(["skerry", "input"]);
 
 /** What {@linkcode createInputChannels} returns. */
 export interface InputChannels {
@@ -25,8 +31,10 @@ export interface InputChannels {
 export interface InputChannelsOptions {
   /** The sink; default an XTest sink on `display`. */
   sink?: InputSink;
-  /** Makes a viewer's gamepads; default none. */
+  /** Makes a viewer's gamepads; default uinput gamepads when /dev/uinput is writable. */
   pads?: (peer: string) => PadSink | undefined;
+  /** uinput device node; default /dev/uinput. */
+  uinputPath?: string;
 }
 
 /** Opens the display for input; throws a one-line `Error` when it cannot. */
@@ -34,13 +42,31 @@ export function createInputChannels(
   display: string,
   options: InputChannelsOptions = {},
 ): InputChannels {
-  const sink = options.sink ?? XTestInputSink.open(display);
+  let sink = options.sink ?? XTestInputSink.open(display);
+  let pads = options.pads;
+  if (!options.sink) {
+    // uinput, when the kernel offers it: a raw relative mouse and real gamepads.
+    const uinput = uinputAvailable(options.uinputPath);
+    if (uinput.ok) {
+      try {
+        sink = UinputRelativeSink.create(sink);
+        pads ??= (peer) => new UinputPads(peer);
+        log.info("Input: XTest keyboard and pointer, uinput relative mouse and gamepads");
+      } catch (error) {
+        log.info("Input: XTest only; uinput failed ({reason}): gamepads disabled", {
+          reason: (error as Error).message,
+        });
+      }
+    } else {
+      log.info("Input: XTest only; {reason}: gamepads disabled", { reason: uinput.reason });
+    }
+  }
   const handlers = new Map<string, InputHandler>();
   return {
     handlers,
     forPeer(peer) {
-      const pads = options.pads?.(peer);
-      const handler = new InputHandler(sink, { peer, ...(pads ? { pads } : {}) });
+      const padSink = pads?.(peer);
+      const handler = new InputHandler(sink, { peer, ...(padSink ? { pads: padSink } : {}) });
       handlers.set(peer, handler);
       return {
         data(channel, bytes) {
