@@ -36,7 +36,8 @@ export interface HelperProcessOptions {
 /**
  * The argv that runs the helper: the compiled binary itself, or `deno run`
  * on this checkout's `cli.ts`. The helper needs only `--allow-ffi` (which is
- * full access: it is the part that drives native libraries).
+ * full access: it is the part that drives native libraries) and reading
+ * /proc.
  */
 export function helperCommand(): string[] {
   if (Deno.build.standalone) return [Deno.execPath(), "helper"];
@@ -47,6 +48,8 @@ export function helperCommand(): string[] {
     "--quiet",
     "--no-prompt",
     "--allow-ffi",
+    // /proc/self/task: to lower the priority of media threads (thread_priority.ts).
+    "--allow-read=/proc",
     `--config=${new URL("deno.json", root).pathname}`,
     new URL("cli.ts", root).pathname,
     "helper",

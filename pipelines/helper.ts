@@ -44,6 +44,7 @@ import {
 } from "../lib/protocol/helper.ts";
 import { readLines } from "../lib/read_lines.ts";
 import { registerPlayoutDelay } from "./playout_delay.ts";
+import { lowerMediaPriority } from "./thread_priority.ts";
 
 /** Exit codes of the helper. */
 export const HelperExit = {
@@ -110,6 +111,7 @@ class Helper {
   #done = Promise.withResolvers<number>();
   #poll: ReturnType<typeof setInterval> | undefined;
   #polling = false;
+  #nice: ReturnType<typeof setInterval> | undefined;
 
   #warm: Promise<void>;
 
@@ -163,6 +165,8 @@ class Helper {
       return;
     }
     this.#poll = setInterval(() => this.#pollStates(), STATE_POLL_MS);
+    // Encoder threads appear with the first frames: look for them a few times.
+    this.#nice = setInterval(() => lowerMediaPriority(), 1000);
     send({ type: "ready", pid: Deno.pid });
   }
 
@@ -527,6 +531,7 @@ class Helper {
     if (this.#stopping) return;
     this.#stopping = true;
     clearInterval(this.#poll);
+    clearInterval(this.#nice);
     const lib = this.#lib;
     if (this.#pipeline !== null) {
       await lib.gst_element_set_state(this.#pipeline, GST_STATE_NULL);

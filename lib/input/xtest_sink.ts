@@ -37,8 +37,12 @@ import type { InputSink, ScreenSize } from "./input_sink.ts";
 
 const log = getLogger(["skerry", "input"]);
 
-/** Keysym of the left Shift key. */
+/** Keysyms of the Shift keys and Caps Lock. */
 const XK_Shift_L = 0xffe1;
+const XK_Shift_R = 0xffe2;
+const XK_Caps_Lock = 0xffe5;
+/** How long the X modifier state read from the server is trusted, in ms. */
+const MODS_TTL_MS = 500;
 /** How many spare keycodes may carry remapped keysyms at once. */
 const SPARE_POOL = 16;
 /** How long a cached screen size is trusted, in ms. */
@@ -80,6 +84,7 @@ export class XTestInputSink implements InputSink {
   #size: ScreenSize & { at: number } = { width: 0, height: 0, at: 0 };
   #event = new Uint8Array(XEVENT_SIZE);
   #shiftKeycode = 0;
+  #mods = { mask: 0, at: 0 };
   /** Counters, for tests and metrics. */
   readonly stats: XTestStats = { injected: 0, ignored: 0, remaps: 0, keymapReloads: 0 };
 
@@ -117,13 +122,14 @@ export class XTestInputSink implements InputSink {
       this.#pressedFor.delete(keysym);
       this.#release(keycode);
       this.#flush();
+      if (keysym === XK_Caps_Lock) this.#mods.at = 0;
       return;
     }
     if (this.#pressedFor.has(keysym)) return; // already down: no second press
     let found = this.#lookup.get(keysym);
     let addShift = false;
     if (found) {
-      const mask = found.level === 1 || found.alphabetic ? queryPointer(this.#display).mask : 0;
+      const mask = found.level === 1 || found.alphabetic ? this.#modifiers() : 0;
       const shifted = (mask & ShiftMask) !== 0;
       const effective = shifted !== (found.alphabetic && (mask & LockMask) !== 0);
       if (found.level === 1 && !effective && this.#shiftKeycode !== 0) addShift = true;
@@ -140,6 +146,24 @@ export class XTestInputSink implements InputSink {
     if (addShift) x.XTestFakeKeyEvent(this.#display.pointer, this.#shiftKeycode, 0, 0n);
     this.#pressedFor.set(keysym, keycode);
     this.#flush();
+    // Our own Shift or Caps Lock changes the modifier state: read it afresh next time.
+    if (keysym === XK_Shift_L || keysym === XK_Shift_R || keysym === XK_Caps_Lock) {
+      this.#mods.at = 0;
+    }
+  }
+
+  /**
+   * The X modifier state (Shift, Lock). A round trip to the X server, which
+   * may be busy copying a frame for the capture, so it is cached briefly;
+   * Shift held by this sink is added without asking.
+   */
+  #modifiers(): number {
+    const now = performance.now();
+    if (now - this.#mods.at > MODS_TTL_MS) {
+      this.#mods = { mask: queryPointer(this.#display).mask, at: now };
+    }
+    const shiftHeld = [XK_Shift_L, XK_Shift_R].some((k) => this.#pressedFor.has(k));
+    return shiftHeld ? this.#mods.mask | ShiftMask : this.#mods.mask & ~ShiftMask;
   }
 
   moveTo(x: number, y: number): void {

@@ -1,0 +1,55 @@
+/**
+ * Keeps the media threads from starving input: capture, conversion and
+ * encoding threads of the helper run at a lower priority (a higher nice
+ * value) than everything on the input path (the webrtcbin, SCTP and JS
+ * threads, and the server process). On a loaded machine this trades a
+ * little frame rate for keystrokes that arrive in a couple of
+ * milliseconds instead of ten.
+ *
+ * @module
+ */
+
+/** Nice value for media threads (0 is the default, 19 the lowest priority). */
+export const MEDIA_NICE = 8;
+/** Thread names of GStreamer's video streaming threads, and unnamed encoder workers. */
+const MEDIA_THREAD = /^(ximagesrc\d*:src|queue\d+:src|videoconvert|x264|vpx|openh264|)$/;
+
+let setpriority: ((which: number, who: number, prio: number) => number) | undefined;
+
+/** Whether a thread named `name` does media work (unnamed threads are encoder workers). */
+export function isMediaThread(name: string): boolean {
+  return MEDIA_THREAD.test(name.trim());
+}
+
+/**
+ * Renices this process's media threads to {@linkcode MEDIA_NICE}; returns
+ * how many it changed. Safe to call repeatedly (new encoder threads appear
+ * with the first frame and after a restart of the encoder).
+ */
+export function lowerMediaPriority(): number {
+  if (Deno.build.os !== "linux") return 0;
+  setpriority ??= Deno.dlopen("libc.so.6", {
+    setpriority: { parameters: ["i32", "u32", "i32"], result: "i32" },
+  }).symbols.setpriority;
+  let changed = 0;
+  let tasks: Iterable<Deno.DirEntry>;
+  try {
+    tasks = Deno.readDirSync("/proc/self/task");
+  } catch {
+    return 0; // no /proc, or no permission to read it
+  }
+  for (const task of tasks) {
+    const tid = Number(task.name);
+    try {
+      const name = Deno.readTextFileSync(`/proc/self/task/${tid}/comm`);
+      const stat = Deno.readTextFileSync(`/proc/self/task/${tid}/stat`);
+      const nice = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]);
+      if (!isMediaThread(name) || nice >= MEDIA_NICE) continue;
+      // PRIO_PROCESS with a thread id sets that one thread's nice value on Linux.
+      if (setpriority(0, tid, MEDIA_NICE) === 0) changed++;
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return changed;
+}
