@@ -61,13 +61,13 @@ async function serve(command: "serve" | "demo", config: Readonly<Config>): Promi
   const { requiredElements } = await import("./pipelines/video.ts");
   const { ELEMENT_PACKAGES, probeElements } = await import("./lib/probe.ts");
   let encoder = config.encoder;
-  let probe = await probeElements([...requiredElements(encoder), "nicesrc"]);
+  let probe = await probeElements(requiredElements(encoder));
   if (probe.missing.length > 0 && encoder === "nvh264enc") {
     log.warn("nvh264enc is not usable here (missing {missing}); falling back to x264enc", {
       missing: probe.missing.join(", "),
     });
     encoder = "x264enc";
-    probe = await probeElements([...requiredElements(encoder), "nicesrc"]);
+    probe = await probeElements(requiredElements(encoder));
   }
   if (probe.missing.length > 0) {
     const hints = probe.missing.map((e) => `${e} (${ELEMENT_PACKAGES[e] ?? "?"})`).join(", ");

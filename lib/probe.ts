@@ -54,6 +54,8 @@ export const ELEMENT_PACKAGES: Record<string, string> = {
   rtpvp9pay: "gstreamer1.0-plugins-good",
   webrtcbin: "gstreamer1.0-plugins-bad and gstreamer1.0-nice",
   nicesrc: "gstreamer1.0-nice",
+  errorignore: "gstreamer1.0-plugins-bad",
+  queue: "libgstreamer1.0-0",
   cudaupload: "gstreamer1.0-plugins-bad with an NVIDIA driver",
   cudaconvert: "gstreamer1.0-plugins-bad with an NVIDIA driver",
   nvh264enc: "gstreamer1.0-plugins-bad with an NVIDIA driver",

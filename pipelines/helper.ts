@@ -259,6 +259,10 @@ class Helper {
     lib.gst_bin_add(this.#pipeline, bin);
     await lib.gst_element_set_state(bin, GST_STATE_READY);
     for (const label of this.#spec.channels) await this.#createChannel(peer, label);
+    // PLAYING before linking: a tee pushing into a pad that is still flushing
+    // gets FLUSHING back, returns it upstream, and the capture task stops for
+    // every viewer (seen: one viewer in ~30 joins froze the whole stream).
+    await lib.gst_element_sync_state_with_parent(bin);
     peer.teePad = lib.gst_element_request_pad_simple(this.#tee, cstr("src_%u"));
     const sink = lib.gst_element_get_static_pad(bin, cstr("sink"));
     const linked = lib.gst_pad_link(peer.teePad, sink);
@@ -268,7 +272,6 @@ class Helper {
       await this.#removePeer(id);
       return;
     }
-    await lib.gst_element_sync_state_with_parent(bin);
     log("debug", `peer ${id}: branch playing`);
   }
 

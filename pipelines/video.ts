@@ -232,9 +232,12 @@ export function codecOf(encoder: Encoder): VideoCodec {
   return RECIPES[encoder].codec;
 }
 
-/** GStreamer elements the pipeline for `encoder` needs. */
+/** GStreamer elements every viewer branch needs (nicesrc: webrtcbin's ICE transport). */
+export const BRANCH_ELEMENTS = ["errorignore", "queue", "webrtcbin", "nicesrc"];
+
+/** GStreamer elements the pipeline for `encoder` and its viewer branches need. */
 export function requiredElements(encoder: Encoder): string[] {
-  return RECIPES[encoder].elements;
+  return [...new Set([...RECIPES[encoder].elements, ...BRANCH_ELEMENTS])];
 }
 
 /**
@@ -288,6 +291,9 @@ export function peerBranch(options: PeerBranchOptions = {}): string {
   ];
   if (options.stunServer) webrtc.push(`stun-server=${options.stunServer}`);
   return [
+    // errorignore: a viewer whose webrtcbin fails (error, EOS, not negotiated) must not
+    // send that flow return up the tee, which would stop the capture for every viewer.
+    "errorignore ignore-error=true ignore-notnegotiated=true ignore-eos=true",
     // A leaky queue per viewer: a slow viewer drops its own packets and never stalls the others.
     "queue max-size-buffers=0 max-size-bytes=0 max-size-time=200000000 leaky=downstream",
     webrtc.join(" "),

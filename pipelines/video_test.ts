@@ -80,6 +80,9 @@ Deno.test("videoPipeline() builds the NVIDIA chain on CUDA memory", () => {
     "nvh264enc",
     "rtph264pay",
     "webrtcbin",
+    "errorignore",
+    "queue",
+    "nicesrc",
   ]);
 });
 
@@ -104,10 +107,11 @@ Deno.test("codecOf() and rtpCaps() name the codec the browser negotiates", () =>
   );
 });
 
-Deno.test("peerBranch() is a leaky queue before a bundled zero-latency webrtcbin", () => {
+Deno.test("peerBranch() isolates a viewer: error filter, leaky queue, bundled webrtcbin", () => {
   assert.equal(
     peerBranch(),
-    "queue max-size-buffers=0 max-size-bytes=0 max-size-time=200000000 leaky=downstream ! " +
+    "errorignore ignore-error=true ignore-notnegotiated=true ignore-eos=true ! " +
+      "queue max-size-buffers=0 max-size-bytes=0 max-size-time=200000000 leaky=downstream ! " +
       "webrtcbin name=webrtc bundle-policy=max-bundle latency=0",
   );
   assert.match(

@@ -128,6 +128,27 @@ Deno.test({
         },
       );
 
+      await t.step("viewers joining and leaving never stall the others", async () => {
+        const DenoWebSocket = WebSocket as unknown as new (
+          url: string,
+          options: { headers: Record<string, string> },
+        ) => WebSocket;
+        const auth = { Authorization: `Basic ${btoa(`${AUTH.username}:${AUTH.password}`)}` };
+        for (let i = 0; i < 12; i++) {
+          // Each socket is a viewer whose branch is added, offered, and removed again.
+          const ws = new DenoWebSocket(`ws://127.0.0.1:${server.port}/ws`, { headers: auth });
+          const offered = Promise.withResolvers<void>();
+          ws.onopen = () => ws.send(JSON.stringify({ type: "hello", protocol: 1 }));
+          ws.onmessage = (e) => JSON.parse(e.data).type === "offer" && offered.resolve();
+          await offered.promise;
+          ws.close();
+        }
+        const s1 = await videoStats(page);
+        await new Promise((r) => setTimeout(r, 1000));
+        const s2 = await videoStats(page);
+        assert.ok(s2.framesDecoded - s1.framesDecoded >= 20, JSON.stringify([s1, s2]));
+      });
+
       await t.step("the WebSocket refuses a connection without credentials", async () => {
         const res = await fetch(`${server.url}ws`);
         assert.equal(res.status, 401);
