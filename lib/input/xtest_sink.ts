@@ -81,10 +81,10 @@ export class XTestInputSink implements InputSink {
   /** Keysym -> keycode pressed for it, so key-up releases the same key. */
   #pressedFor = new Map<number, number>();
   #buttonsDown = new Set<number>();
-  #size: ScreenSize & { at: number } = { width: 0, height: 0, at: 0 };
+  #size: ScreenSize & { at: number } = { width: 0, height: 0, at: -Infinity };
   #event = new Uint8Array(XEVENT_SIZE);
   #shiftKeycode = 0;
-  #mods = { mask: 0, at: 0 };
+  #mods = { mask: 0, at: -Infinity };
   /** Counters, for tests and metrics. */
   readonly stats: XTestStats = { injected: 0, ignored: 0, remaps: 0, keymapReloads: 0 };
 
@@ -122,7 +122,7 @@ export class XTestInputSink implements InputSink {
       this.#pressedFor.delete(keysym);
       this.#release(keycode);
       this.#flush();
-      if (keysym === XK_Caps_Lock) this.#mods.at = 0;
+      if (keysym === XK_Caps_Lock) this.#mods.at = -Infinity;
       return;
     }
     if (this.#pressedFor.has(keysym)) return; // already down: no second press
@@ -148,7 +148,7 @@ export class XTestInputSink implements InputSink {
     this.#flush();
     // Our own Shift or Caps Lock changes the modifier state: read it afresh next time.
     if (keysym === XK_Shift_L || keysym === XK_Shift_R || keysym === XK_Caps_Lock) {
-      this.#mods.at = 0;
+      this.#mods.at = -Infinity;
     }
   }
 
