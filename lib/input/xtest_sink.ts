@@ -116,6 +116,10 @@ export class XTestInputSink implements InputSink {
       return;
     }
     this.#drainEvents();
+    if (!this.#usable()) {
+      this.stats.ignored++; // the X server went away while we read its events
+      return;
+    }
     if (!down) {
       const keycode = this.#pressedFor.get(keysym);
       if (keycode === undefined) return; // never pressed (or already released): nothing to undo
@@ -282,9 +286,14 @@ export class XTestInputSink implements InputSink {
         changed = true;
       }
     }
-    if (changed) {
+    if (changed && this.#display.alive()) {
       this.stats.keymapReloads++;
-      this.#loadKeymap();
+      try {
+        this.#loadKeymap();
+      } catch (error) {
+        // Keep the old table: a vanished server is noticed on the next call.
+        log.debug("Cannot reload the keymap: {reason}", { reason: (error as Error).message });
+      }
     }
   }
 
