@@ -62,7 +62,11 @@ Deno.test({
       const status = await server.stop();
       assert.equal(status.code, 0);
     }
-    await new Promise((r) => setTimeout(r, 500));
+    // The terminal's shell exits on the hang-up of its closed terminal, a moment later.
+    const deadline = Date.now() + 5000;
+    while (started.some((p) => alive(p.pid)) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
     const left = started.filter((p) => alive(p.pid));
     assert.deepEqual(left, [], "processes left behind");
   },

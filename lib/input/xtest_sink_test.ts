@@ -48,9 +48,10 @@ Deno.test({
         await setLayout(display.name, layout);
         recorder.clear();
         typeKeysyms(sink, TEXT);
+        const n = [...TEXT].length;
         await recorder.until(
           `"${TEXT}" on ${layout}`,
-          () => recorder.typed().length >= [...TEXT].length,
+          (e) => e.filter((k) => !k.down && k.text).length >= n,
         );
         assert.equal(recorder.typed(), TEXT, `layout ${layout}`);
         const downs = recorder.events.filter((e) => e.type === "key" && e.down && e.text !== "");
