@@ -26,6 +26,8 @@
  * @module
  */
 
+import { openLibrary } from "./_dlopen.ts";
+
 /** GstMessage type values used by the bus loop. */
 export const GST_MESSAGE_EOS = 1;
 export const GST_MESSAGE_ERROR = 2;
@@ -222,13 +224,7 @@ let loaded: Gst | undefined;
  */
 export function gst(): Gst {
   if (loaded) return loaded;
-  const open = <S extends Deno.ForeignLibraryInterface>(file: string, symbols: S) => {
-    try {
-      return Deno.dlopen(file, symbols).symbols;
-    } catch (error) {
-      throw new Error(`Cannot load ${file}: ${(error as Error).message}`);
-    }
-  };
+  const open = openLibrary;
   const lib = {
     ...open("libglib-2.0.so.0", glibSymbols),
     ...open("libgobject-2.0.so.0", { ...gobjectSymbols, ...gvalueSymbols }),

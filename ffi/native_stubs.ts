@@ -17,6 +17,8 @@
  * @module
  */
 
+import { libc } from "./libc.ts";
+
 const PROT_READ = 0x1;
 const PROT_WRITE = 0x2;
 const PROT_EXEC = 0x4;
@@ -96,11 +98,8 @@ export function nativeStubs(): Record<StubName, Deno.PointerObject> | null {
   cached = null;
   const layout = layoutStubs(Deno.build.arch);
   if (!layout || Deno.build.os !== "linux") return null;
-  const libc = Deno.dlopen("libc.so.6", {
-    mmap: { parameters: ["pointer", "usize", "i32", "i32", "i32", "i64"], result: "pointer" },
-    mprotect: { parameters: ["pointer", "usize", "i32"], result: "i32" },
-  }).symbols;
-  const base = libc.mmap(
+  const c = libc();
+  const base = c.mmap(
     null,
     BigInt(PAGE),
     PROT_READ | PROT_WRITE,
@@ -110,7 +109,7 @@ export function nativeStubs(): Record<StubName, Deno.PointerObject> | null {
   );
   if (base === null || Deno.UnsafePointer.value(base) === MAP_FAILED) return null;
   new Uint8Array(Deno.UnsafePointerView.getArrayBuffer(base, PAGE)).set(layout.page);
-  if (libc.mprotect(base, BigInt(PAGE), PROT_READ | PROT_EXEC) !== 0) return null;
+  if (c.mprotect(base, BigInt(PAGE), PROT_READ | PROT_EXEC) !== 0) return null;
   const at = (offset: number) => Deno.UnsafePointer.offset(base, offset)!;
   cached = {
     returnOne: at(layout.offsets.returnOne),

@@ -14,6 +14,7 @@ import {
   packInputEvents,
   packUinputSetup,
 } from "./_struct.ts";
+import { lastError, libc } from "./libc.ts";
 
 /** Event types. */
 export const EV_SYN = 0x00;
@@ -86,46 +87,9 @@ const O_WRONLY = 0o1;
 const O_NONBLOCK = 0o4000;
 const O_CLOEXEC = 0o2000000;
 
-const libcSymbols = {
-  open: { parameters: ["buffer", "i32"], result: "i32" },
-  close: { parameters: ["i32"], result: "i32" },
-  write: { parameters: ["i32", "buffer", "usize"], result: "isize" },
-  /** ioctl(fd, request, int): ioctl is variadic; an integer third argument is ABI-safe here. */
-  ioctl_int: { name: "ioctl", parameters: ["i32", "u64", "u64"], result: "i32" },
-  /** ioctl(fd, request, pointer). */
-  ioctl_ptr: { name: "ioctl", parameters: ["i32", "u64", "buffer"], result: "i32" },
-  __errno_location: { parameters: [], result: "pointer" },
-  strerror: { parameters: ["i32"], result: "pointer" },
-} as const;
-
-type Libc = Deno.DynamicLibrary<typeof libcSymbols>["symbols"];
-let libc: Libc | undefined;
-
-/** Opens libc once. */
-export function libC(): Libc {
-  return libc ??= Deno.dlopen("libc.so.6", libcSymbols).symbols;
-}
-
-/** errno after a failed call, with its text and name (ENODEV …). */
-export function lastError(): { errno: number; text: string } {
-  const c = libC();
-  const errno = new Deno.UnsafePointerView(c.__errno_location()!).getInt32();
-  const text = Deno.UnsafePointerView.getCString(c.strerror(errno)!);
-  return { errno, text };
-}
-
-const ERRNO_NAMES: Record<number, string> = {
-  1: "EPERM",
-  2: "ENOENT",
-  13: "EACCES",
-  19: "ENODEV",
-  22: "EINVAL",
-  25: "ENOTTY",
-};
-
 function fail(what: string): never {
-  const { errno, text } = lastError();
-  throw new Error(`${what}: ${text} (${ERRNO_NAMES[errno] ?? `errno ${errno}`})`);
+  const { text, name } = lastError();
+  throw new Error(`${what}: ${text} (${name})`);
 }
 
 /** Whether a uinput device can be created here, and if not why. */
@@ -133,15 +97,15 @@ export function uinputAvailable(
   path = "/dev/uinput",
 ): { ok: true } | { ok: false; reason: string } {
   try {
-    const fd = libC().open(
+    const fd = libc().open(
       new TextEncoder().encode(path + "\0"),
       O_WRONLY | O_NONBLOCK | O_CLOEXEC,
     );
     if (fd < 0) {
-      const { errno, text } = lastError();
-      return { ok: false, reason: `Cannot open ${path}: ${text} (${ERRNO_NAMES[errno] ?? errno})` };
+      const { text, name } = lastError();
+      return { ok: false, reason: `Cannot open ${path}: ${text} (${name})` };
     }
-    libC().close(fd);
+    libc().close(fd);
     return { ok: true };
   } catch (error) {
     return { ok: false, reason: (error as Error).message };
@@ -173,7 +137,7 @@ export class UinputDevice {
     caps: UinputCapabilities,
     path = "/dev/uinput",
   ): UinputDevice {
-    const c = libC();
+    const c = libc();
     const fd = c.open(new TextEncoder().encode(path + "\0"), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) fail(`Cannot open ${path}`);
     const check = (result: number, what: string) => {
@@ -204,13 +168,13 @@ export class UinputDevice {
   emit(events: readonly [number, number, number][]): void {
     if (this.#fd < 0) return;
     const bytes = packInputEvents([...events, [EV_SYN, SYN_REPORT, 0]]);
-    libC().write(this.#fd, bytes, BigInt(bytes.length));
+    libc().write(this.#fd, bytes, BigInt(bytes.length));
   }
 
   /** Destroys the device. */
   close(): void {
     if (this.#fd < 0) return;
-    const c = libC();
+    const c = libc();
     c.ioctl_int(this.#fd, UI_DEV_DESTROY, 0n);
     c.close(this.#fd);
     this.#fd = -1;

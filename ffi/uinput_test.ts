@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
+import { lastError, libc } from "./libc.ts";
 import {
   ioc,
-  lastError,
-  libC,
   UI_ABS_SETUP,
   UI_DEV_CREATE,
   UI_DEV_DESTROY,
@@ -28,11 +27,10 @@ Deno.test("uinput ioctl numbers match linux/uinput.h on this ABI", () => {
 });
 
 Deno.test("ioctl through FFI works on a pipe (FIONREAD counts unread bytes)", () => {
-  const c = libC();
+  const c = libc();
   const fds = new Int32Array(2);
-  const pipe = Deno.dlopen("libc.so.6", { pipe: { parameters: ["buffer"], result: "i32" } });
   try {
-    assert.equal(pipe.symbols.pipe(fds), 0);
+    assert.equal(c.pipe(fds), 0);
     const data = new TextEncoder().encode("hello");
     assert.equal(c.write(fds[1]!, data, 5n), 5n);
     const count = new Int32Array(1);
@@ -41,7 +39,6 @@ Deno.test("ioctl through FFI works on a pipe (FIONREAD counts unread bytes)", ()
   } finally {
     c.close(fds[0]!);
     c.close(fds[1]!);
-    pipe.close();
   }
 });
 

@@ -15,6 +15,8 @@
  * @module
  */
 
+import { openLibrary } from "./_dlopen.ts";
+
 /** X event types. */
 export const KeyPress = 2;
 export const KeyRelease = 3;
@@ -115,14 +117,10 @@ let handlers: Deno.UnsafeCallback[] | undefined;
 /** Opens libX11 and libXtst once; throws an `Error` naming a missing library. */
 export function x11(): X11 {
   if (loaded) return loaded;
-  const open = <S extends Deno.ForeignLibraryInterface>(file: string, symbols: S) => {
-    try {
-      return Deno.dlopen(file, symbols).symbols;
-    } catch (error) {
-      throw new Error(`Cannot load ${file}: ${(error as Error).message}`);
-    }
-  };
-  loaded = { ...open("libX11.so.6", x11Symbols), ...open("libXtst.so.6", xtstSymbols) } as X11;
+  loaded = {
+    ...openLibrary("libX11.so.6", x11Symbols),
+    ...openLibrary("libXtst.so.6", xtstSymbols),
+  } as X11;
   // Core keyboard protocol only: an XKB-aware Xlib receives no core MappingNotify
   // and caches the keymap, so `setxkbmap` and our own remaps would go unseen.
   loaded.XkbIgnoreExtension(1);

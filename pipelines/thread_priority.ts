@@ -9,12 +9,13 @@
  * @module
  */
 
+import { libc } from "../ffi/libc.ts";
+
 /** Nice value for media threads (0 is the default, 19 the lowest priority). */
 export const MEDIA_NICE = 8;
 /** Thread names of GStreamer's video streaming threads, and unnamed encoder workers. */
 const MEDIA_THREAD = /^(ximagesrc\d*:src|queue\d+:src|videoconvert|x264|vpx|openh264|)$/;
 
-let setpriority: ((which: number, who: number, prio: number) => number) | undefined;
 
 /** Whether a thread named `name` does media work (unnamed threads are encoder workers). */
 export function isMediaThread(name: string): boolean {
@@ -28,9 +29,7 @@ export function isMediaThread(name: string): boolean {
  */
 export function lowerMediaPriority(): number {
   if (Deno.build.os !== "linux") return 0;
-  setpriority ??= Deno.dlopen("libc.so.6", {
-    setpriority: { parameters: ["i32", "u32", "i32"], result: "i32" },
-  }).symbols.setpriority;
+  const { setpriority } = libc();
   let changed = 0;
   let tasks: Iterable<Deno.DirEntry>;
   try {

@@ -1,32 +1,14 @@
 import assert from "node:assert/strict";
 import { InputHandler } from "./input_handler.ts";
-import { XTestInputSink } from "./xtest_sink.ts";
-import { startXvfb } from "../display.ts";
-import { keysDown, openX11 } from "../../ffi/x11.ts";
+import { keysDown } from "../../ffi/x11.ts";
 import { decodeInput, encodeInput, Op } from "../protocol/input.ts";
-import { startRecorder } from "../../test/_recorder.ts";
-
-async function setup(width = 640, height = 480) {
-  const display = await startXvfb({ width, height });
-  const recorder = await startRecorder(display.name);
-  const sink = XTestInputSink.open(display.name);
-  return {
-    display,
-    recorder,
-    sink,
-    async stop() {
-      sink.close();
-      await recorder.stop();
-      await display.stop();
-    },
-  };
-}
+import { startInputRig } from "../../test/_input_rig.ts";
 
 Deno.test({
   name: "InputHandler types text, scales moves to the screen and turns scroll into wheel clicks",
   sanitizeResources: false,
   async fn() {
-    const x = await setup(800, 600);
+    await using x = await startInputRig(800, 600);
     const handler = new InputHandler(x.sink);
     try {
       handler.handle(encodeInput({ op: Op.Text, text: "Zoë\t€" }));
@@ -51,7 +33,6 @@ Deno.test({
       });
     } finally {
       handler.close();
-      await x.stop();
     }
   },
 });
@@ -60,7 +41,7 @@ Deno.test({
   name: "InputHandler rejects malformed and out-of-range messages and injects nothing",
   sanitizeResources: false,
   async fn() {
-    const x = await setup();
+    await using x = await startInputRig();
     const handler = new InputHandler(x.sink);
     try {
       const bad = [
@@ -99,7 +80,6 @@ Deno.test({
       assert.equal(x.sink.stats.injected, 0);
     } finally {
       handler.close();
-      await x.stop();
     }
   },
 });
@@ -108,9 +88,9 @@ Deno.test({
   name: "InputHandler releases what a viewer holds on close and after 3 s of silence",
   sanitizeResources: false,
   async fn() {
-    const x = await setup();
-    const probe = openX11(x.display.name);
-    try {
+    await using x = await startInputRig();
+    const probe = x.probe;
+    {
       const leaving = new InputHandler(x.sink);
       leaving.handle(encodeInput({ op: Op.KeyDown, keysym: 0xffe1 })); // Shift_L
       leaving.handle(encodeInput({ op: Op.ButtonDown, button: 1 }));
@@ -139,9 +119,6 @@ Deno.test({
       assert.equal(silent.stats.watchdogReleases, 1);
       assert.deepEqual(keysDown(probe), []);
       silent.close();
-    } finally {
-      probe.close();
-      await x.stop();
     }
   },
 });

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { XTestInputSink } from "./xtest_sink.ts";
 import { startXvfb } from "../display.ts";
-import { keysDown, openX11, queryPointer } from "../../ffi/x11.ts";
-import { setLayout, startRecorder } from "../../test/_recorder.ts";
+import { keysDown, queryPointer } from "../../ffi/x11.ts";
+import { setLayout } from "../../test/_recorder.ts";
+import { startInputRig } from "../../test/_input_rig.ts";
 import { codePointToKeysym } from "../protocol/keysyms.ts";
 
 const XK = { Shift_L: 0xffe1, Control_L: 0xffe3, Return: 0xff0d, a: 0x61 };
@@ -40,10 +41,9 @@ Deno.test({
   name: "XTestInputSink.key() types any character on us, de and fr layouts",
   sanitizeResources: false,
   async fn() {
-    const display = await startXvfb({ width: 640, height: 480 });
-    const recorder = await startRecorder(display.name);
-    const sink = XTestInputSink.open(display.name);
-    try {
+    await using rig = await startInputRig(640, 480);
+    const { display, recorder, sink } = rig;
+    {
       for (const layout of ["us", "de", "fr"]) {
         await setLayout(display.name, layout);
         recorder.clear();
@@ -61,10 +61,6 @@ Deno.test({
       }
       assert.ok(sink.stats.keymapReloads >= 2, "the sink followed setxkbmap");
       assert.ok(sink.stats.remaps >= 3, "Ж, 中 and friends used spare keycodes");
-    } finally {
-      sink.close();
-      await recorder.stop();
-      await display.stop();
     }
   },
 });
@@ -73,11 +69,9 @@ Deno.test({
   name: "XTestInputSink.key() releases the key it pressed and leaves nothing down",
   sanitizeResources: false,
   async fn() {
-    const display = await startXvfb({ width: 640, height: 480 });
-    const recorder = await startRecorder(display.name);
-    const sink = XTestInputSink.open(display.name);
-    const probe = openX11(display.name);
-    try {
+    await using rig = await startInputRig(640, 480);
+    const { recorder, sink, probe } = rig;
+    {
       sink.key(XK.Control_L, true);
       sink.key(XK.a, true);
       sink.key(XK.a, true); // a repeat is not a second press
@@ -99,11 +93,6 @@ Deno.test({
       sink.releaseAll();
       await eventually(() => keysDown(probe), []);
       await eventually(() => queryPointer(probe).mask & 0x1f00, 0);
-    } finally {
-      probe.close();
-      sink.close();
-      await recorder.stop();
-      await display.stop();
     }
   },
 });
@@ -112,11 +101,9 @@ Deno.test({
   name: "XTestInputSink moves, clicks and scrolls where it is told",
   sanitizeResources: false,
   async fn() {
-    const display = await startXvfb({ width: 800, height: 600 });
-    const recorder = await startRecorder(display.name);
-    const sink = XTestInputSink.open(display.name);
-    const probe = openX11(display.name);
-    try {
+    await using rig = await startInputRig(800, 600);
+    const { recorder, sink, probe } = rig;
+    {
       assert.deepEqual(sink.screenSize(), { width: 800, height: 600 });
       const at = () => [queryPointer(probe).x, queryPointer(probe).y];
       for (const [x, y] of [[0, 0], [400, 300], [799, 599]] as const) {
@@ -146,11 +133,6 @@ Deno.test({
       );
       assert.deepEqual([buttons[0]!.x, buttons[0]!.y], [125, 90]);
       assert.equal(sink.stats.ignored, 2);
-    } finally {
-      probe.close();
-      sink.close();
-      await recorder.stop();
-      await display.stop();
     }
   },
 });

@@ -1,0 +1,52 @@
+/**
+ * The libc calls Skerry makes directly (file descriptors for uinput,
+ * executable pages for the native stubs, thread priorities), opened once.
+ *
+ * @module
+ */
+
+import { openLibrary } from "./_dlopen.ts";
+
+const symbols = {
+  open: { parameters: ["buffer", "i32"], result: "i32" },
+  close: { parameters: ["i32"], result: "i32" },
+  write: { parameters: ["i32", "buffer", "usize"], result: "isize" },
+  pipe: { parameters: ["buffer"], result: "i32" },
+  /** ioctl(fd, request, int): ioctl is variadic; an integer third argument is ABI-safe on x86_64/aarch64. */
+  ioctl_int: { name: "ioctl", parameters: ["i32", "u64", "u64"], result: "i32" },
+  /** ioctl(fd, request, pointer). */
+  ioctl_ptr: { name: "ioctl", parameters: ["i32", "u64", "buffer"], result: "i32" },
+  __errno_location: { parameters: [], result: "pointer" },
+  strerror: { parameters: ["i32"], result: "pointer" },
+  mmap: { parameters: ["pointer", "usize", "i32", "i32", "i32", "i64"], result: "pointer" },
+  mprotect: { parameters: ["pointer", "usize", "i32"], result: "i32" },
+  /** setpriority(which, who, prio): with PRIO_PROCESS and a thread id, one thread's nice value. */
+  setpriority: { parameters: ["i32", "u32", "i32"], result: "i32" },
+} as const;
+
+/** The libc symbols. */
+export type Libc = Deno.DynamicLibrary<typeof symbols>["symbols"];
+
+let loaded: Libc | undefined;
+
+/** Opens libc once. */
+export function libc(): Libc {
+  return loaded ??= openLibrary("libc.so.6", symbols);
+}
+
+const ERRNO_NAMES: Record<number, string> = {
+  1: "EPERM",
+  2: "ENOENT",
+  13: "EACCES",
+  19: "ENODEV",
+  22: "EINVAL",
+  25: "ENOTTY",
+};
+
+/** errno after a failed call, its text, and its name (ENODEV …). */
+export function lastError(): { errno: number; text: string; name: string } {
+  const c = libc();
+  const errno = new Deno.UnsafePointerView(c.__errno_location()!).getInt32();
+  const text = Deno.UnsafePointerView.getCString(c.strerror(errno)!);
+  return { errno, text, name: ERRNO_NAMES[errno] ?? `errno ${errno}` };
+}
