@@ -94,8 +94,13 @@ try {
   await page.evaluate(() =>
     (globalThis as unknown as { __inputTimes: unknown[] }).__inputTimes.splice(0)
   );
+  // Distinct X pixels every time: the video is letterboxed into the 1280x720 page.
+  const scale = Math.min(1280 / w!, 720 / h!);
+  const [left, top] = [(1280 - w! * scale) / 2, (720 - h! * scale) / 2];
+  const step = Math.ceil(scale) + 1;
+  const columns = Math.floor((w! * scale - 4) / step);
   for (let i = 0; i < count; i++) {
-    await page.mouse.move(100 + (i % 1000), 100 + Math.floor(i / 1000) * 10 + (i % 2));
+    await page.mouse.move(left + 2 + (i % columns) * step, top + 2 + Math.floor(i / columns) * step);
   }
   await recorder.until(`${count} motion events`, (e) =>
     e.filter((v) => v.type === "motion").length >= count, 30_000)
