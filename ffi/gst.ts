@@ -113,6 +113,8 @@ const gobjectSymbols = {
     result: "void",
     nonblocking: true,
   },
+  /** g_object_set(object, name, guint64 value, NULL). */
+  g_object_set_u64: { name: "g_object_set", parameters: [P, B, "u64", P], result: "void" },
   /** g_object_get(object, name, &out, NULL) for one pointer- or int-sized property. */
   g_object_get_1: {
     name: "g_object_get",

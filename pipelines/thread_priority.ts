@@ -16,7 +16,6 @@ export const MEDIA_NICE = 8;
 /** Thread names of GStreamer's video streaming threads, and unnamed encoder workers. */
 const MEDIA_THREAD = /^(ximagesrc\d*:src|queue\d+:src|videoconvert|x264|vpx|openh264|)$/;
 
-
 /** Whether a thread named `name` does media work (unnamed threads are encoder workers). */
 export function isMediaThread(name: string): boolean {
   return MEDIA_THREAD.test(name.trim());

@@ -83,7 +83,9 @@ function gopFrames(o: Required<VideoPipelineOptions>): number {
 
 const softwareConvert = (format: string) => (o: Required<VideoPipelineOptions>) => [
   // n-threads: BGRx->YUV conversion is the costliest step after encoding; split it.
-  `videoconvert n-threads=${o.threads} qos=true`,
+  // qos=false: with pipeline latency 0 every frame reaches the sink "late"; QoS
+  // would then make the converter drop frames that are in fact on time.
+  `videoconvert n-threads=${o.threads} qos=false`,
   `video/x-raw,format=${format}`,
   // A one-frame leaky queue puts conversion and encoding on separate threads and
   // drops a stale frame instead of queueing latency when the encoder falls behind.
@@ -156,7 +158,7 @@ const RECIPES: Record<Encoder, Recipe> = {
     codec: "H264",
     convert: (o) => [
       `cudaupload cuda-device-id=${o.gpuId}`,
-      `cudaconvert cuda-device-id=${o.gpuId} qos=true`,
+      `cudaconvert cuda-device-id=${o.gpuId} qos=false`,
       "video/x-raw(memory:CUDAMemory),format=NV12",
     ],
     encode: (o) =>

@@ -27,7 +27,7 @@ Deno.test("videoPipeline() composes the x264 low-latency chain", () => {
     [
       "ximagesrc display-name=:5 show-pointer=true use-damage=false",
       "video/x-raw,framerate=60/1",
-      "videoconvert n-threads=2 qos=true",
+      "videoconvert n-threads=2 qos=false",
       "video/x-raw,format=I420",
       "queue max-size-buffers=1 max-size-bytes=0 max-size-time=0 leaky=downstream",
       "x264enc name=videoenc tune=zerolatency speed-preset=ultrafast threads=2 sliced-threads=true " +
@@ -70,7 +70,7 @@ Deno.test("videoPipeline() builds the NVIDIA chain on CUDA memory", () => {
   const p = videoPipeline({ ...BASE, encoder: "nvh264enc", gpuId: 1, framerate: 60 });
   assert.match(
     p,
-    /! cudaupload cuda-device-id=1 ! cudaconvert cuda-device-id=1 qos=true ! video\/x-raw\(memory:CUDAMemory\),format=NV12 ! nvh264enc name=videoenc cuda-device-id=1 preset=low-latency-hq zerolatency=true bframes=0 rc-lookahead=0 rc-mode=cbr bitrate=8000 vbv-buffer-size=200 gop-size=-1 strict-gop=true aud=false ! /,
+    /! cudaupload cuda-device-id=1 ! cudaconvert cuda-device-id=1 qos=false ! video\/x-raw\(memory:CUDAMemory\),format=NV12 ! nvh264enc name=videoenc cuda-device-id=1 preset=low-latency-hq zerolatency=true bframes=0 rc-lookahead=0 rc-mode=cbr bitrate=8000 vbv-buffer-size=200 gop-size=-1 strict-gop=true aud=false ! /,
   );
   assert.doesNotMatch(p, /videoconvert/);
   assert.deepEqual(requiredElements("nvh264enc"), [
