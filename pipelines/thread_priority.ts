@@ -10,13 +10,20 @@
  */
 
 import { libc } from "../ffi/libc.ts";
+import { ENCODE_QUEUE } from "./video.ts";
 
 /** Nice value for media threads (0 is the default, 19 the lowest priority). */
 export const MEDIA_NICE = 8;
-/** Thread names of GStreamer's video streaming threads, and unnamed encoder workers. */
-const MEDIA_THREAD = /^(ximagesrc\d*:src|queue\d+:src|videoconvert|x264|vpx|openh264|)$/;
+/**
+ * Names of the media threads: capture and conversion (`ximagesrc0:src`),
+ * encoding (`encodequeue:src`, and the encoder's workers, which inherit the
+ * name of the thread that made them) and the converter's worker pool
+ * (GLib names pool threads `pool-<program>`). Not the viewers' send threads
+ * (`sendqueue:src`): sending is light and latency-critical.
+ */
+const MEDIA_THREAD = new RegExp(`^(ximagesrc\\d*:src|${ENCODE_QUEUE}:src|pool-.*)$`);
 
-/** Whether a thread named `name` does media work (unnamed threads are encoder workers). */
+/** Whether a thread named `name` does capture, conversion or encoding work. */
 export function isMediaThread(name: string): boolean {
   return MEDIA_THREAD.test(name.trim());
 }

@@ -20,6 +20,10 @@ export type Encoder = typeof ENCODERS[number];
 export const VIDEO_TEE = "videotee";
 /** Name of the encoder element, for keyframe requests and live changes. */
 export const VIDEO_ENCODER = "videoenc";
+/** Name of the queue before the encoder: its thread is the encoding thread. */
+export const ENCODE_QUEUE = "encodequeue";
+/** Name of the queue in a viewer branch: its thread sends that viewer's packets. */
+export const SEND_QUEUE = "sendqueue";
 /** Name of webrtcbin inside a viewer branch. */
 export const PEER_WEBRTCBIN = "webrtc";
 /** RTP payload type offered for video. */
@@ -89,7 +93,7 @@ const softwareConvert = (format: string) => (o: Required<VideoPipelineOptions>) 
   `video/x-raw,format=${format}`,
   // A one-frame leaky queue puts conversion and encoding on separate threads and
   // drops a stale frame instead of queueing latency when the encoder falls behind.
-  "queue max-size-buffers=1 max-size-bytes=0 max-size-time=0 leaky=downstream",
+  `queue name=${ENCODE_QUEUE} max-size-buffers=1 max-size-bytes=0 max-size-time=0 leaky=downstream`,
 ];
 
 const RECIPES: Record<Encoder, Recipe> = {
@@ -296,8 +300,9 @@ export function peerBranch(options: PeerBranchOptions = {}): string {
     // errorignore: a viewer whose webrtcbin fails (error, EOS, not negotiated) must not
     // send that flow return up the tee, which would stop the capture for every viewer.
     "errorignore ignore-error=true ignore-notnegotiated=true ignore-eos=true",
-    // A leaky queue per viewer: a slow viewer drops its own packets and never stalls the others.
-    "queue max-size-buffers=0 max-size-bytes=0 max-size-time=200000000 leaky=downstream",
+    // A leaky queue per viewer: a slow viewer drops its own packets and never stalls the others;
+    // 100 ms: beyond that, late packets are worth less than the keyframe their loss will ask for.
+    `queue name=${SEND_QUEUE} max-size-buffers=0 max-size-bytes=0 max-size-time=100000000 leaky=downstream`,
     webrtc.join(" "),
   ].join(" ! ");
 }

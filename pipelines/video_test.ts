@@ -29,7 +29,7 @@ Deno.test("videoPipeline() composes the x264 low-latency chain", () => {
       "video/x-raw,framerate=60/1",
       "videoconvert n-threads=2 qos=false",
       "video/x-raw,format=I420",
-      "queue max-size-buffers=1 max-size-bytes=0 max-size-time=0 leaky=downstream",
+      "queue name=encodequeue max-size-buffers=1 max-size-bytes=0 max-size-time=0 leaky=downstream",
       "x264enc name=videoenc tune=zerolatency speed-preset=ultrafast threads=2 sliced-threads=true " +
       "bframes=0 b-adapt=false rc-lookahead=0 sync-lookahead=0 mb-tree=false bitrate=8000 pass=cbr " +
       "vbv-buf-capacity=25 key-int-max=2147483647 insert-vui=true aud=false byte-stream=true",
@@ -111,7 +111,7 @@ Deno.test("peerBranch() isolates a viewer: error filter, leaky queue, bundled we
   assert.equal(
     peerBranch(),
     "errorignore ignore-error=true ignore-notnegotiated=true ignore-eos=true ! " +
-      "queue max-size-buffers=0 max-size-bytes=0 max-size-time=200000000 leaky=downstream ! " +
+      "queue name=sendqueue max-size-buffers=0 max-size-bytes=0 max-size-time=100000000 leaky=downstream ! " +
       "webrtcbin name=webrtc bundle-policy=max-bundle latency=0",
   );
   assert.match(
