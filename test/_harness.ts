@@ -53,7 +53,7 @@ export async function startServer(options: StartServerOptions): Promise<TestServ
       `${ROOT}cli.ts`,
       options.display === undefined ? "demo" : "serve",
       "--addr=127.0.0.1",
-      "--port=0",
+      ...(options.args?.some((a) => a.startsWith("--port=")) ? [] : ["--port=0"]),
       "--ice-address=127.0.0.1",
       "--log-level=debug",
       ...(options.args ?? []),
@@ -137,7 +137,10 @@ export interface TestBrowser {
 }
 
 /** Launches Debian's Chromium (never a downloaded one). */
-export async function launchBrowser(url: string): Promise<TestBrowser> {
+export async function launchBrowser(
+  url: string,
+  options: { touch?: boolean } = {},
+): Promise<TestBrowser> {
   const browser = await chromium.launch({
     executablePath: Deno.env.get("CHROMIUM") ?? "/usr/bin/chromium",
     args: [
@@ -148,6 +151,8 @@ export async function launchBrowser(url: string): Promise<TestBrowser> {
   const context = await browser.newContext({
     httpCredentials: AUTH,
     viewport: { width: 1280, height: 720 },
+    // A phone or tablet: touch events, and the on-screen keyboard button.
+    ...(options.touch ? { hasTouch: true, isMobile: true } : {}),
   });
   // Chromium offers host candidates only to origins with media permission.
   await context.grantPermissions(["camera", "microphone"], { origin: new URL(url).origin });

@@ -213,3 +213,101 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "Ctrl+Shift+M opens the menu and is not typed on the remote desktop",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const display = await startXvfb({ width: 1280, height: 720 });
+    const recorder = await startRecorder(display.name);
+    const server = await startServer({ display: display.name });
+    const browser = await launchBrowser(server.url);
+    try {
+      const page = await openClient(browser, server);
+      recorder.clear();
+      await page.keyboard.press("Control+Shift+M");
+      await page.waitForSelector("aside.menu", { timeout: 3000 });
+      await page.keyboard.press("x");
+      await recorder.until("the x after the shortcut", (e) => e.some((k) => k.keysym === 0x78));
+      assert.deepEqual(recorder.events.filter((e) => e.keysym === 0x4d || e.keysym === 0x6d), []);
+    } finally {
+      await browser.close();
+      await server.stop();
+      await recorder.stop();
+      await display.stop();
+    }
+  },
+});
+
+Deno.test({
+  name: "touch: a tap clicks, a long press right-clicks, two fingers scroll",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const display = await startXvfb({ width: 1280, height: 720 });
+    const recorder = await startRecorder(display.name);
+    const server = await startServer({ display: display.name });
+    const browser = await launchBrowser(server.url, { touch: true });
+    try {
+      const page = await browser.open(server.url);
+      await waitFor("video", async () => (await videoStats(page)).framesDecoded > 0, 20_000);
+      await waitFor(
+        "input channel",
+        () =>
+          page.evaluate(() =>
+            (globalThis as unknown as { __channels: RTCDataChannel[] }).__channels.some((c) =>
+              c.readyState === "open"
+            )
+          ),
+      );
+      assert.equal(await page.isVisible('button[aria-label="Show or hide the keyboard"]'), true);
+      const cdp = await browser.context.newCDPSession(page);
+      const touch = (
+        type: "touchStart" | "touchMove" | "touchEnd",
+        points: { x: number; y: number }[],
+      ) => cdp.send("Input.dispatchTouchEvent", { type, touchPoints: points });
+
+      recorder.clear();
+      await page.touchscreen.tap(300, 200);
+      await recorder.until("tap", (e) => e.filter((v) => v.type === "button").length >= 2);
+      const tap = recorder.events.filter((e) => e.type === "button");
+      assert.deepEqual(tap.map((e) => [e.button, e.down, e.x, e.y]), [[1, true, 300, 200], [
+        1,
+        false,
+        300,
+        200,
+      ]]);
+
+      recorder.clear();
+      await touch("touchStart", [{ x: 500, y: 300 }]);
+      await new Promise((r) => setTimeout(r, 800));
+      await touch("touchEnd", []);
+      await recorder.until("long press", (e) => e.some((v) => v.type === "button" && !v.down));
+      const press = recorder.events.filter((e) => e.type === "button");
+      assert.deepEqual(press.map((e) => [e.button, e.down]), [[3, true], [3, false]]);
+
+      recorder.clear();
+      await touch("touchStart", [{ x: 600, y: 400 }, { x: 700, y: 400 }]);
+      for (let dy = 20; dy <= 200; dy += 20) {
+        await touch("touchMove", [{ x: 600, y: 400 - dy }, { x: 700, y: 400 - dy }]);
+      }
+      await touch("touchEnd", []);
+      await recorder.until(
+        "scroll",
+        (e) => e.some((v) => v.type === "button" && (v.button === 4 || v.button === 5)),
+      );
+      const wheel = recorder.events.filter((e) => e.type === "button" && e.down).map((e) =>
+        e.button
+      );
+      assert.ok(wheel.length >= 2, JSON.stringify(wheel));
+      assert.ok(wheel.every((b) => b === wheel[0] && (b === 4 || b === 5)), JSON.stringify(wheel));
+      assert.equal(recorder.events.some((e) => e.type === "button" && e.button === 1), false);
+    } finally {
+      await browser.close();
+      await server.stop();
+      await recorder.stop();
+      await display.stop();
+    }
+  },
+});

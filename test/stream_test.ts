@@ -202,3 +202,35 @@ Deno.test("skerry with a bad flag prints one line and exits 2", async () => {
     'skerry: Cannot parse --framerate: value must be an integer 1-240, received "fast". Run "skerry --help" for usage.\n',
   );
 });
+
+Deno.test({
+  name: "the page reconnects by itself when the server restarts",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const display = await startXvfb({ width: 640, height: 480 });
+    // A fixed free port, so the second server is where the page left the first.
+    const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const port = probe.addr.port;
+    probe.close();
+    let server = await startServer({ display: display.name, args: [`--port=${port}`] });
+    const browser = await launchBrowser(server.url);
+    try {
+      const page = await browser.open(server.url);
+      await waitFor("frames", async () => (await videoStats(page)).framesDecoded > 10);
+      await server.stop();
+      await page.waitForSelector('.status[data-phase="reconnecting"]', { timeout: 5000 });
+      server = await startServer({ display: display.name, args: [`--port=${port}`] });
+      const after = await waitFor("frames from the new server", async () => {
+        const s = await videoStats(page);
+        return s.connections >= 2 && s.framesDecoded > 10 ? s : null;
+      }, 20_000);
+      assert.equal(after.frameWidth, 640);
+      await page.waitForSelector('.status[data-phase="live"]', { timeout: 5000 });
+    } finally {
+      await browser.close();
+      await server.stop();
+      await display.stop();
+    }
+  },
+});

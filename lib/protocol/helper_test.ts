@@ -1,0 +1,65 @@
+import assert from "node:assert/strict";
+import { parseFromHelper, parseToHelper } from "./helper.ts";
+
+Deno.test("parseToHelper() reads start, peer and ICE messages", () => {
+  const start = {
+    type: "start",
+    pipeline: "videotestsrc ! tee name=t",
+    branch: "queue ! webrtcbin name=w",
+    tee: "t",
+    webrtcbin: "w",
+    encoder: "e",
+    iceAddresses: ["127.0.0.1"],
+    channels: ["input"],
+  };
+  assert.deepEqual(parseToHelper(JSON.stringify(start)), start);
+  assert.deepEqual(parseToHelper('{"type":"peer-add","peer":"p1"}'), {
+    type: "peer-add",
+    peer: "p1",
+  });
+  assert.deepEqual(parseToHelper('{"type":"stop"}'), { type: "stop" });
+  assert.deepEqual(parseToHelper('{"type":"send","peer":"p_2","channel":"input","data":"AQ=="}'), {
+    type: "send",
+    peer: "p_2",
+    channel: "input",
+    data: "AQ==",
+  });
+});
+
+Deno.test("parseToHelper() refuses unsafe peer ids and malformed fields", () => {
+  assert.throws(() => parseToHelper('{"type":"peer-add","peer":"a/b"}'), {
+    message: 'Cannot parse "peer-add" message: "peer" has invalid characters',
+  });
+  assert.throws(
+    () =>
+      parseToHelper(
+        '{"type":"start","pipeline":"x","branch":"y","tee":"t","webrtcbin":"w","encoder":"e","iceAddresses":[1],"channels":[]}',
+      ),
+    {
+      message: 'Cannot parse "start" message: "iceAddresses" must be an array of strings',
+    },
+  );
+});
+
+Deno.test("parseFromHelper() reads every helper message", () => {
+  assert.deepEqual(parseFromHelper('{"type":"ready","pid":42}'), { type: "ready", pid: 42 });
+  assert.deepEqual(parseFromHelper('{"type":"peer-state","peer":"p1","state":"connected"}'), {
+    type: "peer-state",
+    peer: "p1",
+    state: "connected",
+  });
+  assert.deepEqual(parseFromHelper('{"type":"error","message":"no display","fatal":true}'), {
+    type: "error",
+    message: "no display",
+    fatal: true,
+  });
+  assert.deepEqual(parseFromHelper('{"type":"error","message":"m","peer":"p1"}'), {
+    type: "error",
+    message: "m",
+    fatal: false,
+    peer: "p1",
+  });
+  assert.throws(() => parseFromHelper("GStreamer-WARNING: something"), {
+    message: "Cannot parse message: not JSON",
+  });
+});

@@ -1,0 +1,67 @@
+import assert from "node:assert/strict";
+import { MAX_SIGNALLING_MESSAGE, parseClientMessage, parseServerMessage } from "./signalling.ts";
+
+Deno.test("parseClientMessage() reads hello, answer and ice", () => {
+  assert.deepEqual(parseClientMessage('{"type":"hello","protocol":1}'), {
+    type: "hello",
+    protocol: 1,
+  });
+  assert.deepEqual(parseClientMessage('{"type":"answer","sdp":"v=0"}'), {
+    type: "answer",
+    sdp: "v=0",
+  });
+  assert.deepEqual(
+    parseClientMessage(
+      '{"type":"ice","candidate":"candidate:1 1 UDP 1 127.0.0.1 5 typ host","sdpMLineIndex":0}',
+    ),
+    { type: "ice", candidate: "candidate:1 1 UDP 1 127.0.0.1 5 typ host", sdpMLineIndex: 0 },
+  );
+});
+
+Deno.test("parseClientMessage() names what is wrong", () => {
+  const cases: [string, string][] = [
+    ["nope", "Cannot parse message: not JSON"],
+    ["null", "Cannot parse message: not a JSON object"],
+    ['{"sdp":"x"}', 'Cannot parse message: missing string field "type"'],
+    ['{"type":"offer","sdp":"x"}', 'Cannot parse message: unknown type "offer"'],
+    [
+      '{"type":"hello","protocol":"1"}',
+      'Cannot parse "hello" message: "protocol" must be an integer 0-1000',
+    ],
+    [
+      '{"type":"ice","candidate":"c","sdpMLineIndex":256}',
+      'Cannot parse "ice" message: "sdpMLineIndex" must be an integer 0-255',
+    ],
+    [
+      " ".repeat(MAX_SIGNALLING_MESSAGE + 1),
+      `Cannot parse message: longer than ${MAX_SIGNALLING_MESSAGE} characters`,
+    ],
+  ];
+  for (const [text, message] of cases) {
+    assert.throws(() => parseClientMessage(text), { name: "RangeError", message });
+  }
+});
+
+Deno.test("parseServerMessage() reads what the server sends", () => {
+  assert.deepEqual(
+    parseServerMessage(
+      '{"type":"welcome","protocol":1,"peer":"p1","version":"0.1.0","iceServers":[{"urls":"stun:x"}]}',
+    ),
+    {
+      type: "welcome",
+      protocol: 1,
+      peer: "p1",
+      version: "0.1.0",
+      iceServers: [{ urls: "stun:x" }],
+    },
+  );
+  assert.deepEqual(
+    parseServerMessage('{"type":"status","state":"restarting","retryInMs":500,"message":"m"}'),
+    { type: "status", state: "restarting", retryInMs: 500, message: "m" },
+  );
+  assert.deepEqual(parseServerMessage('{"type":"error","code":"media","message":"boom"}'), {
+    type: "error",
+    code: "media",
+    message: "boom",
+  });
+});
