@@ -30,7 +30,7 @@ export function Menu(props: MenuProps) {
         <dt>Screen</dt>
         <dd>{props.frameSize || "—"}</dd>
         <dt>Input</dt>
-        <dd>{props.inputActive ? "keyboard, mouse, touch, gamepads" : "not connected"}</dd>
+        <dd>{props.inputActive ? "connected" : "not connected"}</dd>
       </dl>
       <button type="button" onClick={props.onFullscreen}>Fullscreen (Ctrl+Shift+F)</button>
       <p class="hint">
