@@ -16,11 +16,34 @@ import {
   videoStats,
   waitFor,
 } from "./_harness.ts";
-import { type Recorder, setLayout, startRecorder } from "./_recorder.ts";
+import { setLayout, startRecorder } from "./_recorder.ts";
 
 const WIDTH = 1600; // shown at 1280x720 in the page: every coordinate is scaled by 0.8
 const HEIGHT = 900;
 const TEXT = "Hello, wörld! €5 ñ Ж 中";
+
+/** A real Xvfb with the recorder on it, a Skerry server streaming it, and Chromium. */
+async function startRig(width: number, height: number, options: { touch?: boolean } = {}) {
+  const display = await startXvfb({ width, height });
+  const recorder = await startRecorder(display.name);
+  const server = await startServer({ display: display.name });
+  const browser = await launchBrowser(server.url, options);
+  const probe = openX11(display.name);
+  return {
+    display,
+    recorder,
+    server,
+    browser,
+    probe,
+    async [Symbol.asyncDispose]() {
+      probe.close();
+      await browser.close();
+      await server.stop();
+      await recorder.stop();
+      await display.stop();
+    },
+  };
+}
 
 /** Opens the page and waits for video and an open input channel. */
 async function openClient(browser: TestBrowser, server: TestServer): Promise<Page> {
@@ -40,12 +63,9 @@ Deno.test({
   sanitizeOps: false,
   sanitizeResources: false,
   async fn(t) {
-    const display = await startXvfb({ width: WIDTH, height: HEIGHT });
-    const recorder: Recorder = await startRecorder(display.name);
-    const server = await startServer({ display: display.name });
-    const browser = await launchBrowser(server.url);
-    const probe = openX11(display.name);
-    try {
+    await using rig = await startRig(WIDTH, HEIGHT);
+    const { display, recorder, server, browser, probe } = rig;
+    {
       const page = await openClient(browser, server);
 
       for (const layout of ["us", "de", "fr"]) {
@@ -204,12 +224,6 @@ Deno.test({
         await page.close();
         await waitFor("no key down", () => keysDown(probe).length === 0, 5000);
       });
-    } finally {
-      probe.close();
-      await browser.close();
-      await server.stop();
-      await recorder.stop();
-      await display.stop();
     }
   },
 });
@@ -219,11 +233,9 @@ Deno.test({
   sanitizeOps: false,
   sanitizeResources: false,
   async fn() {
-    const display = await startXvfb({ width: 1280, height: 720 });
-    const recorder = await startRecorder(display.name);
-    const server = await startServer({ display: display.name });
-    const browser = await launchBrowser(server.url);
-    try {
+    await using rig = await startRig(1280, 720);
+    const { recorder, server, browser } = rig;
+    {
       const page = await openClient(browser, server);
       recorder.clear();
       await page.keyboard.press("Control+Shift+M");
@@ -231,11 +243,6 @@ Deno.test({
       await page.keyboard.press("x");
       await recorder.until("the x after the shortcut", (e) => e.some((k) => k.keysym === 0x78));
       assert.deepEqual(recorder.events.filter((e) => e.keysym === 0x4d || e.keysym === 0x6d), []);
-    } finally {
-      await browser.close();
-      await server.stop();
-      await recorder.stop();
-      await display.stop();
     }
   },
 });
@@ -245,11 +252,9 @@ Deno.test({
   sanitizeOps: false,
   sanitizeResources: false,
   async fn() {
-    const display = await startXvfb({ width: 1280, height: 720 });
-    const recorder = await startRecorder(display.name);
-    const server = await startServer({ display: display.name });
-    const browser = await launchBrowser(server.url, { touch: true });
-    try {
+    await using rig = await startRig(1280, 720, { touch: true });
+    const { recorder, server, browser } = rig;
+    {
       const page = await browser.open(server.url);
       await waitFor("video", async () => (await videoStats(page)).framesDecoded > 0, 20_000);
       await waitFor(
@@ -303,11 +308,6 @@ Deno.test({
       assert.ok(wheel.length >= 2, JSON.stringify(wheel));
       assert.ok(wheel.every((b) => b === wheel[0] && (b === 4 || b === 5)), JSON.stringify(wheel));
       assert.equal(recorder.events.some((e) => e.type === "button" && e.button === 1), false);
-    } finally {
-      await browser.close();
-      await server.stop();
-      await recorder.stop();
-      await display.stop();
     }
   },
 });
