@@ -100,7 +100,10 @@ try {
   const step = Math.ceil(scale) + 1;
   const columns = Math.floor((w! * scale - 4) / step);
   for (let i = 0; i < count; i++) {
-    await page.mouse.move(left + 2 + (i % columns) * step, top + 2 + Math.floor(i / columns) * step);
+    await page.mouse.move(
+      left + 2 + (i % columns) * step,
+      top + 2 + Math.floor(i / columns) * step,
+    );
   }
   await recorder.until(`${count} motion events`, (e) =>
     e.filter((v) => v.type === "motion").length >= count, 30_000)

@@ -42,8 +42,6 @@ export const GST_STATE_CHANGE_FAILURE = 0;
 export const GST_PAD_LINK_OK = 0;
 /** GstWebRTCSDPType: ANSWER is 3 (2 is PRANSWER). */
 export const GST_WEBRTC_SDP_TYPE_ANSWER = 3;
-/** GstPromiseResult REPLIED. */
-export const GST_PROMISE_RESULT_REPLIED = 2;
 /** GST_CLOCK_TIME_NONE, the "no time" value of a GstClockTime. */
 export const GST_CLOCK_TIME_NONE = 0xffffffffffffffffn;
 /** GstWebRTCPeerConnectionState values, indexed by their numeric value. */

@@ -112,7 +112,8 @@ let loaded: X11 | undefined;
 const dead = new Set<bigint>();
 /** Protocol errors seen since start, for tests and counters. */
 export const xErrors = { count: 0, last: 0 };
-let handlers: Deno.UnsafeCallback[] | undefined;
+/** Xlib keeps the handlers' pointers: the callbacks live as long as the process. */
+const keepAlive: unknown[] = [];
 
 /** Opens libX11 and libXtst once; throws an `Error` naming a missing library. */
 export function x11(): X11 {
@@ -149,10 +150,7 @@ function installHandlers(x: X11): void {
   );
   x.XSetErrorHandler(onError.pointer);
   x.XSetIOErrorHandler(onIOError.pointer);
-  handlers = [
-    onError as unknown as Deno.UnsafeCallback,
-    onIOError as unknown as Deno.UnsafeCallback,
-  ];
+  keepAlive.push(onError, onIOError);
 }
 
 let exitHandler: Deno.UnsafeCallback | undefined;
@@ -206,11 +204,6 @@ export function openX11(name: string): X11Display {
       if (!dead.has(key)) x.XCloseDisplay(pointer);
     },
   };
-}
-
-/** Whether the handlers are installed (for tests). */
-export function handlersInstalled(): boolean {
-  return handlers !== undefined;
 }
 
 /** The root window's size in pixels (one round trip). */
@@ -279,11 +272,6 @@ export function keysDown(display: X11Display): number[] {
     if (bits[code >> 3]! & (1 << (code & 7))) down.push(code);
   }
   return down;
-}
-
-/** The keysym named `name` (e.g. "EuroSign"), or 0. */
-export function keysymFromString(name: string): number {
-  return Number(x11().XStringToKeysym(new TextEncoder().encode(name + "\0")));
 }
 
 /** Lower- and upper-case forms of `keysym`, as Xlib sees them. */

@@ -137,7 +137,7 @@ Deno.test("parseCommandLine() rejects bad input with one precise line", () => {
   }
 });
 
-Deno.test("parseCommandLine() never echoes a secret in an error", () => {
+Deno.test("redactedConfig() hides secrets that parseCommandLine() read", () => {
   const spec = OPTIONS.find((o) => o.secret)!;
   assert.equal(spec.key, "basicAuthPassword");
   // A secret cannot fail to parse today; check the redaction path directly.
