@@ -12,6 +12,7 @@
  */
 
 import { parseArgs } from "node:util";
+import { openX11, x11 } from "../ffi/x11.ts";
 
 /** Bits of the time code: milliseconds modulo 2^20 (17 minutes). */
 export const CODE_BITS = 20;
@@ -31,36 +32,15 @@ export function codeDelta(seen: number, painted: number): number {
   return (seen - painted + wrap) % wrap;
 }
 
-const symbols = {
-  XOpenDisplay: { parameters: ["buffer"], result: "pointer" },
-  XDefaultRootWindow: { parameters: ["pointer"], result: "u64" },
-  XDefaultScreen: { parameters: ["pointer"], result: "i32" },
-  XBlackPixel: { parameters: ["pointer", "i32"], result: "u64" },
-  XWhitePixel: { parameters: ["pointer", "i32"], result: "u64" },
-  XCreateSimpleWindow: {
-    parameters: ["pointer", "u64", "i32", "i32", "u32", "u32", "u32", "u64", "u64"],
-    result: "u64",
-  },
-  XMapRaised: { parameters: ["pointer", "u64"], result: "i32" },
-  XCreateGC: { parameters: ["pointer", "u64", "u64", "pointer"], result: "pointer" },
-  XSetForeground: { parameters: ["pointer", "pointer", "u64"], result: "i32" },
-  XFillRectangle: {
-    parameters: ["pointer", "u64", "pointer", "i32", "i32", "u32", "u32"],
-    result: "i32",
-  },
-  XSync: { parameters: ["pointer", "i32"], result: "i32" },
-  XFlush: { parameters: ["pointer"], result: "i32" },
-} as const;
-
 if (import.meta.main) {
   const { values } = parseArgs({
     args: Deno.args,
     options: { display: { type: "string" }, "interval-ms": { type: "string", default: "1" } },
   });
   const name = values.display ?? Deno.env.get("DISPLAY") ?? ":0";
-  const x = Deno.dlopen("libX11.so.6", symbols).symbols;
-  const dpy = x.XOpenDisplay(new TextEncoder().encode(name + "\0"));
-  if (dpy === null) throw new Error(`Cannot open X display ${name}`);
+  const display = openX11(name);
+  const x = x11();
+  const dpy = display.pointer;
   const screen = x.XDefaultScreen(dpy);
   const black = x.XBlackPixel(dpy, screen);
   const white = x.XWhitePixel(dpy, screen);
@@ -68,7 +48,7 @@ if (import.meta.main) {
   const height = 2 * CELL + 2 * ORIGIN.y;
   const win = x.XCreateSimpleWindow(
     dpy,
-    x.XDefaultRootWindow(dpy),
+    display.root,
     0,
     0,
     width,

@@ -123,26 +123,16 @@ EndSection
 /** Starts Xvfb on a free display and resolves once it accepts connections. */
 export async function startXvfb(options: StartDisplayOptions = {}): Promise<VirtualDisplay> {
   const { width = 1280, height = 720 } = options;
-  return await startOnFreeNumber(options, async (number) => {
-    const child = new Deno.Command("Xvfb", {
-      args: [`:${number}`, "-screen", "0", `${width}x${height}x24`, "-nolisten", "tcp", "-noreset"],
-      stdin: "null",
-      stdout: "null",
-      stderr: "piped",
-    }).spawn();
-    const stderr = tail(child.stderr);
-    await waitForSocket(number, child, options.timeoutMs ?? 10_000, () => stderr.lines);
-    return {
-      name: `:${number}`,
-      backend: "xvfb" as const,
-      width,
-      height,
-      stop: async () => {
-        await stopChild(child);
-        await stderr.done;
-      },
-    };
-  });
+  return await startOnFreeNumber(
+    options,
+    (number) =>
+      runXServer(number, "Xvfb", ["-screen", "0", `${width}x${height}x24`], {
+        backend: "xvfb",
+        width,
+        height,
+        timeoutMs: options.timeoutMs ?? 10_000,
+      }),
+  );
 }
 
 /**
@@ -155,49 +145,71 @@ export async function startXorgDummy(
 ): Promise<VirtualDisplay> {
   const { width = 1280, height = 720 } = options;
   const dir = await Deno.makeTempDir({ prefix: "skerry-xorg-" });
+  const removeDir = () => Deno.remove(dir, { recursive: true }).catch(() => {});
   try {
-    return await startOnFreeNumber(options, async (number) => {
-      const config = `${dir}/xorg.conf`;
+    const config = `${dir}/xorg.conf`;
+    await Deno.writeTextFile(config, xorgDummyConfig(width, height));
+    return await startOnFreeNumber(options, (number) => {
       const logfile = `${dir}/xorg-${number}.log`;
-      await Deno.writeTextFile(config, xorgDummyConfig(width, height));
-      const child = new Deno.Command(options.xorg ?? "Xorg", {
-        args: [
-          `:${number}`,
-          "-config",
-          config,
-          "-noreset",
-          "-nolisten",
-          "tcp",
-          "-novtswitch",
-          "-sharevts",
-          "-logfile",
+      return runXServer(
+        number,
+        options.xorg ?? "Xorg",
+        ["-config", config, "-novtswitch", "-sharevts", "-logfile", logfile],
+        {
+          backend: "xorg",
+          width,
+          height,
+          timeoutMs: options.timeoutMs ?? 10_000,
           logfile,
-        ],
-        stdin: "null",
-        stdout: "null",
-        stderr: "piped",
-      }).spawn();
-      const stderr = tail(child.stderr);
-      await waitForSocket(number, child, options.timeoutMs ?? 10_000, () => [
-        ...stderr.lines,
-        ...readLog(logfile),
-      ]);
-      return {
-        name: `:${number}`,
-        backend: "xorg" as const,
-        width,
-        height,
-        stop: async () => {
-          await stopChild(child);
-          await stderr.done;
-          await Deno.remove(dir, { recursive: true }).catch(() => {});
+          cleanup: removeDir,
         },
-      };
+      );
     });
   } catch (error) {
-    await Deno.remove(dir, { recursive: true }).catch(() => {});
+    await removeDir();
     throw error;
   }
+}
+
+/** Runs an X server on `:number` (no TCP, no reset) and waits for its socket. */
+async function runXServer(
+  number: number,
+  program: string,
+  args: string[],
+  options: {
+    backend: VirtualDisplay["backend"];
+    width: number;
+    height: number;
+    timeoutMs: number;
+    /** Its log file, read for the reason when it fails. */
+    logfile?: string;
+    /** Run after the server stopped. */
+    cleanup?: () => Promise<void>;
+  },
+): Promise<VirtualDisplay> {
+  const child = new Deno.Command(program, {
+    args: [`:${number}`, ...args, "-nolisten", "tcp", "-noreset"],
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  const stderr = tail(child.stderr);
+  const { logfile } = options;
+  await waitForSocket(number, child, options.timeoutMs, () => [
+    ...stderr.lines,
+    ...(logfile ? readLog(logfile) : []),
+  ]);
+  return {
+    name: `:${number}`,
+    backend: options.backend,
+    width: options.width,
+    height: options.height,
+    stop: async () => {
+      await stopChild(child);
+      await stderr.done;
+      await options.cleanup?.();
+    },
+  };
 }
 
 /** Starts the requested X server; with `auto`, Xorg dummy first and Xvfb if it fails. */

@@ -9,6 +9,7 @@ import { HelperProcess } from "./helper_process.ts";
 import { MediaSession, type Viewer } from "./session.ts";
 import type { ServerMessage } from "./protocol/signalling.ts";
 import { TEST_START as START } from "../test/fixtures.ts";
+import type { ToHelper } from "./protocol/helper.ts";
 
 class RecordingViewer implements Viewer {
   messages: ServerMessage[] = [];
@@ -134,11 +135,10 @@ Deno.test("MediaSession stops the helper when the last viewer leaves and keeps a
   }
 });
 
-Deno.test("MediaSession drops an answer for an offer it never made", async () => {
-  const sent: unknown[] = [];
+Deno.test("MediaSession forwards a viewer's answer only once it has sent that viewer an offer", async () => {
+  const sent: ToHelper[] = [];
   const session = new MediaSession({
     start: START,
-    standby: false,
     spawn: (onMessage) => {
       const helper = HelperProcess.spawn({ onMessage });
       const send = helper.send.bind(helper);
@@ -149,10 +149,19 @@ Deno.test("MediaSession drops an answer for an offer it never made", async () =>
       return helper;
     },
   });
+  const relayed = () => sent.filter((m) => m.type === "answer" || m.type === "ice");
   try {
+    const viewer = new RecordingViewer("v");
+    session.join(viewer);
+    // The helper runs, but no offer has reached the viewer yet: stale answers go nowhere.
+    session.answer("v", "v=0 stale");
+    session.ice("v", "candidate:1 1 UDP 1 127.0.0.1 1 typ host", 0);
     session.answer("nobody", "v=0");
-    session.ice("nobody", "candidate:1 1 UDP 1 127.0.0.1 1 typ host", 0);
-    assert.deepEqual(sent, []);
+    assert.deepEqual(relayed(), []);
+    await viewer.next("offer");
+    session.answer("v", "v=0 fresh");
+    session.answer("nobody", "v=0");
+    assert.deepEqual(relayed(), [{ type: "answer", peer: "v", sdp: "v=0 fresh" }]);
   } finally {
     await session.close();
   }

@@ -90,35 +90,33 @@ Deno.test({
   async fn() {
     await using x = await startInputRig();
     const probe = x.probe;
-    {
-      const leaving = new InputHandler(x.sink);
-      leaving.handle(encodeInput({ op: Op.KeyDown, keysym: 0xffe1 })); // Shift_L
-      leaving.handle(encodeInput({ op: Op.ButtonDown, button: 1 }));
-      await x.recorder.until("shift and button down", (e) => e.length >= 2);
-      leaving.close();
-      await x.recorder.until("both released", (e) => e.length >= 4);
-      assert.deepEqual(x.recorder.events.map((e) => [e.type, e.down]), [
-        ["key", true],
-        ["button", true],
-        ["key", false],
-        ["button", false],
-      ]);
+    const leaving = new InputHandler(x.sink);
+    leaving.handle(encodeInput({ op: Op.KeyDown, keysym: 0xffe1 })); // Shift_L
+    leaving.handle(encodeInput({ op: Op.ButtonDown, button: 1 }));
+    await x.recorder.until("shift and button down", (e) => e.length >= 2);
+    leaving.close();
+    await x.recorder.until("both released", (e) => e.length >= 4);
+    assert.deepEqual(x.recorder.events.map((e) => [e.type, e.down]), [
+      ["key", true],
+      ["button", true],
+      ["key", false],
+      ["button", false],
+    ]);
 
-      x.recorder.clear();
-      const silent = new InputHandler(x.sink, { watchdogMs: 300 });
-      silent.handle(encodeInput({ op: Op.KeyDown, keysym: 0x61 }));
-      await new Promise((r) => setTimeout(r, 150));
-      silent.handle(encodeInput({ op: Op.Heartbeat })); // keeps it held
-      await new Promise((r) => setTimeout(r, 200));
-      assert.equal(x.recorder.events.length, 1, "still held after a heartbeat");
-      await x.recorder.until("watchdog release", (e) => e.length >= 2, 1000);
-      assert.deepEqual(x.recorder.events.map((e) => [e.keysym, e.down]), [[0x61, true], [
-        0x61,
-        false,
-      ]]);
-      assert.equal(silent.stats.watchdogReleases, 1);
-      assert.deepEqual(keysDown(probe), []);
-      silent.close();
-    }
+    x.recorder.clear();
+    const silent = new InputHandler(x.sink, { watchdogMs: 300 });
+    silent.handle(encodeInput({ op: Op.KeyDown, keysym: 0x61 }));
+    await new Promise((r) => setTimeout(r, 150));
+    silent.handle(encodeInput({ op: Op.Heartbeat })); // keeps it held
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(x.recorder.events.length, 1, "still held after a heartbeat");
+    await x.recorder.until("watchdog release", (e) => e.length >= 2, 1000);
+    assert.deepEqual(x.recorder.events.map((e) => [e.keysym, e.down]), [[0x61, true], [
+      0x61,
+      false,
+    ]]);
+    assert.equal(silent.stats.watchdogReleases, 1);
+    assert.deepEqual(keysDown(probe), []);
+    silent.close();
   },
 });

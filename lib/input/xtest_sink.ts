@@ -247,8 +247,7 @@ export class XTestInputSink implements InputSink {
   }
 
   #usable(): boolean {
-    if (this.#display.alive()) return true;
-    return false;
+    return this.#display.alive();
   }
 
   #press(keycode: number): void {

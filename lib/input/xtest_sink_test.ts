@@ -43,25 +43,23 @@ Deno.test({
   async fn() {
     await using rig = await startInputRig(640, 480);
     const { display, recorder, sink } = rig;
-    {
-      for (const layout of ["us", "de", "fr"]) {
-        await setLayout(display.name, layout);
-        recorder.clear();
-        typeKeysyms(sink, TEXT);
-        const n = [...TEXT].length;
-        await recorder.until(
-          `"${TEXT}" on ${layout}`,
-          (e) => e.filter((k) => !k.down && k.text).length >= n,
-        );
-        assert.equal(recorder.typed(), TEXT, `layout ${layout}`);
-        const downs = recorder.events.filter((e) => e.type === "key" && e.down && e.text !== "");
-        const ups = recorder.events.filter((e) => e.type === "key" && !e.down && e.text !== "");
-        assert.equal(downs.length, [...TEXT].length, "each character pressed exactly once");
-        assert.equal(ups.length, downs.length, "and released exactly once");
-      }
-      assert.ok(sink.stats.keymapReloads >= 2, "the sink followed setxkbmap");
-      assert.ok(sink.stats.remaps >= 3, "Ж, 中 and friends used spare keycodes");
+    for (const layout of ["us", "de", "fr"]) {
+      await setLayout(display.name, layout);
+      recorder.clear();
+      typeKeysyms(sink, TEXT);
+      const n = [...TEXT].length;
+      await recorder.until(
+        `"${TEXT}" on ${layout}`,
+        (e) => e.filter((k) => !k.down && k.text).length >= n,
+      );
+      assert.equal(recorder.typed(), TEXT, `layout ${layout}`);
+      const downs = recorder.events.filter((e) => e.type === "key" && e.down && e.text !== "");
+      const ups = recorder.events.filter((e) => e.type === "key" && !e.down && e.text !== "");
+      assert.equal(downs.length, [...TEXT].length, "each character pressed exactly once");
+      assert.equal(ups.length, downs.length, "and released exactly once");
     }
+    assert.ok(sink.stats.keymapReloads >= 2, "the sink followed setxkbmap");
+    assert.ok(sink.stats.remaps >= 3, "Ж, 中 and friends used spare keycodes");
   },
 });
 
@@ -71,29 +69,27 @@ Deno.test({
   async fn() {
     await using rig = await startInputRig(640, 480);
     const { recorder, sink, probe } = rig;
-    {
-      sink.key(XK.Control_L, true);
-      sink.key(XK.a, true);
-      sink.key(XK.a, true); // a repeat is not a second press
-      sink.key(XK.a, false);
-      sink.key(XK.Control_L, false);
-      sink.key(XK.Return, false); // never pressed: no stray release
-      await recorder.until("ctrl+a", (e) => e.length >= 4);
-      await new Promise((r) => setTimeout(r, 100));
-      assert.deepEqual(
-        recorder.events.map((e) => [e.down, e.keysym]),
-        [[true, XK.Control_L], [true, XK.a], [false, XK.a], [false, XK.Control_L]],
-      );
-      assert.equal(recorder.events[1]!.state & 4, 4, "ControlMask held during 'a'");
+    sink.key(XK.Control_L, true);
+    sink.key(XK.a, true);
+    sink.key(XK.a, true); // a repeat is not a second press
+    sink.key(XK.a, false);
+    sink.key(XK.Control_L, false);
+    sink.key(XK.Return, false); // never pressed: no stray release
+    await recorder.until("ctrl+a", (e) => e.length >= 4);
+    await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(
+      recorder.events.map((e) => [e.down, e.keysym]),
+      [[true, XK.Control_L], [true, XK.a], [false, XK.a], [false, XK.Control_L]],
+    );
+    assert.equal(recorder.events[1]!.state & 4, 4, "ControlMask held during 'a'");
 
-      sink.key(XK.Shift_L, true);
-      sink.button(1, true);
-      await eventually(() => keysDown(probe).length, 1);
-      await eventually(() => queryPointer(probe).mask & 0x1f00, 0x100);
-      sink.releaseAll();
-      await eventually(() => keysDown(probe), []);
-      await eventually(() => queryPointer(probe).mask & 0x1f00, 0);
-    }
+    sink.key(XK.Shift_L, true);
+    sink.button(1, true);
+    await eventually(() => keysDown(probe).length, 1);
+    await eventually(() => queryPointer(probe).mask & 0x1f00, 0x100);
+    sink.releaseAll();
+    await eventually(() => keysDown(probe), []);
+    await eventually(() => queryPointer(probe).mask & 0x1f00, 0);
   },
 });
 
@@ -103,37 +99,35 @@ Deno.test({
   async fn() {
     await using rig = await startInputRig(800, 600);
     const { recorder, sink, probe } = rig;
-    {
-      assert.deepEqual(sink.screenSize(), { width: 800, height: 600 });
-      const at = () => [queryPointer(probe).x, queryPointer(probe).y];
-      for (const [x, y] of [[0, 0], [400, 300], [799, 599]] as const) {
-        sink.moveTo(x, y);
-        await eventually(at, [x, y]);
-      }
-      sink.moveTo(5000, -3); // clamped to the screen
-      await eventually(at, [799, 0]);
-      sink.moveTo(100, 100);
-      await eventually(at, [100, 100]);
-      sink.moveBy(25, -10);
-      await eventually(at, [125, 90]);
-      for (let button = 1; button <= 9; button++) {
-        sink.button(button, true);
-        sink.button(button, false);
-      }
-      sink.button(0, true);
-      sink.button(10, true);
-      await recorder.until(
-        "18 button events",
-        (e) => e.filter((x) => x.type === "button").length >= 18,
-      );
-      const buttons = recorder.events.filter((e) => e.type === "button");
-      assert.deepEqual(
-        buttons.map((e) => `${e.button}${e.down ? "v" : "^"}`),
-        [1, 2, 3, 4, 5, 6, 7, 8, 9].flatMap((b) => [`${b}v`, `${b}^`]),
-      );
-      assert.deepEqual([buttons[0]!.x, buttons[0]!.y], [125, 90]);
-      assert.equal(sink.stats.ignored, 2);
+    assert.deepEqual(sink.screenSize(), { width: 800, height: 600 });
+    const at = () => [queryPointer(probe).x, queryPointer(probe).y];
+    for (const [x, y] of [[0, 0], [400, 300], [799, 599]] as const) {
+      sink.moveTo(x, y);
+      await eventually(at, [x, y]);
     }
+    sink.moveTo(5000, -3); // clamped to the screen
+    await eventually(at, [799, 0]);
+    sink.moveTo(100, 100);
+    await eventually(at, [100, 100]);
+    sink.moveBy(25, -10);
+    await eventually(at, [125, 90]);
+    for (let button = 1; button <= 9; button++) {
+      sink.button(button, true);
+      sink.button(button, false);
+    }
+    sink.button(0, true);
+    sink.button(10, true);
+    await recorder.until(
+      "18 button events",
+      (e) => e.filter((x) => x.type === "button").length >= 18,
+    );
+    const buttons = recorder.events.filter((e) => e.type === "button");
+    assert.deepEqual(
+      buttons.map((e) => `${e.button}${e.down ? "v" : "^"}`),
+      [1, 2, 3, 4, 5, 6, 7, 8, 9].flatMap((b) => [`${b}v`, `${b}^`]),
+    );
+    assert.deepEqual([buttons[0]!.x, buttons[0]!.y], [125, 90]);
+    assert.equal(sink.stats.ignored, 2);
   },
 });
 
