@@ -12,14 +12,14 @@ import { getLogger } from "@logtape/logtape";
 import {
   startVirtualDisplay,
   type StartVirtualDisplayOptions,
-  stopChild,
   type VirtualDisplay,
 } from "./display.ts";
+import { stopProcess } from "./process.ts";
 
 const log = getLogger(["skerry", "display"]);
 
 /** Window managers in order of preference, with the arguments they need. */
-export const WINDOW_MANAGERS: readonly { command: string; args: string[] }[] = [
+const WINDOW_MANAGERS: readonly { command: string; args: string[] }[] = [
   // IceWM: small, and its taskbar gives the desktop a clock and a menu.
   { command: "icewm", args: [] },
   { command: "openbox", args: [] },
@@ -69,7 +69,7 @@ export function layout(width: number, height: number): { terminal: string; clock
  * Starts a desktop on `display`. Missing programs are skipped (and said so
  * once); an X server that refuses them is an error.
  */
-export async function startDesktop(
+async function startDesktop(
   display: string,
   options: { width: number; height: number },
 ): Promise<Desktop> {
@@ -139,7 +139,7 @@ export async function startDesktop(
   return {
     programs: children.map((c) => c.name),
     async stop() {
-      await Promise.all(children.map(({ child }) => stopChild(child)));
+      await Promise.all(children.map(({ child }) => stopProcess(child)));
     },
   };
 }

@@ -7,6 +7,9 @@
  */
 
 import { getLogger } from "@logtape/logtape";
+import { pollUntil } from "./poll.ts";
+import { stopProcess } from "./process.ts";
+import { readLines } from "./read_lines.ts";
 
 const log = getLogger(["skerry", "display"]);
 
@@ -195,17 +198,17 @@ async function runXServer(
   }).spawn();
   const stderr = tail(child.stderr);
   const { logfile } = options;
-  await waitForSocket(number, child, options.timeoutMs, () => [
-    ...stderr.lines,
-    ...(logfile ? readLog(logfile) : []),
-  ]);
+  await waitForSocket(number, child, options.timeoutMs, async () => {
+    await stderr.done;
+    return [...stderr.lines, ...(logfile ? readLog(logfile) : [])];
+  });
   return {
     name: `:${number}`,
     backend: options.backend,
     width: options.width,
     height: options.height,
     stop: async () => {
-      await stopChild(child);
+      await stopProcess(child);
       await stderr.done;
       await options.cleanup?.();
     },
@@ -281,43 +284,31 @@ async function startOnFreeNumber(
   }
 }
 
-/** Resolves when `/tmp/.X11-unix/X<number>` exists; rejects if `child` exits first. */
-export async function waitForSocket(
+/**
+ * Resolves when `/tmp/.X11-unix/X<number>` exists; rejects if `child` exits
+ * first (saying why, from `output`: its lines once it has exited) or is not
+ * ready after `timeoutMs` (then stops it).
+ */
+async function waitForSocket(
   number: number,
   child: Deno.ChildProcess,
   timeoutMs: number,
-  diagnostics: () => string[] = () => [],
+  output: () => Promise<string[]>,
 ): Promise<void> {
   let exited = false;
   child.status.then(() => exited = true);
-  const deadline = Date.now() + timeoutMs;
-  while (!exists(`/tmp/.X11-unix/X${number}`)) {
-    if (exited) {
-      await new Promise((r) => setTimeout(r, 50)); // let the last lines arrive
-      throw new Error(`X server for :${number} exited: ${firstError(diagnostics())}`);
-    }
-    if (Date.now() > deadline) {
-      await stopChild(child);
-      throw new Error(`X server for :${number} not ready after ${timeoutMs} ms`);
-    }
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-/** SIGTERM, then SIGKILL after `graceMs`; resolves when the child has exited. */
-export async function stopChild(child: Deno.ChildProcess, graceMs = 2000): Promise<void> {
   try {
-    child.kill("SIGTERM");
+    await pollUntil(() => {
+      if (exists(`/tmp/.X11-unix/X${number}`)) return true;
+      if (exited) throw new Error(`X server for :${number} exited`);
+      return false;
+    }, { what: `the X socket of :${number}`, timeoutMs, intervalMs: 20 });
   } catch {
-    // already gone
+    if (exited) throw new Error(`X server for :${number} exited: ${firstError(await output())}`);
+    await stopProcess(child);
+    await output();
+    throw new Error(`X server for :${number} not ready after ${timeoutMs} ms`);
   }
-  const timer = setTimeout(() => {
-    try {
-      child.kill("SIGKILL");
-    } catch { /* gone */ }
-  }, graceMs);
-  await child.status;
-  clearTimeout(timer);
 }
 
 /** The most telling line of an X server's output: its first error, else its last line. */
@@ -335,16 +326,10 @@ function firstError(lines: string[]): string {
 function tail(stream: ReadableStream<Uint8Array>): { lines: string[]; done: Promise<void> } {
   const lines: string[] = [];
   const done = (async () => {
-    const decoder = new TextDecoder();
-    let pending = "";
-    for await (const chunk of stream) {
-      pending += decoder.decode(chunk, { stream: true });
-      const parts = pending.split("\n");
-      pending = parts.pop() ?? "";
-      lines.push(...parts);
-      if (lines.length > 50) lines.splice(0, lines.length - 50);
+    for await (const line of readLines(stream, 8192)) {
+      lines.push(line);
+      if (lines.length > 50) lines.shift();
     }
-    if (pending) lines.push(pending);
   })().catch(() => {});
   return { lines, done };
 }

@@ -11,6 +11,8 @@
  */
 
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { pollUntil } from "../lib/poll.ts";
+import { stopProcess } from "../lib/process.ts";
 import { readLines } from "../lib/read_lines.ts";
 
 /** Root of the checkout. */
@@ -43,7 +45,7 @@ export interface StartServerOptions {
   env?: Record<string, string>;
 }
 
-/** Starts `cli.ts serve` on a free port and waits for its URL line. */
+/** Starts `cli.ts serve` (`demo` without a display) on a free port and waits for its URL line. */
 export async function startServer(options: StartServerOptions): Promise<TestServer> {
   const child = new Deno.Command(Deno.execPath(), {
     args: [
@@ -69,29 +71,17 @@ export async function startServer(options: StartServerOptions): Promise<TestServ
     stderr: "piped",
   }).spawn();
   let exited = false;
-  const status = child.status.then((s) => {
-    exited = true;
-    return s;
-  });
+  child.status.then(() => exited = true);
   const stderr: string[] = [];
   const stderrDone = (async () => {
     for await (const line of readLines(child.stderr)) stderr.push(line);
   })();
   const lines = readLines(child.stdout)[Symbol.asyncIterator]();
-  const deadline = AbortSignal.timeout(30_000);
-  let port = 0;
-  while (port === 0) {
-    const next = await Promise.race([
-      lines.next(),
-      new Promise<never>((_, reject) =>
-        deadline.addEventListener("abort", () => reject(new Error("server did not start")))
-      ),
-    ]).catch((error) => {
-      throw new Error(`${(error as Error).message}: ${stderr.slice(-5).join(" | ")}`);
-    });
-    if (next.done) throw new Error(`server exited: ${stderr.slice(-5).join(" | ")}`);
-    port = Number(/open http:\/\/[^:]+:(\d+)\//.exec(next.value)?.[1] ?? 0);
-  }
+  const port = await firstPort(lines, 30_000).catch(async (error) => {
+    await stopProcess(child);
+    await Promise.all([stderrDone, lines.return?.(undefined)]);
+    throw new Error(`${(error as Error).message}: ${stderr.slice(-5).join(" | ")}`);
+  });
   const stdoutDone = (async () => {
     for (let n = await lines.next(); !n.done; n = await lines.next()) { /* drain */ }
   })();
@@ -102,28 +92,52 @@ export async function startServer(options: StartServerOptions): Promise<TestServ
     stderr,
     alive: () => !exited,
     async stop() {
-      if (!exited) child.kill("SIGTERM");
-      const timer = setTimeout(() => !exited && child.kill("SIGKILL"), 5000);
-      const s = await status;
-      clearTimeout(timer);
+      const status = await stopProcess(child, { graceMs: 5000 });
       await Promise.all([stderrDone, stdoutDone]);
-      return s;
+      return status;
     },
   };
 }
 
-/** Chromium flags for WebRTC over loopback in a headless container (see docs/TESTING). */
+/** Reads stdout lines until the server prints its URL; resolves with the port. */
+async function firstPort(lines: AsyncIterator<string>, timeoutMs: number): Promise<number> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error("server did not start")), timeoutMs);
+  });
+  try {
+    for (;;) {
+      const next = await Promise.race([lines.next(), timeout]);
+      if (next.done) throw new Error("server exited");
+      const port = Number(/open http:\/\/[^:]+:(\d+)\//.exec(next.value)?.[1] ?? 0);
+      if (port !== 0) return port;
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Chromium flags for WebRTC over loopback in a headless container. */
 export const CHROMIUM_ARGS = [
+  // Chromium's sandbox needs user namespaces a container (or root) may not give it.
   "--no-sandbox",
+  // No GPU here: software compositing, and no failing GPU process to wait for.
   "--disable-gpu",
+  // Nothing here speaks QUIC, and a network namespace has no route to try it on.
   "--disable-quic",
+  // No first-run dialogs, background fetches, component updates or sync: none can reach the
+  // network from the namespace, and each would only add CPU load and noise.
   "--no-first-run",
   "--disable-background-networking",
   "--disable-component-update",
   "--disable-sync",
+  // WebRTC skips loopback interfaces unless told otherwise.
   "--allow-loopback-in-peer-connection",
+  // Offer 127.0.0.1 itself, not an mDNS .local name nothing here can resolve.
   "--disable-features=WebRtcHideLocalIpsWithMdns",
+  // Answer media permission prompts without a dialog (see grantPermissions below).
   "--use-fake-ui-for-media-stream",
+  // Let the <video> play without a user gesture.
   "--autoplay-policy=no-user-gesture-required",
 ];
 
@@ -225,22 +239,16 @@ export function videoStats(page: Page): Promise<VideoStats> {
   });
 }
 
-/** Polls `fn` every 100 ms until it returns a truthy value or `timeoutMs` passes. */
-export async function waitFor<T>(
+/**
+ * {@linkcode pollUntil} with the arguments of earlier tests: polls `fn` every
+ * 100 ms until it returns a truthy value or `timeoutMs` (default 15000) passes.
+ */
+export function waitFor<T>(
   what: string,
   fn: () => Promise<T> | T,
   timeoutMs = 15_000,
 ): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T | undefined;
-  while (Date.now() < deadline) {
-    last = await fn();
-    if (last) return last as NonNullable<T>;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(
-    `Timed out after ${timeoutMs} ms waiting for ${what} (last: ${JSON.stringify(last)})`,
-  );
+  return pollUntil(fn, { what, timeoutMs });
 }
 
 /** The RGB colour of the presented video frame at (`x`, `y`) in frame pixels. */

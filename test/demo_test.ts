@@ -5,14 +5,8 @@
  */
 
 import assert from "node:assert/strict";
-import {
-  childPids,
-  commandLine,
-  launchBrowser,
-  startServer,
-  videoStats,
-  waitFor,
-} from "./_harness.ts";
+import { pollUntil } from "../lib/poll.ts";
+import { childPids, commandLine, launchBrowser, startServer, videoStats } from "./_harness.ts";
 
 /** Every descendant of `pid`, with its command line. */
 function descendants(pid: number): { pid: number; cmd: string }[] {
@@ -34,18 +28,16 @@ function alive(pid: number): boolean {
 
 Deno.test({
   name: "skerry demo streams an embedded desktop and stops everything it started",
-  sanitizeOps: false,
-  sanitizeResources: false,
   async fn() {
     const server = await startServer({ args: ["--screen=1280x720"] });
     const browser = await launchBrowser(server.url);
     let started: { pid: number; cmd: string }[] = [];
     try {
       const page = await browser.open(server.url);
-      const stats = await waitFor("frames of the embedded desktop", async () => {
+      const stats = await pollUntil(async () => {
         const s = await videoStats(page);
         return s.framesDecoded > 30 ? s : null;
-      }, 20_000);
+      }, { what: "frames of the embedded desktop", timeoutMs: 20_000 });
       assert.equal(stats.frameWidth, 1280);
       assert.equal(stats.frameHeight, 720);
       started = descendants(server.pid);
@@ -63,11 +55,12 @@ Deno.test({
       assert.equal(status.code, 0);
     }
     // The terminal's shell exits on the hang-up of its closed terminal, a moment later.
-    const deadline = Date.now() + 5000;
-    while (started.some((p) => alive(p.pid)) && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    const left = started.filter((p) => alive(p.pid));
-    assert.deepEqual(left, [], "processes left behind");
+    const left = () => started.filter((p) => alive(p.pid));
+    await pollUntil(() => left().length === 0, {
+      what: "the last process to exit",
+      timeoutMs: 5000,
+    })
+      .catch(() => {});
+    assert.deepEqual(left(), [], "processes left behind");
   },
 });

@@ -6,6 +6,7 @@
 
 import assert from "node:assert/strict";
 import { startXvfb } from "../lib/display.ts";
+import { pollUntil } from "../lib/poll.ts";
 import {
   AUTH,
   childPids,
@@ -15,7 +16,6 @@ import {
   startServer,
   videoPixel,
   videoStats,
-  waitFor,
 } from "./_harness.ts";
 
 const WIDTH = 1024;
@@ -32,8 +32,6 @@ function near(actual: number[], expected: number[], tolerance: number): boolean 
 
 Deno.test({
   name: "skerry streams the X display to Chromium: frames, size, pixels, faults",
-  sanitizeOps: false,
-  sanitizeResources: false,
   async fn(t) {
     const display = await startXvfb({ width: WIDTH, height: HEIGHT });
     const server = await startServer({ display: display.name });
@@ -42,17 +40,15 @@ Deno.test({
       const page = await browser.open(server.url);
 
       await t.step("decoded frames keep increasing at the X screen size", async () => {
-        const first = await waitFor("first frame", async () => {
+        const first = await pollUntil(async () => {
           const s = await videoStats(page);
           return s.framesDecoded > 0 ? s : null;
-        });
+        }, { what: "the first frame", timeoutMs: 15_000 });
         assert.equal(first.codec, "video/H264");
-        await new Promise((r) => setTimeout(r, 10_000));
-        const later = await videoStats(page);
-        assert.ok(
-          later.framesDecoded - first.framesDecoded >= 30,
-          `only ${later.framesDecoded - first.framesDecoded} frames in 10 s`,
-        );
+        const later = await pollUntil(async () => {
+          const s = await videoStats(page);
+          return s.framesDecoded - first.framesDecoded >= 30 ? s : null;
+        }, { what: "30 more frames", timeoutMs: 10_000 });
         assert.equal(later.frameWidth, WIDTH);
         assert.equal(later.frameHeight, HEIGHT);
       });
@@ -66,11 +62,11 @@ Deno.test({
           ]]] as const
         ) {
           await paintRoot(display.name, name);
-          await waitFor(`${name} in the video`, async () => {
+          await pollUntil(async () => {
             // Away from the centre, where the X pointer sits.
             const pixel = await videoPixel(page, WIDTH / 4, HEIGHT / 4);
             return near(pixel, [...rgb], 16) ? pixel : null;
-          }, 5000);
+          }, { what: `${name} in the video`, timeoutMs: 5000 });
         }
       });
 
@@ -79,10 +75,10 @@ Deno.test({
         assert.equal(helpers.length, 1, `helpers: ${helpers.map(commandLine).join(" / ")}`);
         const before = await videoStats(page);
         Deno.kill(helpers[0]!, "SIGKILL");
-        const after = await waitFor("frames on a new connection", async () => {
+        const after = await pollUntil(async () => {
           const s = await videoStats(page);
           return s.connections > before.connections && s.framesDecoded > 10 ? s : null;
-        }, 10_000);
+        }, { what: "frames on a new connection", timeoutMs: 10_000 });
         assert.equal(after.frameWidth, WIDTH);
         assert.ok(server.alive(), "the server process died");
         const newHelpers = childPids(server.pid).filter((p) => commandLine(p).includes(" helper"));
@@ -110,7 +106,10 @@ Deno.test({
           });
           ws.send("{not json");
           ws.send(JSON.stringify({ type: "hello", protocol: 1 }));
-          await waitFor("welcome", () => messages.find((m) => m.type === "welcome"), 5000);
+          await pollUntil(() => messages.find((m) => m.type === "welcome"), {
+            what: "welcome",
+            timeoutMs: 5000,
+          });
           assert.deepEqual(messages[0], {
             type: "error",
             code: "bad-message",
@@ -122,9 +121,10 @@ Deno.test({
           assert.equal(await health.text(), "ok");
           // The browser's stream was never disturbed by the bad client.
           const s1 = await videoStats(page);
-          await new Promise((r) => setTimeout(r, 1000));
-          const s2 = await videoStats(page);
-          assert.ok(s2.framesDecoded > s1.framesDecoded, `${JSON.stringify([s1, s2])}`);
+          await pollUntil(async () => (await videoStats(page)).framesDecoded > s1.framesDecoded, {
+            what: `frames after ${s1.framesDecoded}`,
+            timeoutMs: 2000,
+          });
         },
       );
 
@@ -143,10 +143,12 @@ Deno.test({
           await offered.promise;
           ws.close();
         }
+        // 20 frames within a second: the steady viewer never stalled.
         const s1 = await videoStats(page);
-        await new Promise((r) => setTimeout(r, 1000));
-        const s2 = await videoStats(page);
-        assert.ok(s2.framesDecoded - s1.framesDecoded >= 20, JSON.stringify([s1, s2]));
+        await pollUntil(
+          async () => (await videoStats(page)).framesDecoded - s1.framesDecoded >= 20,
+          { what: `20 frames after ${s1.framesDecoded} within 1 s`, timeoutMs: 1000 },
+        );
       });
 
       await t.step("the WebSocket refuses a connection without credentials", async () => {
@@ -205,8 +207,6 @@ Deno.test("skerry with a bad flag prints one line and exits 2", async () => {
 
 Deno.test({
   name: "the page reconnects by itself when the server restarts",
-  sanitizeOps: false,
-  sanitizeResources: false,
   async fn() {
     const display = await startXvfb({ width: 640, height: 480 });
     // A fixed free port, so the second server is where the page left the first.
@@ -217,14 +217,17 @@ Deno.test({
     const browser = await launchBrowser(server.url);
     try {
       const page = await browser.open(server.url);
-      await waitFor("frames", async () => (await videoStats(page)).framesDecoded > 10);
+      await pollUntil(async () => (await videoStats(page)).framesDecoded > 10, {
+        what: "frames",
+        timeoutMs: 15_000,
+      });
       await server.stop();
       await page.waitForSelector('.status[data-phase="reconnecting"]', { timeout: 5000 });
       server = await startServer({ display: display.name, args: [`--port=${port}`] });
-      const after = await waitFor("frames from the new server", async () => {
+      const after = await pollUntil(async () => {
         const s = await videoStats(page);
         return s.connections >= 2 && s.framesDecoded > 10 ? s : null;
-      }, 20_000);
+      }, { what: "frames from the new server", timeoutMs: 20_000 });
       assert.equal(after.frameWidth, 640);
       await page.waitForSelector('.status[data-phase="live"]', { timeout: 5000 });
     } finally {
