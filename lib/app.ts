@@ -1,7 +1,7 @@
 /**
  * The HTTP application: the web client, the signalling WebSocket and the
  * health check on one port. `createApp()` never listens, so tests call
- * `app.request()` without a socket; `serve.ts` listens.
+ * `app.request()` without a socket; `cli.ts` listens (`Deno.serve`).
  *
  * @module
  */
@@ -12,24 +12,21 @@ import { serveStatic, upgradeWebSocket } from "hono/deno";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import { getLogger } from "@logtape/logtape";
-import type { MediaSession } from "./session.ts";
+import type { Session } from "./session.ts";
 import { type ChannelSink, ViewerConnection } from "./signalling.ts";
-import type { IceServer } from "./protocol/signalling.ts";
 
 const log = getLogger(["skerry", "http"]);
 
 /** What the app is built from. */
 export interface AppDeps {
   /** The shared media session. */
-  session: MediaSession;
+  session: Session;
   /** Server version. */
   version: string;
   /** Absolute directory of the web client. */
   webRoot: string;
   /** Basic auth credentials; undefined turns auth off. */
   auth?: { username: string; password: string };
-  /** ICE servers sent to browsers. Default none (host candidates only). */
-  iceServers?: IceServer[];
   /** Makes the data-channel sink of each viewer (input). */
   channels?: (peer: string) => ChannelSink;
 }
@@ -56,7 +53,6 @@ export function createApp(deps: AppDeps): Hono {
           connection = new ViewerConnection({
             session: deps.session,
             version: deps.version,
-            iceServers: deps.iceServers ?? [],
             sendText: (text) => ws.send(text),
             close: (code, reason) => ws.close(code, reason),
             ...(deps.channels ? { channels: deps.channels } : {}),

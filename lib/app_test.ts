@@ -1,7 +1,14 @@
 import assert from "node:assert/strict";
 import { createApp } from "./app.ts";
-import { MediaSession } from "./session.ts";
-import { TEST_START } from "../test/fixtures.ts";
+import type { Session } from "./session.ts";
+
+/** The routes tested here never reach the media session. */
+const NO_SESSION: Session = {
+  join: () => assert.fail("join"),
+  leave: () => assert.fail("leave"),
+  answer: () => assert.fail("answer"),
+  ice: () => assert.fail("ice"),
+};
 
 const AUTH = { username: "ada", password: "s3cret-pass" };
 const basic = (user: string, pass: string) => ({
@@ -15,12 +22,15 @@ async function withApp(
   const webRoot = await Deno.makeTempDir();
   await Deno.writeTextFile(`${webRoot}/index.html`, "<!doctype html><title>t</title>");
   await Deno.writeTextFile(`${webRoot}/app.js`, "console.log(1)");
-  const session = new MediaSession({ start: TEST_START, standby: false });
-  const app = createApp({ session, version: "0", webRoot, ...(auth ? { auth } : {}) });
+  const app = createApp({
+    session: NO_SESSION,
+    version: "0",
+    webRoot,
+    ...(auth ? { auth } : {}),
+  });
   try {
     await fn(app, webRoot);
   } finally {
-    await session.close();
     await Deno.remove(webRoot, { recursive: true });
   }
 }
@@ -86,4 +96,44 @@ Deno.test("createApp() refuses a plain GET on /ws", async () => {
     assert.notEqual(res.status, 200);
     await res.body?.cancel();
   });
+});
+
+Deno.test("createApp() joins a viewer to the session over /ws and makes it leave on close", async () => {
+  const calls: string[] = [];
+  const left = Promise.withResolvers<void>();
+  const session: Session = {
+    join: (viewer) => {
+      calls.push(`join ${viewer.id}`);
+      viewer.send({ type: "status", state: "starting" });
+    },
+    leave: (id) => {
+      calls.push(`leave ${id}`);
+      left.resolve();
+    },
+    answer: (id, sdp) => calls.push(`answer ${id} ${sdp}`),
+    ice: () => {},
+  };
+  const app = createApp({ session, version: "1.2.3", webRoot: "/nonexistent" });
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, app.fetch);
+  try {
+    const ws = new WebSocket(`ws://127.0.0.1:${server.addr.port}/ws`);
+    const received: { type: string; state?: string }[] = [];
+    const starting = Promise.withResolvers<void>();
+    ws.onmessage = (e) => {
+      received.push(JSON.parse(e.data));
+      if (received.length === 2) starting.resolve();
+    };
+    await new Promise((resolve) => ws.onopen = resolve);
+    ws.send(JSON.stringify({ type: "hello", protocol: 1 }));
+    await starting.promise;
+    ws.send(JSON.stringify({ type: "answer", sdp: "v=0" }));
+    const peer = (received[0] as { peer?: string }).peer;
+    assert.deepEqual(received.map((m) => m.type), ["welcome", "status"]);
+    const closed = new Promise((resolve) => ws.onclose = resolve);
+    ws.close();
+    await Promise.all([closed, left.promise]);
+    assert.deepEqual(calls, [`join ${peer}`, `answer ${peer} v=0`, `leave ${peer}`]);
+  } finally {
+    await server.shutdown();
+  }
 });

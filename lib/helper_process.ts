@@ -1,7 +1,8 @@
 /**
  * One `skerry helper` child process: spawn it, write JSON lines to its stdin,
  * read JSON lines from its stdout, copy its stderr into the log, stop it.
- * Supervision (when to start, restart with backoff) lives in `session.ts`.
+ * Supervision (when to start, restart with backoff) lives in `session.ts`,
+ * which sees it as a {@linkcode HelperLink}.
  *
  * @module
  */
@@ -13,24 +14,16 @@ import {
   parseFromHelper,
   type ToHelper,
 } from "./protocol/helper.ts";
+import type { HelperExitStatus, HelperLink } from "./helper_link.ts";
+import { signalProcess, stopProcess } from "./process.ts";
 import { readLines } from "./read_lines.ts";
 
 const log = getLogger(["skerry", "helper"]);
-
-/** How a helper process ended. */
-export interface HelperExitStatus {
-  /** Exit code (128 + signal number when killed). */
-  code: number;
-  /** Signal that killed it, if any. */
-  signal: Deno.Signal | null;
-}
 
 /** Options of {@linkcode HelperProcess.spawn}. */
 export interface HelperProcessOptions {
   /** Called for every valid message on the helper's stdout. */
   onMessage(message: FromHelper): void;
-  /** Environment for the child (added to the server's own). */
-  env?: Record<string, string>;
 }
 
 /**
@@ -57,7 +50,7 @@ export function helperCommand(): string[] {
 }
 
 /** A running helper child process. */
-export class HelperProcess {
+export class HelperProcess implements HelperLink {
   readonly #child: Deno.ChildProcess;
   readonly #writer: WritableStreamDefaultWriter<Uint8Array>;
   readonly #encoder = new TextEncoder();
@@ -87,7 +80,7 @@ export class HelperProcess {
       stdin: "piped",
       stdout: "piped",
       stderr: "piped",
-      env: { NO_COLOR: "1", ...options.env },
+      env: { NO_COLOR: "1" },
     }).spawn();
     log.debug("Helper spawned with {pid}", { pid: child.pid });
     return new HelperProcess(child, options);
@@ -109,29 +102,24 @@ export class HelperProcess {
 
   /**
    * Asks the helper to stop, then sends SIGKILL if it has not exited after
-   * `graceMs`. Resolves with how it ended.
+   * `graceMs` (default 3000). Resolves with how it ended.
    */
   async stop(graceMs = 3000): Promise<HelperExitStatus> {
-    this.send({ type: "stop" });
-    const timer = setTimeout(() => {
-      log.warn("Helper {pid} did not stop within {graceMs} ms, killing it", {
-        pid: this.pid,
-        graceMs,
-      });
-      this.kill();
-    }, graceMs);
-    const status = await this.exited;
-    clearTimeout(timer);
-    return status;
+    await stopProcess(this.#child, {
+      ask: () => this.send({ type: "stop" }),
+      graceMs,
+      onKill: () =>
+        log.warn("Helper {pid} did not stop within {graceMs} ms, killing it", {
+          pid: this.pid,
+          graceMs,
+        }),
+    });
+    return await this.exited;
   }
 
   /** SIGKILL, ignoring a process that is already gone. */
   kill(): void {
-    try {
-      this.#child.kill("SIGKILL");
-    } catch {
-      // already exited
-    }
+    signalProcess(this.#child, "SIGKILL");
   }
 
   async #readStdout(onMessage: (message: FromHelper) => void): Promise<void> {

@@ -7,13 +7,16 @@
  * capture and encoding run only while someone watches. When the last viewer
  * leaves the helper is stopped (SIGKILL if it does not exit) and a new
  * standby is spawned. A helper that dies while viewers are connected is
- * restarted with exponential backoff and every viewer gets a fresh offer.
+ * restarted with a {@linkcode Backoff} and every viewer gets a fresh offer;
+ * once the delay reaches its maximum the viewers are told `failed`.
  *
  * @module
  */
 
 import { getLogger } from "@logtape/logtape";
-import { type HelperExitStatus, HelperProcess } from "./helper_process.ts";
+import { Backoff, type BackoffOptions } from "./backoff.ts";
+import type { HelperExitStatus, HelperLink, SpawnHelper } from "./helper_link.ts";
+import { HelperProcess } from "./helper_process.ts";
 import type { FromHelper, HelperStart } from "./protocol/helper.ts";
 import type { ServerMessage } from "./protocol/signalling.ts";
 
@@ -29,14 +32,16 @@ export interface Viewer {
   onData(channel: string, data: Uint8Array): void;
 }
 
-/** Restart backoff, in ms. */
-export interface Backoff {
-  /** First delay after a crash. Default 250. */
-  initialMs?: number;
-  /** Largest delay. Default 8000. */
-  maxMs?: number;
-  /** A helper that ran this long resets the delay to `initialMs`. Default 10000. */
-  stableMs?: number;
+/** What a signalling connection needs of the media side. */
+export interface Session {
+  /** Adds a viewer; it gets `status` now and an `offer` once media runs. */
+  join(viewer: Viewer): void;
+  /** Removes a viewer. Unknown ids are ignored. */
+  leave(id: string): void;
+  /** A viewer's SDP answer. */
+  answer(id: string, sdp: string): void;
+  /** A viewer's ICE candidate (`""`: end of candidates). */
+  ice(id: string, candidate: string, sdpMLineIndex: number): void;
 }
 
 /** Options of {@linkcode MediaSession}. */
@@ -44,11 +49,11 @@ export interface MediaSessionOptions {
   /** The pipeline description and the rest of the helper's `start` message. */
   start: HelperStart;
   /** Spawns a helper; default {@linkcode HelperProcess.spawn} with the default argv. */
-  spawn?: (onMessage: (message: FromHelper) => void) => HelperProcess;
+  spawn?: SpawnHelper;
   /** Keep a warm helper while nobody watches. Default true. */
   standby?: boolean;
-  /** Restart backoff. */
-  backoff?: Backoff;
+  /** Restart delays after a crash; defaults of {@linkcode Backoff}. */
+  backoff?: BackoffOptions;
   /** Grace period for a helper to exit after `stop`, in ms. Default 3000. */
   stopGraceMs?: number;
 }
@@ -63,18 +68,30 @@ export interface SessionStats {
   crashes: number;
 }
 
+/** A restart waiting for its delay, and what viewers are told meanwhile. */
+interface PendingRestart {
+  timer: ReturnType<typeof setTimeout>;
+  /** When the restart happens, from `Date.now()`. */
+  at: number;
+  status: Extract<ServerMessage, { type: "status" }>;
+}
+
+const spawnProcess: SpawnHelper = (onMessage) => HelperProcess.spawn({ onMessage });
+
 /** One shared capture and encode, and the viewers of it. */
-export class MediaSession {
+export class MediaSession implements Session {
   readonly #options: MediaSessionOptions;
   readonly #viewers = new Map<string, Viewer>();
-  #helper: HelperProcess | undefined;
+  readonly #backoff: Backoff;
+  #helper: HelperLink | undefined;
   #state: HelperState = "standby";
   /** Peers added to the current helper. */
   #added = new Set<string>();
   /** Peers the current helper has sent an offer to: answers are accepted only from these. */
   #offered = new Set<string>();
-  #delayMs: number;
-  #restartTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The current helper's last fatal error, for the `failed` status. */
+  #fatal: string | undefined;
+  #restart: PendingRestart | undefined;
   #readyAt = 0;
   #closed = false;
   /** Counters, for tests and health checks. */
@@ -82,7 +99,7 @@ export class MediaSession {
 
   constructor(options: MediaSessionOptions) {
     this.#options = options;
-    this.#delayMs = options.backoff?.initialMs ?? 250;
+    this.#backoff = new Backoff(options.backoff);
     if (options.standby ?? true) this.#spawn();
   }
 
@@ -109,8 +126,9 @@ export class MediaSession {
       peer: viewer.id,
       viewers: this.#viewers.size,
     });
-    if (this.#restartTimer !== undefined) {
-      viewer.send({ type: "status", state: "restarting", retryInMs: this.#delayMs });
+    const restart = this.#restart;
+    if (restart) {
+      viewer.send({ ...restart.status, retryInMs: Math.max(0, restart.at - Date.now()) });
       return;
     }
     viewer.send({ type: "status", state: "starting" });
@@ -123,11 +141,8 @@ export class MediaSession {
     log.info("Viewer {peer} left ({viewers} watching)", { peer: id, viewers: this.#viewers.size });
     if (this.#added.delete(id)) this.#helper?.send({ type: "peer-remove", peer: id });
     this.#offered.delete(id);
-    if (this.#viewers.size === 0) {
-      clearTimeout(this.#restartTimer);
-      this.#restartTimer = undefined;
-      this.#stopHelper();
-    }
+    // A pending restart stays: with nobody watching it spawns a standby.
+    if (this.#viewers.size === 0) this.#stopHelper();
   }
 
   /** A viewer's SDP answer. Dropped unless it answers the current helper's offer. */
@@ -136,25 +151,18 @@ export class MediaSession {
     else log.debug("Dropping stale answer from {peer}", { peer: id });
   }
 
-  /** A viewer's ICE candidate. */
+  /** A viewer's ICE candidate. Dropped unless the current helper has offered to it. */
   ice(id: string, candidate: string, sdpMLineIndex: number): void {
     if (this.#offered.has(id)) {
       this.#helper?.send({ type: "ice", peer: id, candidate, sdpMLineIndex });
     }
   }
 
-  /** Sends bytes to a viewer on one of its data channels. */
-  sendData(id: string, channel: string, data: Uint8Array): void {
-    if (this.#added.has(id)) {
-      this.#helper?.send({ type: "send", peer: id, channel, data: data.toBase64() });
-    }
-  }
-
   /** Stops everything; the session cannot be used afterwards. */
   async close(): Promise<void> {
     this.#closed = true;
-    clearTimeout(this.#restartTimer);
-    this.#restartTimer = undefined;
+    clearTimeout(this.#restart?.timer);
+    this.#restart = undefined;
     this.#viewers.clear();
     const helper = this.#helper;
     if (helper) {
@@ -187,8 +195,7 @@ export class MediaSession {
   }
 
   #spawn(): void {
-    const spawn = this.#options.spawn ??
-      ((onMessage) => HelperProcess.spawn({ onMessage }));
+    const spawn = this.#options.spawn ?? spawnProcess;
     const helper = spawn((message) => {
       if (this.#helper === helper) this.#onMessage(message);
     });
@@ -196,6 +203,7 @@ export class MediaSession {
     this.#state = "standby";
     this.#added = new Set();
     this.#offered = new Set();
+    this.#fatal = undefined;
     this.stats.spawned++;
     helper.exited.then((status) => this.#onExit(helper, status));
   }
@@ -205,7 +213,7 @@ export class MediaSession {
     if (!helper || this.#state === "standby" || this.#state === "stopping") return;
     this.#state = "stopping";
     log.info("Stopping helper {pid}: no viewers", { pid: helper.pid });
-    helper.stop(this.#options.stopGraceMs);
+    void helper.stop(this.#options.stopGraceMs);
   }
 
   #onMessage(message: FromHelper): void {
@@ -245,8 +253,10 @@ export class MediaSession {
         return;
       case "error": {
         const fields = { message: message.message, peer: message.peer ?? "-" };
-        if (message.fatal) log.error("Helper failed: {message}", fields);
-        else log.warn("Helper error for {peer}: {message}", fields);
+        if (message.fatal) {
+          this.#fatal = message.message;
+          log.error("Helper failed: {message}", fields);
+        } else log.warn("Helper error for {peer}: {message}", fields);
         const targets = message.peer === undefined
           ? [...this.#viewers.values()]
           : [this.#viewers.get(message.peer)].filter((v) => v !== undefined);
@@ -256,43 +266,41 @@ export class MediaSession {
     }
   }
 
-  #onExit(helper: HelperProcess, status: HelperExitStatus): void {
+  #onExit(helper: HelperLink, status: HelperExitStatus): void {
     if (this.#helper !== helper) return;
     const expected = this.#state === "stopping";
-    const wasStandby = this.#state === "standby";
+    // Only a helper that streamed can have been stable; a standby or a start that failed was not.
+    const ranMs = this.#state === "running" ? Date.now() - this.#readyAt : 0;
     this.#helper = undefined;
     this.#added = new Set();
     this.#offered = new Set();
     this.#state = "standby";
+    this.#readyAt = 0;
     const how = status.signal ? `signal ${status.signal}` : `code ${status.code}`;
     if (this.#closed) return;
     if (expected) {
       log.info("Helper {pid} stopped ({how})", { pid: helper.pid, how });
+      // Viewers who joined while it stopped were told "starting" already.
+      if (this.#viewers.size > 0) this.#ensureRunning();
+      else if (this.#options.standby ?? true) this.#spawn();
+      return;
+    }
+    this.stats.crashes++;
+    log.error("Helper {pid} exited with {how}", { pid: helper.pid, how });
+    const delay = this.#backoff.next(ranMs);
+    const reason = `helper exited with ${how}`;
+    let told: PendingRestart["status"];
+    if (this.#backoff.atMax) {
+      // It keeps failing: say so (with its own reason), and keep trying at the longest delay.
+      const message = this.#fatal === undefined ? reason : `${reason}: ${this.#fatal}`;
+      log.error("Helper keeps failing; retrying every {delayMs} ms", { delayMs: delay });
+      told = { type: "status", state: "failed", retryInMs: delay, message };
     } else {
-      this.stats.crashes++;
-      log.error("Helper {pid} exited with {how}", { pid: helper.pid, how });
+      told = { type: "status", state: "restarting", retryInMs: delay, message: reason };
     }
-    const backoff = this.#options.backoff ?? {};
-    const initial = backoff.initialMs ?? 250;
-    if (!expected) {
-      const ranStable = !wasStandby &&
-        this.#readyAt > 0 && Date.now() - this.#readyAt >= (backoff.stableMs ?? 10_000);
-      this.#delayMs = ranStable ? initial : this.#delayMs;
-    }
-    const delay = expected ? 0 : this.#delayMs;
-    if (!expected) this.#delayMs = Math.min(this.#delayMs * 2, backoff.maxMs ?? 8000);
-    this.#readyAt = 0;
-    for (const viewer of this.#viewers.values()) {
-      viewer.send({
-        type: "status",
-        state: "restarting",
-        retryInMs: delay,
-        message: `helper exited with ${how}`,
-      });
-    }
-    this.#restartTimer = setTimeout(() => {
-      this.#restartTimer = undefined;
-      if (this.#closed) return;
+    for (const viewer of this.#viewers.values()) viewer.send(told);
+    const timer = setTimeout(() => {
+      this.#restart = undefined;
       if (this.#viewers.size > 0) {
         for (const viewer of this.#viewers.values()) {
           viewer.send({ type: "status", state: "starting" });
@@ -302,5 +310,6 @@ export class MediaSession {
         this.#spawn();
       }
     }, delay);
+    this.#restart = { timer, at: Date.now() + delay, status: told };
   }
 }

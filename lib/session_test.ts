@@ -1,168 +1,360 @@
 /**
- * MediaSession against the real helper process and real GStreamer; the
- * pipeline is a test source so no X display or browser is needed. The
- * browser side of a viewer is a recorder of the messages it would get.
+ * MediaSession's supervision logic against a recording fake helper and fake
+ * time: no process, no GStreamer. test/session_test.ts runs it against the
+ * real helper.
  */
 
 import assert from "node:assert/strict";
-import { HelperProcess } from "./helper_process.ts";
-import { MediaSession, type Viewer } from "./session.ts";
+import FakeTimers from "@sinonjs/fake-timers";
+import type { HelperExitStatus, HelperLink } from "./helper_link.ts";
+import type { FromHelper, HelperStart, ToHelper } from "./protocol/helper.ts";
 import type { ServerMessage } from "./protocol/signalling.ts";
-import { TEST_START as START } from "../test/fixtures.ts";
-import type { ToHelper } from "./protocol/helper.ts";
+import { MediaSession, type MediaSessionOptions, type Viewer } from "./session.ts";
+
+const START: HelperStart = {
+  type: "start",
+  pipeline: "videotestsrc ! tee name=t",
+  branch: "queue ! webrtcbin name=w",
+  tee: "t",
+  webrtcbin: "w",
+  encoder: "e",
+  iceAddresses: [],
+  channels: ["input"],
+};
+
+/** A helper that records what it is sent; the test plays its messages and its exit. */
+class FakeHelper implements HelperLink {
+  static #pids = 100;
+  readonly pid = FakeHelper.#pids++;
+  readonly sent: ToHelper[] = [];
+  /** The grace period of every `stop()` call. */
+  readonly stops: (number | undefined)[] = [];
+  readonly #exit = Promise.withResolvers<HelperExitStatus>();
+  readonly exited = this.#exit.promise;
+  #gone = false;
+  constructor(readonly emit: (message: FromHelper) => void) {}
+  send(message: ToHelper): boolean {
+    if (this.#gone) return false;
+    this.sent.push(message);
+    return true;
+  }
+  stop(graceMs?: number): Promise<HelperExitStatus> {
+    this.stops.push(graceMs);
+    this.send({ type: "stop" });
+    return this.exited;
+  }
+  kill(): void {
+    this.exit({ code: 137, signal: "SIGKILL" });
+  }
+  exit(status: HelperExitStatus = { code: 0, signal: null }): void {
+    this.#gone = true;
+    this.#exit.resolve(status);
+  }
+  types(): string[] {
+    return this.sent.map((m) => "peer" in m ? `${m.type} ${m.peer}` : m.type);
+  }
+}
 
 class RecordingViewer implements Viewer {
-  messages: ServerMessage[] = [];
-  data: [string, Uint8Array][] = [];
-  #waiters: (() => void)[] = [];
+  readonly messages: ServerMessage[] = [];
+  readonly data: [string, number[]][] = [];
   constructor(readonly id: string) {}
   send(message: ServerMessage): void {
     this.messages.push(message);
-    for (const w of this.#waiters.splice(0)) w();
   }
   onData(channel: string, data: Uint8Array): void {
-    this.data.push([channel, data]);
+    this.data.push([channel, [...data]]);
   }
-  /** Resolves with the `n`th (1-based) message matching `type`. */
-  async next<T extends ServerMessage["type"]>(
-    type: T,
-    n = 1,
-    timeoutMs = 15_000,
-  ): Promise<Extract<ServerMessage, { type: T }>> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const hits = this.messages.filter((m) => m.type === type);
-      if (hits.length >= n) return hits[n - 1] as Extract<ServerMessage, { type: T }>;
-      if (Date.now() > deadline) {
-        throw new Error(`no ${type} #${n}: ${JSON.stringify(this.messages.map((m) => m.type))}`);
-      }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, 200);
-        this.#waiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
+  /** Takes the messages received so far. */
+  take(): ServerMessage[] {
+    return this.messages.splice(0);
   }
 }
 
-function spawnTracked(pids: number[]) {
-  return (onMessage: Parameters<typeof HelperProcess.spawn>[0]["onMessage"]) => {
-    const helper = HelperProcess.spawn({ onMessage });
-    pids.push(helper.pid);
-    return helper;
-  };
-}
-
-Deno.test("MediaSession gives a joining viewer a starting status and an SDP offer", async () => {
-  const pids: number[] = [];
-  const session = new MediaSession({ start: START, spawn: spawnTracked(pids) });
-  try {
-    const viewer = new RecordingViewer("v1");
-    session.join(viewer);
-    assert.deepEqual(viewer.messages[0], { type: "status", state: "starting" });
-    const offer = await viewer.next("offer");
-    assert.match(offer.sdp, /^v=0\r\n/);
-    assert.match(offer.sdp, /m=video \d+ UDP\/TLS\/RTP\/SAVPF 96/);
-    assert.match(offer.sdp, /a=rtpmap:96 H264\/90000/);
-    assert.match(offer.sdp, /m=application \d+ UDP\/DTLS\/SCTP webrtc-datachannel/);
-    const ice = await viewer.next("ice");
-    assert.match(ice.candidate, /^candidate:\d+ 1 (UDP|TCP) \d+ 127\.0\.0\.1 \d+ typ host/);
-    assert.equal(session.viewerCount, 1);
-    assert.equal(session.streaming, true);
-    assert.equal(pids.length, 1, "the standby helper is the one that streams");
-  } finally {
-    await session.close();
-  }
-});
-
-Deno.test("MediaSession restarts a killed helper and sends every viewer a new offer", async () => {
-  const pids: number[] = [];
-  const session = new MediaSession({
-    start: START,
-    spawn: spawnTracked(pids),
-    backoff: { initialMs: 100 },
-  });
-  try {
-    const a = new RecordingViewer("a");
-    const b = new RecordingViewer("b");
-    session.join(a);
-    session.join(b);
-    await a.next("offer");
-    await b.next("offer");
-    const first = session.helperPid!;
-    Deno.kill(first, "SIGKILL");
-    const restarting = await a.next("status", 3);
-    assert.deepEqual(restarting, {
-      type: "status",
-      state: "restarting",
-      retryInMs: 100,
-      message: "helper exited with signal SIGKILL",
-    });
-    const offerA = await a.next("offer", 2);
-    const offerB = await b.next("offer", 2);
-    assert.match(offerA.sdp, /m=video/);
-    assert.match(offerB.sdp, /m=video/);
-    assert.notEqual(session.helperPid, first);
-    assert.equal(session.stats.crashes, 1);
-  } finally {
-    await session.close();
-  }
-});
-
-Deno.test("MediaSession stops the helper when the last viewer leaves and keeps a standby", async () => {
-  const pids: number[] = [];
-  const session = new MediaSession({ start: START, spawn: spawnTracked(pids) });
-  try {
-    const viewer = new RecordingViewer("v");
-    session.join(viewer);
-    await viewer.next("offer");
-    const streaming = session.helperPid!;
-    session.leave("v");
-    // The streaming helper exits and a fresh standby takes its place.
-    const deadline = Date.now() + 10_000;
-    while (session.helperPid === streaming || session.helperPid === undefined) {
-      assert.ok(Date.now() < deadline, "no new standby helper");
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    assert.equal(session.streaming, false);
-    assert.equal(session.stats.crashes, 0);
-    assert.equal(pids.length, 2);
-    assert.throws(() => Deno.kill(streaming, "SIGCONT"), Deno.errors.NotFound);
-  } finally {
-    await session.close();
-  }
-});
-
-Deno.test("MediaSession forwards a viewer's answer only once it has sent that viewer an offer", async () => {
-  const sent: ToHelper[] = [];
+/** A session on fake helpers and fake time. */
+function rig(options: Partial<MediaSessionOptions> = {}) {
+  const clock = FakeTimers.install({ toFake: ["setTimeout", "clearTimeout", "Date"] });
+  const helpers: FakeHelper[] = [];
   const session = new MediaSession({
     start: START,
     spawn: (onMessage) => {
-      const helper = HelperProcess.spawn({ onMessage });
-      const send = helper.send.bind(helper);
-      helper.send = (m) => {
-        sent.push(m);
-        return send(m);
-      };
+      const helper = new FakeHelper(onMessage);
+      helpers.push(helper);
       return helper;
     },
+    ...options,
   });
-  const relayed = () => sent.filter((m) => m.type === "answer" || m.type === "ice");
-  try {
-    const viewer = new RecordingViewer("v");
-    session.join(viewer);
-    // The helper runs, but no offer has reached the viewer yet: stale answers go nowhere.
-    session.answer("v", "v=0 stale");
-    session.ice("v", "candidate:1 1 UDP 1 127.0.0.1 1 typ host", 0);
-    session.answer("nobody", "v=0");
-    assert.deepEqual(relayed(), []);
-    await viewer.next("offer");
-    session.answer("v", "v=0 fresh");
-    session.answer("nobody", "v=0");
-    assert.deepEqual(relayed(), [{ type: "answer", peer: "v", sdp: "v=0 fresh" }]);
-  } finally {
-    await session.close();
+  const last = () => helpers[helpers.length - 1]!;
+  /** Lets promise callbacks (a helper's exit) run, and fake time pass. */
+  const tick = (ms = 0) => clock.tickAsync(ms);
+  return {
+    session,
+    helpers,
+    last,
+    tick,
+    /** The current helper starts its pipeline and offers to each of `peers`. */
+    stream(...peers: string[]) {
+      last().emit({ type: "ready", pid: last().pid });
+      for (const peer of peers) last().emit({ type: "offer", peer, sdp: `v=0 ${peer}` });
+    },
+    async [Symbol.asyncDispose]() {
+      const closed = session.close();
+      helpers.at(-1)?.exit();
+      await tick();
+      await closed;
+      clock.uninstall();
+    },
+  };
+}
+
+const restarting = (retryInMs: number, how: string): ServerMessage => ({
+  type: "status",
+  state: "restarting",
+  retryInMs,
+  message: `helper exited with ${how}`,
+});
+
+Deno.test("MediaSession sends start to the standby helper when the first viewer joins", async () => {
+  await using r = rig();
+  assert.equal(r.helpers.length, 1, "a standby is spawned at once");
+  assert.deepEqual(r.last().sent, []);
+  const viewer = new RecordingViewer("v1");
+  r.session.join(viewer);
+  assert.deepEqual(viewer.take(), [{ type: "status", state: "starting" }]);
+  assert.deepEqual(r.last().sent, [START]);
+  r.last().emit({ type: "ready", pid: r.last().pid });
+  assert.deepEqual(r.last().types(), ["start", "peer-add v1"]);
+  assert.equal(r.session.streaming, true);
+  r.last().emit({ type: "offer", peer: "v1", sdp: "v=0 x" });
+  r.last().emit({ type: "ice", peer: "v1", candidate: "candidate:1", sdpMLineIndex: 0 });
+  r.last().emit({ type: "data", peer: "v1", channel: "input", data: "AQI=" });
+  assert.deepEqual(viewer.take(), [
+    { type: "offer", sdp: "v=0 x" },
+    { type: "status", state: "streaming" },
+    { type: "ice", candidate: "candidate:1", sdpMLineIndex: 0 },
+  ]);
+  assert.deepEqual(viewer.data, [["input", [1, 2]]]);
+  assert.equal(r.helpers.length, 1);
+});
+
+Deno.test("MediaSession adds later viewers to the running helper: one capture for all", async () => {
+  await using r = rig();
+  r.session.join(new RecordingViewer("a"));
+  r.stream("a");
+  r.session.join(new RecordingViewer("b"));
+  r.session.join(new RecordingViewer("c"));
+  assert.deepEqual(r.last().types(), ["start", "peer-add a", "peer-add b", "peer-add c"]);
+  assert.equal(r.helpers.length, 1);
+  assert.equal(r.session.viewerCount, 3);
+  r.session.leave("b");
+  r.session.leave("b");
+  r.session.leave("nobody");
+  assert.deepEqual(r.last().types().slice(4), ["peer-remove b"]);
+});
+
+Deno.test("MediaSession forwards a viewer's answer and candidates only once it has sent that viewer an offer", async () => {
+  await using r = rig();
+  r.session.join(new RecordingViewer("v"));
+  r.last().emit({ type: "ready", pid: 1 });
+  const relayed = () => r.last().sent.filter((m) => m.type === "answer" || m.type === "ice");
+  r.session.answer("v", "v=0 stale");
+  r.session.ice("v", "candidate:1", 0);
+  r.session.answer("nobody", "v=0");
+  assert.deepEqual(relayed(), []);
+  r.last().emit({ type: "offer", peer: "v", sdp: "v=0" });
+  r.session.answer("v", "v=0 fresh");
+  r.session.ice("v", "", 0);
+  r.session.answer("nobody", "v=0");
+  assert.deepEqual(relayed(), [
+    { type: "answer", peer: "v", sdp: "v=0 fresh" },
+    { type: "ice", peer: "v", candidate: "", sdpMLineIndex: 0 },
+  ]);
+});
+
+Deno.test("MediaSession stops the helper when the last viewer leaves and spawns a new standby", async () => {
+  await using r = rig({ stopGraceMs: 1234 });
+  const viewer = new RecordingViewer("v");
+  r.session.join(viewer);
+  r.stream("v");
+  const streaming = r.last();
+  r.session.leave("v");
+  assert.deepEqual(streaming.types().slice(-2), ["peer-remove v", "stop"]);
+  assert.deepEqual(streaming.stops, [1234]);
+  assert.equal(r.helpers.length, 1, "no new helper before the old one exits");
+  streaming.exit();
+  await r.tick();
+  assert.equal(r.helpers.length, 2);
+  assert.deepEqual(r.last().sent, [], "the new helper waits as a standby");
+  assert.equal(r.session.streaming, false);
+  assert.equal(r.session.stats.crashes, 0);
+});
+
+Deno.test("MediaSession starts a new helper at once for a viewer who joined while the old one stopped", async () => {
+  await using r = rig();
+  r.session.join(new RecordingViewer("a"));
+  r.stream("a");
+  r.session.leave("a");
+  const late = new RecordingViewer("b");
+  r.session.join(late);
+  r.last().exit();
+  await r.tick();
+  assert.equal(r.helpers.length, 2);
+  assert.deepEqual(r.last().sent, [START]);
+  assert.deepEqual(late.take(), [{ type: "status", state: "starting" }]);
+  r.stream("b");
+  assert.deepEqual(r.last().types(), ["start", "peer-add b"]);
+});
+
+Deno.test("MediaSession restarts a crashed helper after the backoff delay and re-adds every viewer", async () => {
+  await using r = rig({ backoff: { initialMs: 100 } });
+  const a = new RecordingViewer("a");
+  const b = new RecordingViewer("b");
+  r.session.join(a);
+  r.session.join(b);
+  r.stream("a", "b");
+  a.take();
+  b.take();
+  r.last().kill();
+  await r.tick();
+  assert.deepEqual(a.take(), [restarting(100, "signal SIGKILL")]);
+  assert.deepEqual(b.take(), [restarting(100, "signal SIGKILL")]);
+  assert.equal(r.session.stats.crashes, 1);
+  await r.tick(99);
+  assert.equal(r.helpers.length, 1);
+  await r.tick(1);
+  assert.equal(r.helpers.length, 2);
+  assert.deepEqual(a.take(), [{ type: "status", state: "starting" }]);
+  r.stream("a", "b");
+  assert.deepEqual(r.last().types(), ["start", "peer-add a", "peer-add b"]);
+  assert.deepEqual(b.take(), [
+    { type: "status", state: "starting" },
+    { type: "offer", sdp: "v=0 b" },
+    { type: "status", state: "streaming" },
+  ]);
+});
+
+Deno.test("MediaSession doubles the delay while the helper keeps failing and says failed at the maximum", async () => {
+  await using r = rig({ backoff: { initialMs: 100, maxMs: 400, stableMs: 5000 } });
+  const viewer = new RecordingViewer("v");
+  r.session.join(viewer);
+  viewer.take();
+  const told: ServerMessage[] = [];
+  for (let i = 0; i < 4; i++) {
+    r.last().emit({ type: "error", message: "Cannot open display :9", fatal: true });
+    r.last().exit({ code: 3, signal: null });
+    await r.tick();
+    told.push(...viewer.take().filter((m) => m.type === "status"));
+    await r.tick(400);
+    viewer.take();
   }
+  assert.deepEqual(told, [
+    restarting(100, "code 3"),
+    restarting(200, "code 3"),
+    {
+      type: "status",
+      state: "failed",
+      retryInMs: 400,
+      message: "helper exited with code 3: Cannot open display :9",
+    },
+    {
+      type: "status",
+      state: "failed",
+      retryInMs: 400,
+      message: "helper exited with code 3: Cannot open display :9",
+    },
+  ]);
+  assert.equal(r.helpers.length, 5);
+  assert.equal(r.session.stats.crashes, 4);
+});
+
+Deno.test("MediaSession starts the delays over after a helper that streamed for stableMs", async () => {
+  await using r = rig({ backoff: { initialMs: 100, maxMs: 1000, stableMs: 5000 } });
+  const viewer = new RecordingViewer("v");
+  r.session.join(viewer);
+  const delays: number[] = [];
+  const crashAfter = async (ms: number) => {
+    r.stream("v");
+    await r.tick(ms);
+    r.last().exit({ code: 1, signal: null });
+    await r.tick();
+    const status = viewer.take().find((m) => m.type === "status" && m.state === "restarting");
+    delays.push((status as { retryInMs: number }).retryInMs);
+    await r.tick(1000);
+  };
+  await crashAfter(10);
+  await crashAfter(4999);
+  await crashAfter(5000);
+  await crashAfter(0);
+  assert.deepEqual(delays, [100, 200, 100, 200]);
+});
+
+Deno.test("MediaSession tells a viewer who joins during a restart how long is left", async () => {
+  await using r = rig({ backoff: { initialMs: 1000 } });
+  r.session.join(new RecordingViewer("a"));
+  r.stream("a");
+  r.last().exit({ code: 0, signal: "SIGSEGV" });
+  await r.tick(300);
+  const late = new RecordingViewer("b");
+  r.session.join(late);
+  assert.deepEqual(late.take(), [restarting(700, "signal SIGSEGV")]);
+  await r.tick(700);
+  assert.deepEqual(late.take(), [{ type: "status", state: "starting" }]);
+  assert.deepEqual(r.last().sent, [START]);
+});
+
+Deno.test("MediaSession spawns a standby when a restart is due and nobody watches any more", async () => {
+  await using r = rig({ backoff: { initialMs: 100 } });
+  r.session.join(new RecordingViewer("a"));
+  r.stream("a");
+  r.last().kill();
+  await r.tick();
+  r.session.leave("a");
+  await r.tick(100);
+  assert.equal(r.helpers.length, 2);
+  assert.deepEqual(r.last().sent, []);
+});
+
+Deno.test("MediaSession relays a helper error to the viewer it names, or to every viewer", async () => {
+  await using r = rig();
+  const a = new RecordingViewer("a");
+  const b = new RecordingViewer("b");
+  r.session.join(a);
+  r.session.join(b);
+  a.take();
+  b.take();
+  r.last().emit({ type: "error", peer: "b", message: "Cannot set answer", fatal: false });
+  r.last().emit({ type: "error", message: "Encoder stalled", fatal: false });
+  assert.deepEqual(a.take(), [{ type: "error", code: "media", message: "Encoder stalled" }]);
+  assert.deepEqual(b.take(), [
+    { type: "error", code: "media", message: "Cannot set answer" },
+    { type: "error", code: "media", message: "Encoder stalled" },
+  ]);
+});
+
+Deno.test("MediaSession ignores a replaced helper and anything after close()", async () => {
+  await using r = rig({ backoff: { initialMs: 100 } });
+  const viewer = new RecordingViewer("v");
+  r.session.join(viewer);
+  const old = r.last();
+  old.kill();
+  await r.tick(100);
+  viewer.take();
+  old.emit({ type: "offer", peer: "v", sdp: "v=0 old" });
+  assert.deepEqual(viewer.messages, []);
+  const closed = r.session.close();
+  assert.deepEqual(r.last().stops, [undefined]);
+  r.last().exit();
+  await closed;
+  r.session.join(new RecordingViewer("late"));
+  await r.tick(10_000);
+  assert.equal(r.helpers.length, 2);
+  assert.equal(r.session.viewerCount, 0);
+});
+
+Deno.test("MediaSession without standby spawns nothing until someone joins", async () => {
+  await using r = rig({ standby: false });
+  assert.equal(r.helpers.length, 0);
+  r.session.join(new RecordingViewer("v"));
+  assert.equal(r.helpers.length, 1);
+  assert.deepEqual(r.last().sent, [START]);
 });

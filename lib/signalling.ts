@@ -7,10 +7,9 @@
  */
 
 import { getLogger } from "@logtape/logtape";
-import type { MediaSession, Viewer } from "./session.ts";
+import type { Session, Viewer } from "./session.ts";
 import {
   type ClientMessage,
-  type IceServer,
   parseClientMessage,
   type ServerMessage,
   SIGNALLING_PROTOCOL,
@@ -29,11 +28,9 @@ export interface ChannelSink {
 /** Options of {@linkcode ViewerConnection}. */
 export interface ViewerConnectionOptions {
   /** The shared media session. */
-  session: MediaSession;
+  session: Session;
   /** Server version, sent in `welcome`. */
   version: string;
-  /** ICE servers for the browser. */
-  iceServers: IceServer[];
   /** Writes one text frame to the socket. */
   sendText(text: string): void;
   /** Closes the socket. */
@@ -123,7 +120,8 @@ export class ViewerConnection {
       protocol: SIGNALLING_PROTOCOL,
       peer: this.peer,
       version: this.#options.version,
-      iceServers: this.#options.iceServers,
+      // Host candidates only until STUN/TURN servers come from the config.
+      iceServers: [],
     });
     const viewer: Viewer = {
       id: this.peer,

@@ -1,29 +1,50 @@
 import assert from "node:assert/strict";
-import { MediaSession } from "./session.ts";
+import FakeTimers from "@sinonjs/fake-timers";
+import type { Session, Viewer } from "./session.ts";
 import { ViewerConnection } from "./signalling.ts";
 import { parseServerMessage, type ServerMessage } from "./protocol/signalling.ts";
-import { TEST_START } from "../test/fixtures.ts";
 
-function connect(session: MediaSession) {
+/** A session that records every call made on it. */
+class RecordingSession implements Session {
+  readonly calls: unknown[][] = [];
+  readonly viewers = new Map<string, Viewer>();
+  join(viewer: Viewer): void {
+    this.calls.push(["join", viewer.id]);
+    this.viewers.set(viewer.id, viewer);
+  }
+  leave(id: string): void {
+    this.calls.push(["leave", id]);
+    this.viewers.delete(id);
+  }
+  answer(id: string, sdp: string): void {
+    this.calls.push(["answer", id, sdp]);
+  }
+  ice(id: string, candidate: string, sdpMLineIndex: number): void {
+    this.calls.push(["ice", id, candidate, sdpMLineIndex]);
+  }
+}
+
+function connect(options: { helloTimeoutMs?: number } = {}) {
+  const session = new RecordingSession();
   const sent: ServerMessage[] = [];
   const closes: [number, string][] = [];
-  const data: [string, Uint8Array][] = [];
+  const data: [string, number[]][] = [];
   let released = 0;
   const connection = new ViewerConnection({
     session,
     version: "9.9.9",
-    iceServers: [{ urls: "stun:stun.example.org" }],
     sendText: (text) => sent.push(parseServerMessage(text)),
     close: (code, reason) => closes.push([code, reason]),
-    channels: () => ({ data: (c, b) => data.push([c, b]), close: () => released++ }),
-    helloTimeoutMs: 200,
+    channels: () => ({ data: (c, b) => data.push([c, [...b]]), close: () => released++ }),
+    ...options,
   });
-  return { connection, sent, closes, data, released: () => released };
+  return { session, connection, sent, closes, data, released: () => released };
 }
 
+const HELLO = JSON.stringify({ type: "hello", protocol: 1 });
+
 Deno.test("ViewerConnection answers malformed frames with bad-message and stays open", () => {
-  const session = new MediaSession({ start: TEST_START, standby: false });
-  const { connection, sent, closes } = connect(session);
+  const { connection, sent, closes, session } = connect();
   connection.message("not json");
   connection.message('{"type":"nope"}');
   connection.message('{"type":"ice","candidate":5}');
@@ -46,12 +67,12 @@ Deno.test("ViewerConnection answers malformed frames with bad-message and stays 
   ]);
   assert.equal(connection.rejected, 5);
   assert.deepEqual(closes, []);
+  assert.deepEqual(session.calls, []);
   connection.closed();
 });
 
 Deno.test("ViewerConnection requires hello with a supported protocol first", () => {
-  const session = new MediaSession({ start: TEST_START, standby: false });
-  const { connection, sent } = connect(session);
+  const { connection, sent, session } = connect();
   connection.message(JSON.stringify({ type: "answer", sdp: "v=0" }));
   connection.message(JSON.stringify({ type: "hello", protocol: 7 }));
   assert.deepEqual(sent, [
@@ -62,43 +83,81 @@ Deno.test("ViewerConnection requires hello with a supported protocol first", () 
       message: "Unsupported protocol 7: this server speaks 1",
     },
   ]);
-  assert.equal(session.viewerCount, 0);
+  assert.deepEqual(session.calls, []);
   connection.closed();
+  assert.deepEqual(session.calls, [], "a viewer that never joined does not leave");
 });
 
-Deno.test("ViewerConnection closes a socket that never says hello", async () => {
-  const session = new MediaSession({ start: TEST_START, standby: false });
-  const { sent, closes, connection } = connect(session);
-  await new Promise((r) => setTimeout(r, 300));
-  assert.deepEqual(sent, [
-    { type: "error", code: "protocol", message: "No hello within the time limit" },
-  ]);
-  assert.deepEqual(closes, [[1008, "no hello"]]);
-  connection.closed();
-});
-
-Deno.test("ViewerConnection welcomes, joins the session and leaves it on close", async () => {
-  const session = new MediaSession({ start: TEST_START, standby: false });
+Deno.test("ViewerConnection closes a socket that says no hello within helloTimeoutMs", async () => {
+  const clock = FakeTimers.install({ toFake: ["setTimeout", "clearTimeout"] });
   try {
-    const { connection, sent, released } = connect(session);
-    connection.message(JSON.stringify({ type: "hello", protocol: 1 }));
-    assert.deepEqual(sent.slice(0, 2), [
-      {
-        type: "welcome",
-        protocol: 1,
-        peer: connection.peer,
-        version: "9.9.9",
-        iceServers: [{ urls: "stun:stun.example.org" }],
-      },
-      { type: "status", state: "starting" },
+    const { sent, closes, connection } = connect({ helloTimeoutMs: 5000 });
+    await clock.tickAsync(4999);
+    assert.deepEqual(closes, []);
+    await clock.tickAsync(1);
+    assert.deepEqual(sent, [
+      { type: "error", code: "protocol", message: "No hello within the time limit" },
     ]);
-    assert.equal(session.viewerCount, 1);
-    connection.message(JSON.stringify({ type: "hello", protocol: 1 }));
-    assert.deepEqual(sent[2], { type: "error", code: "protocol", message: "Already said hello" });
+    assert.deepEqual(closes, [[1008, "no hello"]]);
     connection.closed();
-    assert.equal(session.viewerCount, 0);
-    assert.equal(released(), 1);
   } finally {
-    await session.close();
+    clock.uninstall();
   }
+});
+
+Deno.test("ViewerConnection keeps a socket that said hello in time", async () => {
+  const clock = FakeTimers.install({ toFake: ["setTimeout", "clearTimeout"] });
+  try {
+    const { connection, closes } = connect();
+    await clock.tickAsync(9999);
+    connection.message(HELLO);
+    await clock.tickAsync(60_000);
+    assert.deepEqual(closes, []);
+    assert.equal(clock.countTimers(), 0);
+    connection.closed();
+  } finally {
+    clock.uninstall();
+  }
+});
+
+Deno.test("ViewerConnection welcomes, joins the session and leaves it on close", () => {
+  const { connection, sent, session, released } = connect();
+  connection.message(HELLO);
+  assert.deepEqual(sent, [
+    { type: "welcome", protocol: 1, peer: connection.peer, version: "9.9.9", iceServers: [] },
+  ]);
+  assert.deepEqual(session.calls, [["join", connection.peer]]);
+  connection.message(HELLO);
+  assert.deepEqual(sent[1], { type: "error", code: "protocol", message: "Already said hello" });
+  connection.closed();
+  connection.closed();
+  assert.deepEqual(session.calls, [["join", connection.peer], ["leave", connection.peer]]);
+  assert.equal(released(), 1);
+});
+
+Deno.test("ViewerConnection routes answers and candidates to the session under its peer id", () => {
+  const { connection, session } = connect();
+  connection.message(HELLO);
+  connection.message(JSON.stringify({ type: "answer", sdp: "v=0 a" }));
+  connection.message(JSON.stringify({ type: "ice", candidate: "candidate:1", sdpMLineIndex: 0 }));
+  assert.deepEqual(session.calls.slice(1), [
+    ["answer", connection.peer, "v=0 a"],
+    ["ice", connection.peer, "candidate:1", 0],
+  ]);
+  connection.closed();
+  connection.message(JSON.stringify({ type: "answer", sdp: "v=0 late" }));
+  assert.equal(session.calls.length, 4, "nothing after close");
+});
+
+Deno.test("ViewerConnection passes the session's messages and data-channel bytes through", () => {
+  const { connection, session, sent, data } = connect();
+  connection.message(HELLO);
+  const viewer = session.viewers.get(connection.peer)!;
+  viewer.send({ type: "status", state: "starting" });
+  viewer.onData("input", new Uint8Array([9, 1]));
+  assert.deepEqual(sent.slice(1), [{ type: "status", state: "starting" }]);
+  assert.deepEqual(data, [["input", [9, 1]]]);
+  connection.closed();
+  viewer.send({ type: "status", state: "streaming" });
+  assert.equal(sent.length, 2, "nothing is written to a closed socket");
 });
