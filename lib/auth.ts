@@ -29,7 +29,7 @@ export function resolveAuth(
   return { username: config.basicAuthUser, password: generatePassword(), generated: true };
 }
 
-/** A random password of letters and digits (about 119 bits), easy to copy. */
+/** A random password of letters and digits (about 117 bits at 20 characters), easy to copy. */
 export function generatePassword(length = GENERATED_PASSWORD_LENGTH): string {
   const alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
   // Rejection sampling keeps every character equally likely.

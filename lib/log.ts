@@ -15,7 +15,7 @@ import {
 import type { LogLevel } from "./config.ts";
 
 /** A sink that writes each record as one line on stderr. */
-export function stderrSink(): Sink {
+function stderrSink(): Sink {
   const format = getTextFormatter({ timestamp: "time", value: "bare" });
   const encoder = new TextEncoder();
   return (record) => {

@@ -1,14 +1,40 @@
 /**
- * Runs the whole test suite with `deno test` and ends with one line,
+ * Runs the test suite with `deno test` and ends with one line,
  * `N passed, N failed`, for CI. Extra arguments go to `deno test`.
+ *
+ * `--unit` runs only the unit tests (everything outside `test/` and `bench/`)
+ * the way a machine without X or GStreamer would: no `DISPLAY`, and neither
+ * subprocesses nor native libraries allowed.
  *
  * @module
  */
 
 const root = new URL("../", import.meta.url).pathname;
+const unit = Deno.args.includes("--unit");
+const args = Deno.args.filter((a) => a !== "--unit");
+const env = Deno.env.toObject();
+if (unit) delete env.DISPLAY;
 const child = new Deno.Command(Deno.execPath(), {
-  args: ["test", "--allow-all", "--no-prompt", ...Deno.args],
+  args: [
+    "test",
+    "--no-prompt",
+    ...(unit
+      ? [
+        "--allow-read",
+        "--allow-write",
+        "--allow-env",
+        "--allow-net",
+        "--allow-sys",
+        "--deny-run",
+        "--deny-ffi",
+        "--ignore=test/,bench/",
+      ]
+      : ["--allow-all"]),
+    ...args,
+  ],
   cwd: root,
+  env,
+  clearEnv: true,
   stdout: "piped",
   stderr: "inherit",
 }).spawn();
