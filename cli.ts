@@ -10,7 +10,8 @@
  * @module
  */
 
-import { type Config, helpText, type Invocation, parseCommandLine } from "./lib/config.ts";
+import { type Config, type Invocation, OPTION_GROUPS, parseCommandLine } from "./lib/config.ts";
+import { helpText } from "./lib/options/render.ts";
 import { VERSION } from "./lib/version.ts";
 
 /** Prints one line on stderr, without a stack trace, and exits. */
@@ -34,7 +35,11 @@ async function shutdown(code: number): Promise<never> {
   Deno.exit(code);
 }
 
-async function serve(command: "serve" | "demo", config: Readonly<Config>): Promise<void> {
+async function serve(
+  command: "serve" | "demo",
+  config: Config,
+  notices: readonly string[],
+): Promise<void> {
   // Loaded here so `skerry helper` never pulls in the server and vice versa.
   const { getLogger } = await import("@logtape/logtape");
   const { setupLogging } = await import("./lib/log.ts");
@@ -42,6 +47,7 @@ async function serve(command: "serve" | "demo", config: Readonly<Config>): Promi
   await setupLogging(config.logLevel);
   const log = getLogger(["skerry", "cli"]);
   log.debug("Configuration {config}", { config: redactedConfig(config) });
+  for (const notice of notices) log.warn(notice);
 
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     Deno.addSignalListener(signal, () => {
@@ -57,7 +63,10 @@ async function serve(command: "serve" | "demo", config: Readonly<Config>): Promi
     log,
   );
 
-  // 2. The encoder and the plugins it needs; NVIDIA falls back to x264.
+  // 2. A sidecar may say when the streamed app is ready (selkies' --app_wait_ready).
+  if (config.appWaitReady) await waitForReadyFile(config.appReadyFile, log);
+
+  // 3. The encoder and the plugins it needs; NVIDIA falls back to x264.
   const { requiredElements } = await import("./pipelines/video.ts");
   const { ELEMENT_PACKAGES, probeElements } = await import("./lib/probe.ts");
   let encoder = config.encoder;
@@ -74,10 +83,10 @@ async function serve(command: "serve" | "demo", config: Readonly<Config>): Promi
     throw new Error(`GStreamer elements missing for --encoder=${encoder}: ${hints}`);
   }
 
-  // 3. Input: XTest on the same display (issue 3 adds uinput and view-only).
+  // 4. Input: XTest on the same display (issue 3 adds uinput and view-only).
   const channels = await inputChannels(display, log);
 
-  // 4. The media session (spawns the standby helper) and the web server.
+  // 5. The media session (spawns the standby helper) and the web server.
   const { MediaSession } = await import("./lib/session.ts");
   const { videoPipeline, peerBranch, VIDEO_TEE, VIDEO_ENCODER, PEER_WEBRTCBIN } = await import(
     "./pipelines/video.ts"
@@ -93,6 +102,7 @@ async function serve(command: "serve" | "demo", config: Readonly<Config>): Promi
         bitrateKbps: config.videoBitrate,
         keyframeDistance: config.keyframeDistance,
         showPointer: true,
+        gpuId: config.gpuId,
       }),
       branch: peerBranch(),
       tee: VIDEO_TEE,
@@ -156,7 +166,7 @@ async function serve(command: "serve" | "demo", config: Readonly<Config>): Promi
 /** Checks the user's display, or starts an embedded desktop and returns its name. */
 async function resolveDisplay(
   requested: string | undefined,
-  config: Readonly<Config>,
+  config: Config,
   log: { info(message: string, props: Record<string, unknown>): void },
 ): Promise<string> {
   if (requested !== undefined) {
@@ -178,6 +188,22 @@ async function resolveDisplay(
     height: desktop.height,
   });
   return desktop.name as string;
+}
+
+/** Resolves once `path` exists, checking every 200 ms. */
+async function waitForReadyFile(
+  path: string,
+  log: { info(message: string, props: Record<string, unknown>): void },
+): Promise<void> {
+  log.info("Waiting for {path} before streaming (--app-wait-ready)", { path });
+  for (;;) {
+    try {
+      await Deno.lstat(path);
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
 }
 
 /** Creates the per-viewer input sink factory, or undefined when no input is possible. */
@@ -206,7 +232,7 @@ async function main(): Promise<void> {
   switch (invocation.kind) {
     case "help":
       // deno-lint-ignore no-console
-      console.log(helpText(VERSION));
+      console.log(helpText(VERSION, OPTION_GROUPS));
       return;
     case "version":
       // deno-lint-ignore no-console
@@ -220,7 +246,7 @@ async function main(): Promise<void> {
     }
     case "run":
       try {
-        await serve(invocation.command, invocation.config);
+        await serve(invocation.command, invocation.config, invocation.notices);
       } catch (error) {
         // deno-lint-ignore no-console
         console.error(`skerry: ${(error as Error).message}`);

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { helpText, OPTIONS, optionsMarkdown, parseCommandLine, redactedConfig } from "./config.ts";
+import { OPTION_GROUPS, OPTIONS, parseCommandLine, redactedConfig } from "./config.ts";
+import { helpText, optionsMarkdown } from "./options/render.ts";
 
 const noEnv = () => undefined;
 const envOf = (vars: Record<string, string>) => (name: string) => vars[name];
@@ -11,25 +12,67 @@ function run(args: string[], env: (name: string) => string | undefined = noEnv) 
 }
 
 Deno.test("parseCommandLine() gives the documented defaults", () => {
-  const { command, config } = run([]);
+  const { command, config, args, notices } = run([]);
   assert.equal(command, "serve");
-  assert.deepEqual({ ...config }, {
-    addr: "0.0.0.0",
-    port: 8080,
-    display: undefined,
-    encoder: "x264enc",
-    framerate: 60,
-    videoBitrate: 8000,
-    keyframeDistance: -1,
-    webRoot: undefined,
-    enableBasicAuth: true,
-    basicAuthUser: "skerry",
-    basicAuthPassword: undefined,
-    screen: { width: 1280, height: 720 },
-    xServer: "auto",
-    iceAddresses: [],
-    logLevel: "info",
-  });
+  assert.deepEqual(args, []);
+  assert.deepEqual(notices, []);
+  assert.deepEqual(
+    {
+      addr: config.addr,
+      port: config.port,
+      display: config.display,
+      encoder: config.encoder,
+      framerate: config.framerate,
+      videoBitrate: config.videoBitrate,
+      keyframeDistance: config.keyframeDistance,
+      webRoot: config.webRoot,
+      enableBasicAuth: config.enableBasicAuth,
+      basicAuthUser: config.basicAuthUser,
+      basicAuthPassword: config.basicAuthPassword,
+      screen: config.screen,
+      xServer: config.xServer,
+      iceAddresses: config.iceAddresses,
+      logLevel: config.logLevel,
+      enableHttps: config.enableHttps,
+      stunHost: config.stunHost,
+      turnHost: config.turnHost,
+      turnProtocol: config.turnProtocol,
+      enableAudio: config.enableAudio,
+      audioBitrate: config.audioBitrate,
+      enableClipboard: config.enableClipboard,
+      enableResize: config.enableResize,
+      congestionControl: config.congestionControl,
+      jsonConfig: config.jsonConfig,
+    },
+    {
+      addr: "0.0.0.0",
+      port: 8080,
+      display: undefined,
+      encoder: "x264enc",
+      framerate: 60,
+      videoBitrate: 8000,
+      keyframeDistance: -1,
+      webRoot: undefined,
+      enableBasicAuth: true,
+      basicAuthUser: "skerry",
+      basicAuthPassword: undefined,
+      screen: { width: 1280, height: 720 },
+      xServer: "auto",
+      iceAddresses: [],
+      logLevel: "info",
+      enableHttps: false,
+      stunHost: undefined,
+      turnHost: undefined,
+      turnProtocol: "udp",
+      enableAudio: true,
+      audioBitrate: 128000,
+      enableClipboard: "both",
+      enableResize: false,
+      congestionControl: true,
+      jsonConfig: undefined,
+    },
+  );
+  assert.equal(Object.keys(config).length, OPTIONS.length);
   assert.ok(Object.isFrozen(config));
 });
 
@@ -115,7 +158,7 @@ Deno.test("parseCommandLine() rejects bad input with one precise line", () => {
     [
       ["--keyframe-distance=0"],
       {},
-      'Cannot parse --keyframe-distance: value must be -1 or 1-3600, received "0"',
+      'Cannot parse --keyframe-distance: value must be -1 or a number of seconds > 0, received "0"',
     ],
     [
       ["--enable-basic-auth=maybe"],
@@ -125,6 +168,25 @@ Deno.test("parseCommandLine() rejects bad input with one precise line", () => {
     [["--bogus"], {}, "Unknown option '--bogus'"],
     [["--port"], {}, "Option '--port <value>' argument missing"],
     [["launch"], {}, 'Unknown command "launch": expected one of serve, demo, helper'],
+    [["--enable-clipboard=sideways"], {}, "Cannot parse --enable-clipboard: value must be one of"],
+    [
+      ["--turn-protocol=sctp"],
+      {},
+      'Cannot parse --turn-protocol: value must be one of udp, tcp, received "sctp"',
+    ],
+    [
+      ["--stun_port=0"],
+      {},
+      'Cannot parse --stun_port: value must be an integer 1-65535, received "0"',
+    ],
+    [["--turn_host=a b"], {}, "Cannot parse --turn_host: value must be a host name"],
+    [["--allowed-origins=evil"], {}, 'Cannot parse --allowed-origins: "evil" is not an origin'],
+    [["--turn_rest_uri=ftp://x"], {}, "Cannot parse --turn_rest_uri: value must be an http://"],
+    [
+      ["--basic-auth-password-file=/nonexistent"],
+      {},
+      'Cannot read --basic-auth-password-file "/nonexistent"',
+    ],
     [["serve", "extra"], {}, "Unexpected argument 'extra'"],
   ];
   for (const [args, env, message] of cases) {
@@ -148,7 +210,7 @@ Deno.test("redactedConfig() hides secrets that parseCommandLine() read", () => {
 });
 
 Deno.test("helpText() lists every flag, its env var and its aliases", () => {
-  const help = helpText("1.2.3");
+  const help = helpText("1.2.3", OPTION_GROUPS);
   for (const spec of OPTIONS) {
     assert.ok(help.includes(`--${spec.flag}`), spec.flag);
     assert.ok(help.includes(`env ${spec.env}`), spec.env);
@@ -170,7 +232,7 @@ Deno.test("the README option table is the one the code renders", async () => {
     );
   assert.deepEqual(
     cells(table),
-    cells(optionsMarkdown()),
+    cells(optionsMarkdown(OPTION_GROUPS)),
     "run `deno task readme` to regenerate it",
   );
 });

@@ -1,0 +1,44 @@
+/** Options of access control: who may watch and control the desktop. */
+
+import { option, type OptionGroup } from "./option.ts";
+import { bool, optionalText, text } from "./parse.ts";
+import { selkies } from "./selkies.ts";
+
+/** Access options. */
+export const ACCESS_OPTIONS = [
+  option({
+    key: "enableBasicAuth",
+    flag: "enable-basic-auth",
+    env: "SKERRY_ENABLE_BASIC_AUTH",
+    ...selkies("enable_basic_auth"),
+    default: "true",
+    boolean: true,
+    help: "Require HTTP Basic authentication on every route, the WebSocket included",
+    parse: bool,
+  }),
+  option({
+    key: "basicAuthUser",
+    flag: "basic-auth-user",
+    value: "USER",
+    env: "SKERRY_BASIC_AUTH_USER",
+    ...selkies("basic_auth_user"),
+    default: "skerry",
+    help: "User name for Basic authentication",
+    parse: text,
+  }),
+  option({
+    key: "basicAuthPassword",
+    flag: "basic-auth-password",
+    value: "PASSWORD",
+    env: "SKERRY_BASIC_AUTH_PASSWORD",
+    ...selkies("basic_auth_password"),
+    default: "",
+    secret: true,
+    help:
+      "Password for Basic authentication (prefer --basic-auth-password-file: flags show in ps); unset: a random one is generated",
+    parse: optionalText,
+  }),
+] as const;
+
+/** The access section of `--help` and the README. */
+export const ACCESS_GROUP: OptionGroup = { title: "Access", options: ACCESS_OPTIONS };

@@ -1,0 +1,142 @@
+/** Options of the media: video encoding, audio, and how the stream adapts. */
+
+import { ENCODERS } from "../../pipelines/video.ts";
+import { option, type OptionGroup } from "./option.ts";
+import { bool, decimal, int, oneOf } from "./parse.ts";
+import { selkies } from "./selkies.ts";
+
+/** Video options. */
+export const VIDEO_OPTIONS = [
+  option({
+    key: "encoder",
+    flag: "encoder",
+    value: "ENCODER",
+    env: "SKERRY_ENCODER",
+    ...selkies("encoder", "WEBRTC_ENCODER"),
+    default: "x264enc",
+    help: `Video encoder: ${ENCODERS.join(", ")} (nvh264enc falls back to x264enc without NVIDIA)`,
+    parse: oneOf(ENCODERS),
+  }),
+  option({
+    key: "framerate",
+    flag: "framerate",
+    value: "FPS",
+    env: "SKERRY_FRAMERATE",
+    ...selkies("framerate", "WEBRTC_FRAMERATE"),
+    default: "60",
+    help: "Frames per second captured and encoded (at most)",
+    parse: int(1, 240),
+  }),
+  option({
+    key: "videoBitrate",
+    flag: "video-bitrate",
+    value: "KBPS",
+    env: "SKERRY_VIDEO_BITRATE",
+    ...selkies("video_bitrate", "WEBRTC_VIDEO_BITRATE"),
+    default: "8000",
+    help: "Video bitrate in kbit/s (the most congestion control may use)",
+    parse: int(100, 1_000_000),
+  }),
+  option({
+    key: "keyframeDistance",
+    flag: "keyframe-distance",
+    value: "SECONDS",
+    env: "SKERRY_KEYFRAME_DISTANCE",
+    ...selkies("keyframe_distance", "WEBRTC_KEYFRAME_DISTANCE"),
+    default: "-1",
+    help: "Seconds between keyframes; -1: only when a viewer needs one",
+    parse: (raw) => {
+      const n = decimal(-1, 3600)(raw);
+      if (n !== -1 && n <= 0) throw new RangeError("value must be -1 or a number of seconds > 0");
+      return n;
+    },
+  }),
+  option({
+    key: "congestionControl",
+    flag: "congestion-control",
+    env: "SKERRY_CONGESTION_CONTROL",
+    ...selkies("congestion_control"),
+    default: "true",
+    boolean: true,
+    help: "Adapt the video bitrate (and under heavy loss the frame rate) to each viewer's network",
+    parse: bool,
+  }),
+  option({
+    key: "videoPacketlossPercent",
+    flag: "video-packetloss-percent",
+    value: "PERCENT",
+    env: "SKERRY_VIDEO_PACKETLOSS_PERCENT",
+    ...selkies("video_packetloss_percent"),
+    default: "0",
+    help:
+      "Expected video packet loss for ULP/RED forward error correction; 0: off (NACK/RTX repair loss anyway)",
+    parse: decimal(0, 100),
+  }),
+  option({
+    key: "gpuId",
+    flag: "gpu-id",
+    value: "N",
+    env: "SKERRY_GPU_ID",
+    ...selkies("gpu_id"),
+    default: "0",
+    help: "GPU index for hardware encoders (NVIDIA CUDA device)",
+    parse: int(0, 63),
+  }),
+] as const;
+
+/** Audio options. */
+export const AUDIO_OPTIONS = [
+  option({
+    key: "enableAudio",
+    flag: "enable-audio",
+    env: "SKERRY_ENABLE_AUDIO",
+    default: "true",
+    boolean: true,
+    help: "Stream the desktop's sound (PulseAudio; PULSE_SERVER is honoured) as Opus",
+    parse: bool,
+  }),
+  option({
+    key: "audioBitrate",
+    flag: "audio-bitrate",
+    value: "BPS",
+    env: "SKERRY_AUDIO_BITRATE",
+    ...selkies("audio_bitrate"),
+    default: "128000",
+    help: "Audio bitrate in bit/s",
+    parse: int(6000, 510_000),
+  }),
+  option({
+    key: "audioChannels",
+    flag: "audio-channels",
+    value: "N",
+    env: "SKERRY_AUDIO_CHANNELS",
+    ...selkies("audio_channels"),
+    default: "2",
+    help: "Audio channels: 1 or 2 (more are mixed down: browsers play stereo Opus)",
+    parse: int(1, 8),
+  }),
+  option({
+    key: "audioPacketlossPercent",
+    flag: "audio-packetloss-percent",
+    value: "PERCENT",
+    env: "SKERRY_AUDIO_PACKETLOSS_PERCENT",
+    ...selkies("audio_packetloss_percent"),
+    default: "0",
+    help: "Expected audio packet loss for Opus in-band forward error correction; 0: off",
+    parse: decimal(0, 100),
+  }),
+  option({
+    key: "enableMicrophone",
+    flag: "enable-microphone",
+    env: "SKERRY_ENABLE_MICROPHONE",
+    default: "false",
+    boolean: true,
+    help: "Let viewers send their microphone to a PulseAudio source desktop apps can record from",
+    parse: bool,
+  }),
+] as const;
+
+/** The video section of `--help` and the README. */
+export const VIDEO_GROUP: OptionGroup = { title: "Video", options: VIDEO_OPTIONS };
+/** The audio section of `--help` and the README. */
+export const AUDIO_GROUP: OptionGroup = { title: "Audio", options: AUDIO_OPTIONS };
