@@ -190,20 +190,15 @@ async function resolveDisplay(
   return desktop.name as string;
 }
 
-/** Resolves once `path` exists, checking every 200 ms. */
+/** Resolves once `path` exists (no time limit: the app decides when it is ready). */
 async function waitForReadyFile(
   path: string,
   log: { info(message: string, props: Record<string, unknown>): void },
 ): Promise<void> {
   log.info("Waiting for {path} before streaming (--app-wait-ready)", { path });
-  for (;;) {
-    try {
-      await Deno.lstat(path);
-      return;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
+  const { pollUntil } = await import("./lib/poll.ts");
+  const exists = () => Deno.lstat(path).then(() => true, () => false);
+  await pollUntil(exists, { what: path, timeoutMs: Infinity, intervalMs: 200 });
 }
 
 /** Creates the per-viewer input sink factory, or undefined when no input is possible. */
