@@ -23,14 +23,8 @@ export const CELL = 24;
 export const ORIGIN = { x: 16, y: 16 };
 
 /** The time code for `ms` (epoch milliseconds). */
-export function timeCode(ms: number): number {
+function timeCode(ms: number): number {
   return Math.floor(ms) % (1 << CODE_BITS);
-}
-
-/** Milliseconds from code `painted` to code `seen`, modulo the code's wrap. */
-export function codeDelta(seen: number, painted: number): number {
-  const wrap = 1 << CODE_BITS;
-  return (seen - painted + wrap) % wrap;
 }
 
 if (import.meta.main) {

@@ -17,12 +17,12 @@ import {
 import { lastError, libc } from "./libc.ts";
 
 /** Event types. */
-export const EV_SYN = 0x00;
+const EV_SYN = 0x00;
 export const EV_KEY = 0x01;
 export const EV_REL = 0x02;
 export const EV_ABS = 0x03;
 /** `SYN_REPORT`: the end of one batch of changes. */
-export const SYN_REPORT = 0;
+const SYN_REPORT = 0;
 /** Relative axes. */
 export const REL_X = 0x00;
 export const REL_Y = 0x01;
