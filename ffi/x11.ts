@@ -78,6 +78,8 @@ type X11 =
   & Deno.DynamicLibrary<typeof xtstSymbols>["symbols"];
 
 let loaded: X11 | undefined;
+/** libXi, opened on the first device listing. */
+let xi: Deno.DynamicLibrary<typeof xiSymbols>["symbols"] | undefined;
 /** Connections whose I/O failed, by display pointer value. */
 const dead = new Set<bigint>();
 /** Xlib keeps the handlers' pointers: the callbacks live as long as the process. */
@@ -96,8 +98,6 @@ function x11(): X11 {
   installHandlers(loaded);
   return loaded;
 }
-
-let xi: Deno.DynamicLibrary<typeof xiSymbols>["symbols"] | undefined;
 
 function installHandlers(x: X11): void {
   // Protocol errors (BadValue, BadWindow …): carry on; the caller sees the effect missing.
