@@ -83,7 +83,7 @@ async function serve(
     throw new Error(`GStreamer elements missing for --encoder=${encoder}: ${hints}`);
   }
 
-  // 4. Input: XTest on the same display (issue 3 adds uinput and view-only).
+  // 4. Input: the sinks, chosen once (XTest, uinput, or none).
   const channels = await inputChannels(display, log);
 
   // 5. The media session (spawns the standby helper) and the web server.
@@ -123,7 +123,7 @@ async function serve(
     version: VERSION,
     webRoot,
     ...(auth ? { auth: { username: auth.username, password: auth.password } } : {}),
-    ...(channels ? { channels } : {}),
+    channels,
   });
 
   let server: Deno.HttpServer<Deno.NetAddr>;
@@ -201,20 +201,52 @@ async function waitForReadyFile(
   await pollUntil(exists, { what: path, timeoutMs: Infinity, intervalMs: 200 });
 }
 
-/** Creates the per-viewer input sink factory, or undefined when no input is possible. */
+/**
+ * Chooses the input sinks once: XTest on the display (a null sink when it
+ * cannot be opened: view-only), and when /dev/uinput is writable uinput
+ * gamepads and a uinput relative mouse (used only once the X server lists
+ * it). Returns the per-viewer channel sink factory.
+ */
 async function inputChannels(
   display: string,
-  log: { warn(message: string, props: Record<string, unknown>): void },
+  log: {
+    info(message: string, props: Record<string, unknown>): void;
+    warn(message: string, props: Record<string, unknown>): void;
+  },
 ) {
+  const { createInputChannels } = await import("./lib/input/channels.ts");
+  const { NullInputSink } = await import("./lib/input/input_sink.ts");
+  const { XTestInputSink } = await import("./lib/input/xtest_sink.ts");
+  const { uinputAvailable } = await import("./ffi/uinput.ts");
+  let sink: import("./lib/input/input_sink.ts").InputSink = new NullInputSink();
+  let pads: ((peer: string) => import("./lib/input/input_handler.ts").PadSink) | undefined;
   try {
-    const { createInputChannels } = await import("./lib/input/channels.ts");
-    const channels = createInputChannels(display);
-    cleanups.push(() => channels.close());
-    return channels.forPeer;
+    const xtest = XTestInputSink.open(display);
+    sink = xtest;
+    const uinput = uinputAvailable();
+    if (uinput.ok) {
+      const { createUinputMouse, UinputRelativeSink } = await import(
+        "./lib/input/uinput_mouse.ts"
+      );
+      const { UinputPads } = await import("./lib/input/gamepads.ts");
+      pads = (peer) => new UinputPads(peer);
+      try {
+        sink = new UinputRelativeSink(xtest, createUinputMouse());
+        log.info("Input: XTest, uinput gamepads and a uinput mouse for relative motion", {});
+      } catch (error) {
+        log.info("Input: XTest and uinput gamepads; no uinput mouse ({reason})", {
+          reason: (error as Error).message,
+        });
+      }
+    } else {
+      log.info("Input: XTest only; {reason}: gamepads disabled", { reason: uinput.reason });
+    }
   } catch (error) {
     log.warn("Input disabled: {reason}", { reason: (error as Error).message });
-    return undefined;
   }
+  const channels = createInputChannels(sink, pads ? { pads } : {});
+  cleanups.push(() => channels.close());
+  return channels.forPeer;
 }
 
 async function main(): Promise<void> {

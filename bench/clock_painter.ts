@@ -12,7 +12,8 @@
  */
 
 import { parseArgs } from "node:util";
-import { openX11, x11 } from "../ffi/x11.ts";
+import { openX11 } from "../ffi/x11.ts";
+import { x11Client } from "../test/fixtures/x11_client.ts";
 
 /** Bits of the time code: milliseconds modulo 2^20 (17 minutes). */
 export const CODE_BITS = 20;
@@ -22,14 +23,8 @@ export const CELL = 24;
 export const ORIGIN = { x: 16, y: 16 };
 
 /** The time code for `ms` (epoch milliseconds). */
-export function timeCode(ms: number): number {
+function timeCode(ms: number): number {
   return Math.floor(ms) % (1 << CODE_BITS);
-}
-
-/** Milliseconds from code `painted` to code `seen`, modulo the code's wrap. */
-export function codeDelta(seen: number, painted: number): number {
-  const wrap = 1 << CODE_BITS;
-  return (seen - painted + wrap) % wrap;
 }
 
 if (import.meta.main) {
@@ -39,7 +34,7 @@ if (import.meta.main) {
   });
   const name = values.display ?? Deno.env.get("DISPLAY") ?? ":0";
   const display = openX11(name);
-  const x = x11();
+  const x = x11Client();
   const dpy = display.pointer;
   const screen = x.XDefaultScreen(dpy);
   const black = x.XBlackPixel(dpy, screen);

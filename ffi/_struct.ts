@@ -12,7 +12,7 @@ export const UINPUT_SETUP_SIZE = 92;
 /** `sizeof(struct uinput_abs_setup)`: code (2) + padding (2) + input_absinfo (24). */
 export const UINPUT_ABS_SETUP_SIZE = 28;
 /** `UINPUT_MAX_NAME_SIZE`. */
-export const UINPUT_MAX_NAME_SIZE = 80;
+const UINPUT_MAX_NAME_SIZE = 80;
 
 /** `struct input_event` with a zero timestamp (the kernel stamps it). */
 export function packInputEvent(type: number, code: number, value: number): Uint8Array<ArrayBuffer> {

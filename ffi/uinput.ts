@@ -17,41 +17,32 @@ import {
 import { lastError, libc } from "./libc.ts";
 
 /** Event types. */
-export const EV_SYN = 0x00;
+const EV_SYN = 0x00;
 export const EV_KEY = 0x01;
 export const EV_REL = 0x02;
 export const EV_ABS = 0x03;
 /** `SYN_REPORT`: the end of one batch of changes. */
-export const SYN_REPORT = 0;
+const SYN_REPORT = 0;
 /** Relative axes. */
 export const REL_X = 0x00;
 export const REL_Y = 0x01;
-export const REL_HWHEEL = 0x06;
-export const REL_WHEEL = 0x08;
 /** Mouse buttons. */
 export const BTN_LEFT = 0x110;
 export const BTN_RIGHT = 0x111;
 export const BTN_MIDDLE = 0x112;
-export const BTN_SIDE = 0x113;
-export const BTN_EXTRA = 0x114;
 /** Gamepad buttons. */
 export const BTN_SOUTH = 0x130;
 export const BTN_EAST = 0x131;
-export const BTN_NORTH = 0x133;
-export const BTN_WEST = 0x134;
+/** xpad's left and top face buttons (BTN_NORTH and BTN_WEST in newer headers). */
+export const BTN_X = 0x133;
+export const BTN_Y = 0x134;
 export const BTN_TL = 0x136;
 export const BTN_TR = 0x137;
-export const BTN_TL2 = 0x138;
-export const BTN_TR2 = 0x139;
 export const BTN_SELECT = 0x13a;
 export const BTN_START = 0x13b;
 export const BTN_MODE = 0x13c;
 export const BTN_THUMBL = 0x13d;
 export const BTN_THUMBR = 0x13e;
-export const BTN_DPAD_UP = 0x220;
-export const BTN_DPAD_DOWN = 0x221;
-export const BTN_DPAD_LEFT = 0x222;
-export const BTN_DPAD_RIGHT = 0x223;
 /** Absolute axes. */
 export const ABS_X = 0x00;
 export const ABS_Y = 0x01;
@@ -125,9 +116,12 @@ export interface UinputCapabilities {
 /** One virtual input device. */
 export class UinputDevice {
   #fd: number;
+  /** The device name, as udev and the X server list it. */
+  readonly name: string;
 
-  private constructor(fd: number) {
+  private constructor(fd: number, name: string) {
     this.#fd = fd;
+    this.name = name;
   }
 
   /** Creates a device; throws a one-line `Error` with errno's text on failure. */
@@ -161,7 +155,7 @@ export class UinputDevice {
     }
     check(c.ioctl_ptr(fd, UI_DEV_SETUP, packUinputSetup(id, name)), "UI_DEV_SETUP");
     check(c.ioctl_int(fd, UI_DEV_CREATE, 0n), "UI_DEV_CREATE");
-    return new UinputDevice(fd);
+    return new UinputDevice(fd, name);
   }
 
   /** Writes events followed by a SYN_REPORT. */

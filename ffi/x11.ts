@@ -1,13 +1,15 @@
 /**
- * Thin Deno FFI bindings to Xlib (libX11.so.6) and XTest (libXtst.so.6):
- * the calls input injection and its tests need, and an error policy that
- * never lets Xlib end the process.
+ * Thin Deno FFI bindings to Xlib (libX11.so.6), XTest (libXtst.so.6) and
+ * XInput (libXi.so.6): typed wrappers for what input injection needs, so
+ * that no caller touches a symbol, a pointer or a struct offset, and an
+ * error policy that never lets Xlib end the process. Calls only tests use
+ * (windows, drawing, blocking event reads) live in test/fixtures/x11_client.ts.
  *
  * Xlib is not thread-safe without XInitThreads: every call here is a
  * synchronous FFI call on the JS thread (never `nonblocking`).
  *
  * Xlib's default handlers print and call `exit()` on a protocol error or a
- * lost connection. {@linkcode openX11} installs handlers that record the
+ * lost connection. {@linkcode openX11} installs handlers that ignore the
  * error and return, and an I/O-error *exit* handler (libX11 1.7+) that marks
  * the connection dead instead of exiting: the server keeps serving when the
  * X server goes away.
@@ -17,21 +19,8 @@
 
 import { openLibrary } from "./_dlopen.ts";
 
-/** X event types. */
-export const KeyPress = 2;
-export const KeyRelease = 3;
-export const ButtonPress = 4;
-export const ButtonRelease = 5;
-export const MotionNotify = 6;
-export const MapNotify = 19;
-export const MappingNotify = 34;
-/** Event masks for XSelectInput. */
-export const KeyPressMask = 1 << 0;
-export const KeyReleaseMask = 1 << 1;
-export const ButtonPressMask = 1 << 2;
-export const ButtonReleaseMask = 1 << 3;
-export const PointerMotionMask = 1 << 6;
-export const StructureNotifyMask = 1 << 17;
+/** X event type of the event every client gets when the keymap changes. */
+const MappingNotify = 34;
 /** Modifier mask bits of XQueryPointer's state. */
 export const ShiftMask = 1 << 0;
 export const LockMask = 1 << 1;
@@ -47,10 +36,7 @@ const x11Symbols = {
   XOpenDisplay: { parameters: [B], result: P },
   XCloseDisplay: { parameters: [P], result: "i32" },
   XFlush: { parameters: [P], result: "i32" },
-  XSync: { parameters: [P, "i32"], result: "i32" },
   XDefaultRootWindow: { parameters: [P], result: "u64" },
-  XDefaultScreen: { parameters: [P], result: "i32" },
-  XConnectionNumber: { parameters: [P], result: "i32" },
   /** (display, window, &root, &x, &y, &width, &height, &border, &depth) */
   XGetGeometry: { parameters: [P, "u64", B, B, B, B, B, B, B], result: "i32" },
   XDisplayKeycodes: { parameters: [P, B, B], result: "i32" },
@@ -64,29 +50,7 @@ const x11Symbols = {
   XRefreshKeyboardMapping: { parameters: [B], result: "i32" },
   /** (display, window, &root, &child, &root_x, &root_y, &win_x, &win_y, &mask) */
   XQueryPointer: { parameters: [P, "u64", B, B, B, B, B, B, B], result: "i32" },
-  XQueryKeymap: { parameters: [P, B], result: "i32" },
-  XStringToKeysym: { parameters: [B], result: "u64" },
-  XKeysymToString: { parameters: ["u64"], result: P },
   XConvertCase: { parameters: ["u64", B, B], result: "void" },
-  XBlackPixel: { parameters: [P, "i32"], result: "u64" },
-  XWhitePixel: { parameters: [P, "i32"], result: "u64" },
-  /** (display, parent, x, y, width, height, border_width, border, background) -> Window */
-  XCreateSimpleWindow: {
-    parameters: [P, "u64", "i32", "i32", "u32", "u32", "u32", "u64", "u64"],
-    result: "u64",
-  },
-  XStoreName: { parameters: [P, "u64", B], result: "i32" },
-  XSelectInput: { parameters: [P, "u64", "i64"], result: "i32" },
-  XMapRaised: { parameters: [P, "u64"], result: "i32" },
-  /** (display, window, revert_to, time) */
-  XSetInputFocus: { parameters: [P, "u64", "i32", "u64"], result: "i32" },
-  /** (XKeyEvent *, buffer, bytes, &keysym, compose_status) -> byte count */
-  XLookupString: { parameters: [B, B, "i32", B, P], result: "i32" },
-  /** Blocks until an event arrives: only for a process of its own (test and bench clients). */
-  XNextEventBlocking: { name: "XNextEvent", parameters: [P, B], result: "i32", nonblocking: true },
-  XCreateGC: { parameters: [P, "u64", "u64", P], result: P },
-  XSetForeground: { parameters: [P, P, "u64"], result: "i32" },
-  XFillRectangle: { parameters: [P, "u64", P, "i32", "i32", "u32", "u32"], result: "i32" },
   /** Before any XOpenDisplay: use the core keyboard protocol only (see x11()). */
   XkbIgnoreExtension: { parameters: ["i32"], result: "i32" },
   XSetErrorHandler: { parameters: [P], result: P },
@@ -102,21 +66,27 @@ const xtstSymbols = {
   XTestFakeRelativeMotionEvent: { parameters: [P, "i32", "i32", "u64"], result: "i32" },
 } as const;
 
-/** Every Xlib and XTest symbol, one namespace. */
-export type X11 =
+/** XInput 1 (libXi.so.6, a dependency of libXtst): the server's input device list. */
+const xiSymbols = {
+  /** (display, &ndevices) -> XDeviceInfo* (XFreeDeviceList it); NULL without XInput. */
+  XListInputDevices: { parameters: [P, B], result: P },
+  XFreeDeviceList: { parameters: [P], result: "void" },
+} as const;
+
+type X11 =
   & Deno.DynamicLibrary<typeof x11Symbols>["symbols"]
   & Deno.DynamicLibrary<typeof xtstSymbols>["symbols"];
 
 let loaded: X11 | undefined;
+/** libXi, opened on the first device listing. */
+let xi: Deno.DynamicLibrary<typeof xiSymbols>["symbols"] | undefined;
 /** Connections whose I/O failed, by display pointer value. */
 const dead = new Set<bigint>();
-/** Protocol errors seen since start, for tests and counters. */
-export const xErrors = { count: 0, last: 0 };
 /** Xlib keeps the handlers' pointers: the callbacks live as long as the process. */
 const keepAlive: unknown[] = [];
 
 /** Opens libX11 and libXtst once; throws an `Error` naming a missing library. */
-export function x11(): X11 {
+function x11(): X11 {
   if (loaded) return loaded;
   loaded = {
     ...openLibrary("libX11.so.6", x11Symbols),
@@ -130,15 +100,10 @@ export function x11(): X11 {
 }
 
 function installHandlers(x: X11): void {
-  // Protocol errors (BadValue, BadWindow …): count them and carry on.
+  // Protocol errors (BadValue, BadWindow …): carry on; the caller sees the effect missing.
   const onError = new Deno.UnsafeCallback(
     { parameters: ["pointer", "pointer"], result: "i32" } as const,
-    (_display, event) => {
-      xErrors.count++;
-      // XErrorEvent.error_code is the byte at offset 32 (after type, display, resourceid, serial).
-      if (event !== null) xErrors.last = new Deno.UnsafePointerView(event).getUint8(32);
-      return 0;
-    },
+    () => 0,
   );
   // A lost connection: remember it; the exit handler below keeps Xlib from exiting.
   const onIOError = new Deno.UnsafeCallback(
@@ -263,17 +228,6 @@ export function queryPointer(display: X11Display): { x: number; y: number; mask:
   return { x: coords[0]![0]!, y: coords[1]![0]!, mask: mask[0]! };
 }
 
-/** Keycodes currently down on the X server (one round trip). */
-export function keysDown(display: X11Display): number[] {
-  const bits = new Uint8Array(32);
-  x11().XQueryKeymap(display.pointer, bits);
-  const down: number[] = [];
-  for (let code = 0; code < 256; code++) {
-    if (bits[code >> 3]! & (1 << (code & 7))) down.push(code);
-  }
-  return down;
-}
-
 /** Lower- and upper-case forms of `keysym`, as Xlib sees them. */
 export function convertCase(keysym: number): { lower: number; upper: number } {
   const lower = new BigUint64Array(1);
@@ -286,4 +240,92 @@ export function convertCase(keysym: number): { lower: number; upper: number } {
 export function hasXTest(display: X11Display): boolean {
   const n = () => new Int32Array(1);
   return x11().XTestQueryExtension(display.pointer, n(), n(), n(), n()) !== 0;
+}
+
+/** Presses (`down`) or releases `keycode` through XTest; sent at the next {@linkcode flush}. */
+export function fakeKey(display: X11Display, keycode: number, down: boolean): void {
+  x11().XTestFakeKeyEvent(display.pointer, keycode, down ? 1 : 0, 0n);
+}
+
+/** Presses or releases pointer `button` (1-9) through XTest. */
+export function fakeButton(display: X11Display, button: number, down: boolean): void {
+  x11().XTestFakeButtonEvent(display.pointer, button, down ? 1 : 0, 0n);
+}
+
+/** Moves the pointer to root-window pixel (`x`, `y`) of the default screen through XTest. */
+export function fakeMotion(display: X11Display, x: number, y: number): void {
+  x11().XTestFakeMotionEvent(display.pointer, -1, x, y, 0n);
+}
+
+/** Moves the pointer by (`dx`, `dy`) pixels through XTest. */
+export function fakeRelativeMotion(display: X11Display, dx: number, dy: number): void {
+  x11().XTestFakeRelativeMotionEvent(display.pointer, dx, dy, 0n);
+}
+
+/** Sends queued requests to the X server without waiting for it; nothing on a dead connection. */
+export function flush(display: X11Display): void {
+  if (display.alive()) x11().XFlush(display.pointer);
+}
+
+const eventBuffer = new Uint8Array(XEVENT_SIZE);
+const eventView = new DataView(eventBuffer.buffer);
+
+/**
+ * Reads every event queued for `display` without blocking. The only events
+ * an input-only connection receives unasked are MappingNotify: each one
+ * refreshes Xlib's keymap cache, and `mappingChanged` says whether any came
+ * (re-read the table with {@linkcode keyboardMapping}).
+ */
+export function drainEvents(display: X11Display): { mappingChanged: boolean } {
+  const x = x11();
+  let mappingChanged = false;
+  while (display.alive() && x.XPending(display.pointer) > 0) {
+    x.XNextEvent(display.pointer, eventBuffer);
+    // XEvent.type is the int at offset 0 of every event.
+    if (eventView.getInt32(0, true) === MappingNotify) {
+      x.XRefreshKeyboardMapping(eventBuffer);
+      mappingChanged = true;
+    }
+  }
+  return { mappingChanged };
+}
+
+/** Sets the keysyms of `keycode`, one per level (`NoSymbol` empties a level). */
+export function setKeysyms(display: X11Display, keycode: number, keysyms: readonly number[]): void {
+  const row = BigUint64Array.from(keysyms, (k) => BigInt(k));
+  x11().XChangeKeyboardMapping(
+    display.pointer,
+    keycode,
+    keysyms.length,
+    new Uint8Array(row.buffer),
+    1,
+  );
+}
+
+/** `sizeof(XDeviceInfo)` and the offset of its `name`: id, type (8 each), then `char *name`. */
+const XDEVICEINFO_SIZE = 40;
+const XDEVICEINFO_NAME = 16;
+
+/**
+ * Names of the input devices the X server has (XInput's device list, one
+ * round trip): the virtual core devices, and each evdev or uinput device it
+ * picked up. Empty when the server has no XInput extension.
+ */
+export function inputDeviceNames(display: X11Display): string[] {
+  x11();
+  xi ??= openLibrary("libXi.so.6", xiSymbols);
+  const count = new Int32Array(1);
+  const list = xi.XListInputDevices(display.pointer, count);
+  if (list === null) return [];
+  try {
+    const view = new Deno.UnsafePointerView(list);
+    const names: string[] = [];
+    for (let i = 0; i < count[0]!; i++) {
+      const name = view.getPointer(i * XDEVICEINFO_SIZE + XDEVICEINFO_NAME);
+      if (name !== null) names.push(Deno.UnsafePointerView.getCString(name));
+    }
+    return names;
+  } finally {
+    xi.XFreeDeviceList(list);
+  }
 }

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { stopProcess } from "../lib/process.ts";
 import { readLines } from "../lib/read_lines.ts";
 
 /** One event as the recorder prints it. */
@@ -28,7 +29,11 @@ export interface Recorder {
   readonly events: RecordedEvent[];
   /** Key-down events' text, joined. */
   typed(): string;
-  /** Waits until `predicate` holds for the events, or throws after `timeoutMs`. */
+  /**
+   * Resolves once `predicate` holds for the events (checked now and at each
+   * event that arrives); rejects after `timeoutMs` (default 5000) or when
+   * the recorder exits.
+   */
   until(
     what: string,
     predicate: (events: RecordedEvent[]) => boolean,
@@ -37,6 +42,12 @@ export interface Recorder {
   /** Forgets what was recorded so far. */
   clear(): void;
   stop(): Promise<void>;
+}
+
+interface Waiter {
+  predicate: (events: RecordedEvent[]) => boolean;
+  resolve(): void;
+  reject(error: Error): void;
 }
 
 /** Starts the recorder on `display` and waits until its window has the focus. */
@@ -55,34 +66,44 @@ export async function startRecorder(display: string): Promise<Recorder> {
     stderr: "inherit",
   }).spawn();
   const events: RecordedEvent[] = [];
+  const waiters = new Set<Waiter>();
   const ready = Promise.withResolvers<void>();
   const reading = (async () => {
     for await (const line of readLines(child.stdout)) {
       const event = JSON.parse(line) as RecordedEvent | { type: "ready" };
-      if (event.type === "ready") ready.resolve();
-      else events.push(event as RecordedEvent);
+      if (event.type === "ready") {
+        ready.resolve();
+        continue;
+      }
+      events.push(event as RecordedEvent);
+      for (const waiter of waiters) if (waiter.predicate(events)) waiter.resolve();
     }
-    ready.reject(new Error("recorder exited before it was ready"));
+    const gone = new Error("the recorder exited");
+    ready.reject(gone);
+    for (const waiter of waiters) waiter.reject(gone);
   })();
   await ready.promise;
   return {
     events,
     typed: () => events.filter((e) => e.type === "key" && e.down).map((e) => e.text).join(""),
-    async until(what, predicate, timeoutMs = 5000) {
-      const deadline = Date.now() + timeoutMs;
-      while (!predicate(events)) {
-        if (Date.now() > deadline) {
-          throw new Error(
-            `Timed out waiting for ${what}; recorded ${JSON.stringify(events.slice(-10))}`,
-          );
-        }
-        await new Promise((r) => setTimeout(r, 10));
-      }
+    until(what, predicate, timeoutMs = 5000) {
+      if (predicate(events)) return Promise.resolve();
+      const { promise, resolve, reject } = Promise.withResolvers<void>();
+      const timer = setTimeout(() => {
+        reject(
+          new Error(`Timed out waiting for ${what}; recorded ${JSON.stringify(events.slice(-10))}`),
+        );
+      }, timeoutMs);
+      const waiter: Waiter = { predicate, resolve, reject };
+      waiters.add(waiter);
+      return promise.finally(() => {
+        clearTimeout(timer);
+        waiters.delete(waiter);
+      });
     },
     clear: () => void events.splice(0),
     async stop() {
-      child.kill("SIGKILL");
-      await child.status;
+      await stopProcess(child);
       await reading.catch(() => {});
     },
   };

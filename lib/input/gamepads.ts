@@ -25,6 +25,8 @@ import {
   BTN_THUMBR,
   BTN_TL,
   BTN_TR,
+  BTN_X,
+  BTN_Y,
   BUS_USB,
   EV_ABS,
   EV_KEY,
@@ -34,15 +36,11 @@ import type { PadSink } from "./input_handler.ts";
 
 const log = getLogger(["skerry", "uinput"]);
 
-/** BTN_X and BTN_Y: xpad's left and top face buttons (named BTN_NORTH/BTN_WEST in newer headers). */
-const BTN_X = 0x133;
-const BTN_Y = 0x134;
-
 /** One evdev event: type, code, value. */
 export type EvdevEvent = [number, number, number];
 
 /** Browser standard-layout buttons (index) that are plain evdev buttons. */
-export const BUTTON_CODES: Readonly<Record<number, number>> = {
+const BUTTON_CODES: Readonly<Record<number, number>> = {
   0: BTN_SOUTH, // A
   1: BTN_EAST, // B
   2: BTN_X, // X (left)
@@ -57,7 +55,7 @@ export const BUTTON_CODES: Readonly<Record<number, number>> = {
 };
 
 /** Browser standard-layout axes: LX, LY, RX, RY. */
-export const AXIS_CODES: readonly number[] = [ABS_X, ABS_Y, ABS_RX, ABS_RY];
+const AXIS_CODES: readonly number[] = [ABS_X, ABS_Y, ABS_RX, ABS_RY];
 
 /** The D-pad buttons held, for the hat axes. */
 export interface DpadState {

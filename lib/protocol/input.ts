@@ -32,7 +32,7 @@ export const Op = {
 /** Largest UTF-8 payload of a {@linkcode Op.Text} message, in bytes. */
 export const MAX_TEXT_BYTES = 1024;
 /** Highest pointer button number (1 left, 2 middle, 3 right, 4-7 wheel, 8 back, 9 forward). */
-export const MAX_BUTTON = 9;
+const MAX_BUTTON = 9;
 /** Number of gamepads a client may connect at once. */
 export const MAX_PADS = 4;
 

@@ -1,10 +1,17 @@
+/**
+ * The XTest sink on a real Xvfb: what it sends is what an X client receives,
+ * on any layout, and nothing stays down.
+ */
+
 import assert from "node:assert/strict";
-import { XTestInputSink } from "./xtest_sink.ts";
-import { startXvfb } from "../display.ts";
-import { keysDown, queryPointer } from "../../ffi/x11.ts";
-import { setLayout } from "../../test/_recorder.ts";
-import { startInputRig } from "../../test/_input_rig.ts";
-import { codePointToKeysym } from "../protocol/keysyms.ts";
+import { XTestInputSink } from "../lib/input/xtest_sink.ts";
+import { startXvfb } from "../lib/display.ts";
+import { queryPointer } from "../ffi/x11.ts";
+import { codePointToKeysym } from "../lib/protocol/keysyms.ts";
+import { keysDown } from "./fixtures/x11_client.ts";
+import { setLayout } from "./_recorder.ts";
+import { startInputRig } from "./_input_rig.ts";
+import { waitFor } from "./_harness.ts";
 
 const XK = { Shift_L: 0xffe1, Control_L: 0xffe3, Return: 0xff0d, a: 0x61 };
 
@@ -19,27 +26,8 @@ function typeKeysyms(sink: XTestInputSink, text: string): void {
 
 const TEXT = "Hello, wörld! €5 ñ Ж 中";
 
-/**
- * Polls `read` until it equals `expected`: the sink flushes but does not wait
- * for the X server, which serves the probe's connection in its own turn.
- */
-async function eventually<T>(read: () => T, expected: T, timeoutMs = 2000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const actual = read();
-    try {
-      assert.deepEqual(actual, expected);
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-    }
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
 Deno.test({
   name: "XTestInputSink.key() types any character on us, de and fr layouts",
-  sanitizeResources: false,
   async fn() {
     await using rig = await startInputRig(640, 480);
     const { display, recorder, sink } = rig;
@@ -65,7 +53,6 @@ Deno.test({
 
 Deno.test({
   name: "XTestInputSink.key() releases the key it pressed and leaves nothing down",
-  sanitizeResources: false,
   async fn() {
     await using rig = await startInputRig(640, 480);
     const { recorder, sink, probe } = rig;
@@ -75,42 +62,45 @@ Deno.test({
     sink.key(XK.a, false);
     sink.key(XK.Control_L, false);
     sink.key(XK.Return, false); // never pressed: no stray release
-    await recorder.until("ctrl+a", (e) => e.length >= 4);
-    await new Promise((r) => setTimeout(r, 100));
+    // X delivers one connection's events in order: once this motion arrived, every key has.
+    sink.moveTo(3, 3);
+    await recorder.until("the motion after the keys", (e) => e.some((m) => m.type === "motion"));
     assert.deepEqual(
-      recorder.events.map((e) => [e.down, e.keysym]),
+      recorder.events.filter((e) => e.type === "key").map((e) => [e.down, e.keysym]),
       [[true, XK.Control_L], [true, XK.a], [false, XK.a], [false, XK.Control_L]],
     );
     assert.equal(recorder.events[1]!.state & 4, 4, "ControlMask held during 'a'");
 
     sink.key(XK.Shift_L, true);
     sink.button(1, true);
-    await eventually(() => keysDown(probe).length, 1);
-    await eventually(() => queryPointer(probe).mask & 0x1f00, 0x100);
+    await waitFor("one key down", () => keysDown(probe).length === 1);
+    await waitFor("button 1 down", () => (queryPointer(probe).mask & 0x1f00) === 0x100);
     sink.releaseAll();
-    await eventually(() => keysDown(probe), []);
-    await eventually(() => queryPointer(probe).mask & 0x1f00, 0);
+    await waitFor("no key down", () => keysDown(probe).length === 0);
+    await waitFor("no button down", () => (queryPointer(probe).mask & 0x1f00) === 0);
   },
 });
 
 Deno.test({
   name: "XTestInputSink moves, clicks and scrolls where it is told",
-  sanitizeResources: false,
   async fn() {
     await using rig = await startInputRig(800, 600);
     const { recorder, sink, probe } = rig;
     assert.deepEqual(sink.screenSize(), { width: 800, height: 600 });
-    const at = () => [queryPointer(probe).x, queryPointer(probe).y];
+    const at = (x: number, y: number) => () => {
+      const p = queryPointer(probe);
+      return p.x === x && p.y === y;
+    };
     for (const [x, y] of [[0, 0], [400, 300], [799, 599]] as const) {
       sink.moveTo(x, y);
-      await eventually(at, [x, y]);
+      await waitFor(`the pointer at ${x},${y}`, at(x, y));
     }
     sink.moveTo(5000, -3); // clamped to the screen
-    await eventually(at, [799, 0]);
+    await waitFor("the pointer clamped to 799,0", at(799, 0));
     sink.moveTo(100, 100);
-    await eventually(at, [100, 100]);
+    await waitFor("the pointer at 100,100", at(100, 100));
     sink.moveBy(25, -10);
-    await eventually(at, [125, 90]);
+    await waitFor("the pointer at 125,90", at(125, 90));
     for (let button = 1; button <= 9; button++) {
       sink.button(button, true);
       sink.button(button, false);
@@ -133,7 +123,6 @@ Deno.test({
 
 Deno.test({
   name: "XTestInputSink survives its X server going away",
-  sanitizeResources: false,
   async fn() {
     const display = await startXvfb({ width: 320, height: 240 });
     const sink = XTestInputSink.open(display.name);
