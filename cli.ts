@@ -93,6 +93,8 @@ async function serve(command: "serve" | "demo", config: Readonly<Config>): Promi
         bitrateKbps: config.videoBitrate,
         keyframeDistance: config.keyframeDistance,
         showPointer: true,
+        // Encoder and converter threads: one per core, at most 4.
+        threads: Math.max(1, Math.min(4, navigator.hardwareConcurrency ?? 2)),
       }),
       branch: peerBranch(),
       tee: VIDEO_TEE,
@@ -214,7 +216,7 @@ async function main(): Promise<void> {
       return;
     case "helper": {
       // The helper is the only part that loads GStreamer.
-      const { runHelper } = await import("./pipelines/helper.ts");
+      const { runHelper } = await import("./helper/main.ts");
       Deno.exit(await runHelper(invocation.args));
       break;
     }

@@ -10,7 +10,7 @@
  */
 
 import { parseArgs } from "node:util";
-import { type Encoder, ENCODERS } from "../pipelines/video.ts";
+import { type Encoder, ENCODERS } from "./protocol/encoders.ts";
 
 /** Log levels, most verbose first. */
 export const LOG_LEVELS = ["debug", "info", "warning", "error"] as const;

@@ -13,6 +13,7 @@ import {
   parseFromHelper,
   type ToHelper,
 } from "./protocol/helper.ts";
+import { MAX_HELPER_LOG_LINE, parseHelperLog } from "./protocol/helper_log.ts";
 import { readLines } from "./read_lines.ts";
 
 const log = getLogger(["skerry", "helper"]);
@@ -158,17 +159,12 @@ export class HelperProcess {
 
   async #readStderr(): Promise<void> {
     const pid = this.pid;
-    for await (const line of readLines(this.#child.stderr, 8192)) {
-      // The helper writes "<level> <ms> <text>"; anything else (GStreamer, GLib) is a warning.
-      const m = /^(debug|info|warn|error) [\d.]+ (.*)$/.exec(line);
-      const level = m ? m[1] as "debug" | "info" | "warn" | "error" : "warn";
-      const text = m ? m[2]! : line;
-      if (text.trim() === "") continue;
-      const fields = { pid, text };
-      if (level === "debug") log.debug("helper {pid}: {text}", fields);
-      else if (level === "info") log.info("helper {pid}: {text}", fields);
-      else if (level === "warn") log.warn("helper {pid}: {text}", fields);
-      else log.error("helper {pid}: {text}", fields);
+    for await (const line of readLines(this.#child.stderr, MAX_HELPER_LOG_LINE)) {
+      if (line.trim() === "") continue;
+      // The helper's own records carry fields; anything else (GStreamer, GLib) is a warning.
+      const record = parseHelperLog(line);
+      if (record === null) log.warn("Helper {pid}: {text}", { pid, text: line });
+      else log[record.level](`Helper {pid}: ${record.msg}`, { ...record.fields, pid });
     }
   }
 }

@@ -10,7 +10,7 @@
  */
 
 import { libc } from "../ffi/libc.ts";
-import { ENCODE_QUEUE } from "./video.ts";
+import { ENCODE_QUEUE } from "../pipelines/video.ts";
 
 /** Nice value for media threads (0 is the default, 19 the lowest priority). */
 export const MEDIA_NICE = 8;
