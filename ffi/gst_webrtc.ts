@@ -90,9 +90,8 @@ async function promiseReply(
   await lib.emit_ptr_ptr(webrtc, cstr(call.signal), call.arg, promise);
   await lib.gst_promise_wait(promise);
   const structure = lib.gst_promise_get_reply(promise);
-  const error = structure === null
-    ? "no reply"
-    : lib.gst_structure_has_field(structure, cstr("error"))
+  // set-*-description reply with no structure when they succeed.
+  const error = structure !== null && lib.gst_structure_has_field(structure, cstr("error"))
     ? takeCString(lib, lib.gst_structure_to_string(structure)) ?? "error"
     : null;
   return { structure, error, free: () => lib.gst_mini_object_unref(promise) };
@@ -112,9 +111,9 @@ export interface LocalOffer {
 export async function createOffer(webrtc: Deno.PointerObject): Promise<LocalOffer> {
   const lib = gst();
   const reply = await promiseReply(webrtc, { signal: "create-offer", arg: null });
-  if (reply.error !== null) {
+  if (reply.error !== null || reply.structure === null) {
     reply.free();
-    throw new Error(reply.error);
+    throw new Error(reply.error ?? "no reply");
   }
   const description = lib.g_value_get_boxed(
     lib.gst_structure_get_value(reply.structure, cstr("offer")),
