@@ -23,6 +23,17 @@ const BUS_TIMEOUT_NS = 100_000_000n;
 /** How long a failed start waits for the bus to report the element's own error, in ms. */
 const FAILURE_REPORT_MS = 300;
 
+/**
+ * The name of the pipeline's child that an object path lies in:
+ * `"/GstPipeline:pipeline0/GstBin:peer-p1/GstWebRTCBin:webrtc"` gives
+ * `"peer-p1"`; the pipeline itself gives null.
+ */
+export function topLevelChild(path: string): string | null {
+  const segment = path.split("/")[2];
+  // gst_object_get_path_string writes each element as "TypeName:name".
+  return segment === undefined ? null : segment.slice(segment.indexOf(":") + 1);
+}
+
 /** A failure that ends the helper with `code` (a {@linkcode HelperExit} value). */
 export class PipelineError extends Error {
   constructor(readonly code: number, message: string) {
@@ -173,9 +184,9 @@ export class Pipeline {
         log.warning("{element}: {text} ({debug})", fields);
         continue;
       }
-      // The source path is /<pipeline>/<branch>/...: a viewer's branch failed.
-      const branch = message.source.split("/")[2] ?? "";
-      if (this.#branches.has(branch)) {
+      const branch = topLevelChild(message.source);
+      if (branch !== null && this.#branches.has(branch)) {
+        // A viewer's branch failed.
         log.error("{element}: {text} ({debug})", fields);
         this.#events.onBranchError(branch, message);
         continue;

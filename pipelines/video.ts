@@ -18,13 +18,13 @@ export const VIDEO_ENCODER = "videoenc";
 /** Name of the queue before the encoder: its thread is the encoding thread. */
 export const ENCODE_QUEUE = "encodequeue";
 /** Name of the queue in a viewer branch: its thread sends that viewer's packets. */
-export const SEND_QUEUE = "sendqueue";
+const SEND_QUEUE = "sendqueue";
 /** Name of webrtcbin inside a viewer branch. */
 export const PEER_WEBRTCBIN = "webrtc";
 /** RTP payload type offered for video. */
-export const VIDEO_PAYLOAD_TYPE = 96;
+const VIDEO_PAYLOAD_TYPE = 96;
 /** RTP header extension id of playout-delay in the offer. */
-export const PLAYOUT_DELAY_EXTMAP_ID = 1;
+const PLAYOUT_DELAY_EXTMAP_ID = 1;
 /**
  * URI of the playout-delay RTP header extension, as in SDP `a=extmap`. The
  * helper registers an element for it (helper/playout_delay.ts) that writes
@@ -32,7 +32,7 @@ export const PLAYOUT_DELAY_EXTMAP_ID = 1;
  */
 export const PLAYOUT_DELAY_URI = "http://www.webrtc.org/experiments/rtp-hdrext/playout-delay";
 /** RTP MTU: 1200 bytes leaves room for SRTP, TURN and VPN headers on a 1500-byte path. */
-export const RTP_MTU = 1200;
+const RTP_MTU = 1200;
 
 /** What a video pipeline is built from. */
 export interface VideoPipelineOptions {
@@ -226,7 +226,7 @@ function check(o: VideoPipelineOptions): void {
 }
 
 /** GStreamer elements every viewer branch needs (nicesrc: webrtcbin's ICE transport). */
-export const BRANCH_ELEMENTS = ["errorignore", "queue", "webrtcbin", "nicesrc"];
+const BRANCH_ELEMENTS = ["errorignore", "queue", "webrtcbin", "nicesrc"];
 
 /** GStreamer elements the pipeline for `encoder` and its viewer branches need. */
 export function requiredElements(encoder: Encoder): string[] {

@@ -12,7 +12,7 @@
  */
 
 /** Levels a helper record may have (LogTape's names). */
-export const HELPER_LOG_LEVELS = ["debug", "info", "warning", "error"] as const;
+const HELPER_LOG_LEVELS = ["debug", "info", "warning", "error"] as const;
 /** One of {@linkcode HELPER_LOG_LEVELS}. */
 export type HelperLogLevel = typeof HELPER_LOG_LEVELS[number];
 
