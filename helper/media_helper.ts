@@ -69,7 +69,16 @@ export class MediaHelper {
     this.#poll = setInterval(() => {
       for (const peer of this.#peers.values()) peer.pollState();
     }, STATE_POLL_MS);
-    this.#nice = setInterval(() => lowerMediaPriority(), NICE_MS);
+    this.#nice = setInterval(() => {
+      try {
+        lowerMediaPriority();
+      } catch (error) {
+        log.warning("Cannot lower the priority of media threads: {reason}", {
+          reason: (error as Error).message,
+        });
+        clearInterval(this.#nice);
+      }
+    }, NICE_MS);
     send({ type: "ready", pid: Deno.pid });
   }
 
