@@ -103,6 +103,8 @@ async function serve(
         keyframeDistance: config.keyframeDistance,
         showPointer: true,
         gpuId: config.gpuId,
+        // Encoder and converter threads: one per core, at most 4.
+        threads: Math.max(1, Math.min(4, navigator.hardwareConcurrency ?? 2)),
       }),
       branch: peerBranch(),
       tee: VIDEO_TEE,
@@ -267,7 +269,7 @@ async function main(): Promise<void> {
       return;
     case "helper": {
       // The helper is the only part that loads GStreamer.
-      const { runHelper } = await import("./pipelines/helper.ts");
+      const { runHelper } = await import("./helper/main.ts");
       Deno.exit(await runHelper(invocation.args));
       break;
     }

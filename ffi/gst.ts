@@ -23,6 +23,12 @@
  * The libraries are opened on first use by {@linkcode gst}, never at module
  * load, so importing this file costs nothing in the server process.
  *
+ * This file holds the symbol tables and the marshalling helpers (strings,
+ * out-parameter boxes, GError, GBytes). The typed wrappers the helper calls
+ * live beside it: `gst_pipeline.ts` (parsing, bus), `gst_signal.ts` (signal
+ * handlers), `gst_webrtc.ts` (webrtcbin and data channels) and
+ * `gst_rtp_extension.ts` (an RTP header extension with native methods).
+ *
  * @module
  */
 
@@ -86,7 +92,6 @@ const gobjectSymbols = {
     parameters: ["u64", B, "u32", P, "u32", P, "u32"],
     result: "u64",
   },
-  g_type_from_name: { parameters: [B], result: "u64" },
   g_type_class_ref: { parameters: ["u64"], result: P },
   g_signal_connect_data: { parameters: [P, B, "function", P, P, "i32"], result: "u64" },
   g_signal_handler_disconnect: { parameters: [P, "u64"], result: "void" },
@@ -128,15 +133,14 @@ const gstSymbols = {
   /** (plugin or NULL, name, rank, GType) -> gboolean */
   gst_element_register: { parameters: [P, B, "u32", "u64"], result: "i32" },
   gst_element_class_set_metadata: { parameters: [P, B, B, B, B], result: "void" },
-  gst_version_string: { parameters: [], result: P },
   gst_parse_launch: { parameters: [B, B], result: P },
   gst_parse_bin_from_description: { parameters: [B, "i32", B], result: P },
   gst_bin_get_by_name: { parameters: [P, B], result: P },
   gst_bin_add: { parameters: [P, P], result: "i32" },
   gst_bin_remove: { parameters: [P, P], result: "i32" },
   gst_object_unref: { parameters: [P], result: "void" },
+  gst_object_ref_sink: { parameters: [P], result: P },
   gst_object_set_name: { parameters: [P, B], result: "i32" },
-  gst_object_get_name: { parameters: [P], result: P },
   gst_object_get_path_string: { parameters: [P], result: P },
   gst_element_set_state: { parameters: [P, "i32"], result: "i32", nonblocking: true },
   gst_element_sync_state_with_parent: { parameters: [P], result: "i32", nonblocking: true },
@@ -182,7 +186,6 @@ const webrtcSymbols = {
 const rtpSymbols = {
   gst_rtp_header_extension_get_type: { parameters: [], result: "u64" },
   gst_rtp_header_extension_class_set_uri: { parameters: [P, B], result: "void" },
-  gst_rtp_header_extension_create_from_uri: { parameters: [B], result: P },
 } as const;
 
 const videoSymbols = {
@@ -280,6 +283,15 @@ export function takeError(lib: Pick<Gst, "g_error_free">, box: BigUint64Array): 
   lib.g_error_free(p);
   box[0] = 0n;
   return message;
+}
+
+/** A copy of the bytes of a `GBytes *` (which may live only for the current call). */
+export function copyBytes(lib: Gst, bytes: Deno.PointerValue): Uint8Array<ArrayBuffer> {
+  if (bytes === null) return new Uint8Array(0);
+  const size = new BigUint64Array(1);
+  const data = lib.g_bytes_get_data(bytes, size);
+  if (data === null || size[0] === 0n) return new Uint8Array(0);
+  return new Uint8Array(Deno.UnsafePointerView.getArrayBuffer(data, Number(size[0]!)).slice(0));
 }
 
 /** Reads a 32-bit enum/int property through `g_object_get` (off the JS thread). */

@@ -16,6 +16,7 @@ import {
 } from "./protocol/helper.ts";
 import type { HelperExitStatus, HelperLink } from "./helper_link.ts";
 import { signalProcess, stopProcess } from "./process.ts";
+import { MAX_HELPER_LOG_LINE, parseHelperLog } from "./protocol/helper_log.ts";
 import { readLines } from "./read_lines.ts";
 
 const log = getLogger(["skerry", "helper"]);
@@ -24,6 +25,8 @@ const log = getLogger(["skerry", "helper"]);
 export interface HelperProcessOptions {
   /** Called for every valid message on the helper's stdout. */
   onMessage(message: FromHelper): void;
+  /** Extra environment for the child, e.g. `GST_DEBUG`. Default none. */
+  env?: Record<string, string>;
 }
 
 /**
@@ -80,7 +83,7 @@ export class HelperProcess implements HelperLink {
       stdin: "piped",
       stdout: "piped",
       stderr: "piped",
-      env: { NO_COLOR: "1" },
+      env: { NO_COLOR: "1", ...options.env },
     }).spawn();
     log.debug("Helper spawned with {pid}", { pid: child.pid });
     return new HelperProcess(child, options);
@@ -146,17 +149,12 @@ export class HelperProcess implements HelperLink {
 
   async #readStderr(): Promise<void> {
     const pid = this.pid;
-    for await (const line of readLines(this.#child.stderr, 8192)) {
-      // The helper writes "<level> <ms> <text>"; anything else (GStreamer, GLib) is a warning.
-      const m = /^(debug|info|warn|error) [\d.]+ (.*)$/.exec(line);
-      const level = m ? m[1] as "debug" | "info" | "warn" | "error" : "warn";
-      const text = m ? m[2]! : line;
-      if (text.trim() === "") continue;
-      const fields = { pid, text };
-      if (level === "debug") log.debug("helper {pid}: {text}", fields);
-      else if (level === "info") log.info("helper {pid}: {text}", fields);
-      else if (level === "warn") log.warn("helper {pid}: {text}", fields);
-      else log.error("helper {pid}: {text}", fields);
+    for await (const line of readLines(this.#child.stderr, MAX_HELPER_LOG_LINE)) {
+      if (line.trim() === "") continue;
+      // The helper's own records carry fields; anything else (GStreamer, GLib) is a warning.
+      const record = parseHelperLog(line);
+      if (record === null) log.warn("Helper {pid}: {text}", { pid, text: line });
+      else log[record.level](`Helper {pid}: ${record.msg}`, { ...record.fields, pid });
     }
   }
 }

@@ -6,18 +6,17 @@
  */
 
 import { helperCommand } from "./helper_process.ts";
+import { type ElementReport, parseElementReport } from "./protocol/helper.ts";
 
-/** Result of {@linkcode probeElements}. */
-export interface ProbeResult {
-  available: string[];
-  missing: string[];
-}
-
-/** Runs `skerry helper --probe a,b,c` and returns which elements exist. */
+/**
+ * Runs `skerry helper --probe a,b,c` (the helper looks the elements up in
+ * GStreamer's registry) and returns which exist. Throws an `Error` when the
+ * helper cannot answer (for example GStreamer is not installed).
+ */
 export async function probeElements(
   elements: string[],
   argv: string[] = helperCommand(),
-): Promise<ProbeResult> {
+): Promise<ElementReport> {
   const [program, ...args] = argv;
   const output = await new Deno.Command(program!, {
     args: [...args, "--probe", elements.join(",")],
@@ -28,11 +27,7 @@ export async function probeElements(
   const text = new TextDecoder().decode(output.stdout).trim();
   const last = text.split("\n").pop() ?? "";
   try {
-    const result = JSON.parse(last) as Partial<ProbeResult> & { message?: string };
-    if (Array.isArray(result.available) && Array.isArray(result.missing)) {
-      return { available: result.available, missing: result.missing };
-    }
-    throw new Error(result.message ?? "unexpected answer");
+    return parseElementReport(last);
   } catch (error) {
     const stderr = new TextDecoder().decode(output.stderr).trim().split("\n")[0] ?? "";
     throw new Error(

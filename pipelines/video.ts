@@ -9,12 +9,7 @@
  * @module
  */
 
-import { PLAYOUT_DELAY_URI } from "./playout_delay.ts";
-
-/** Encoders Skerry can build a pipeline for (the `--encoder` values). */
-export const ENCODERS = ["x264enc", "openh264enc", "vp8enc", "vp9enc", "nvh264enc"] as const;
-/** One of {@linkcode ENCODERS}. */
-export type Encoder = typeof ENCODERS[number];
+import { codecOf, type Encoder, type VideoCodec } from "../lib/protocol/encoders.ts";
 
 /** Name of the tee every viewer branch links to. */
 export const VIDEO_TEE = "videotee";
@@ -23,15 +18,21 @@ export const VIDEO_ENCODER = "videoenc";
 /** Name of the queue before the encoder: its thread is the encoding thread. */
 export const ENCODE_QUEUE = "encodequeue";
 /** Name of the queue in a viewer branch: its thread sends that viewer's packets. */
-export const SEND_QUEUE = "sendqueue";
+const SEND_QUEUE = "sendqueue";
 /** Name of webrtcbin inside a viewer branch. */
 export const PEER_WEBRTCBIN = "webrtc";
 /** RTP payload type offered for video. */
-export const VIDEO_PAYLOAD_TYPE = 96;
+const VIDEO_PAYLOAD_TYPE = 96;
 /** RTP header extension id of playout-delay in the offer. */
-export const PLAYOUT_DELAY_EXTMAP_ID = 1;
+const PLAYOUT_DELAY_EXTMAP_ID = 1;
+/**
+ * URI of the playout-delay RTP header extension, as in SDP `a=extmap`. The
+ * helper registers an element for it (helper/playout_delay.ts) that writes
+ * min = max = 0 ms on every packet.
+ */
+export const PLAYOUT_DELAY_URI = "http://www.webrtc.org/experiments/rtp-hdrext/playout-delay";
 /** RTP MTU: 1200 bytes leaves room for SRTP, TURN and VPN headers on a 1500-byte path. */
-export const RTP_MTU = 1200;
+const RTP_MTU = 1200;
 
 /** What a video pipeline is built from. */
 export interface VideoPipelineOptions {
@@ -47,17 +48,16 @@ export interface VideoPipelineOptions {
   keyframeDistance: number;
   /** Draw the X pointer into the video. */
   showPointer: boolean;
-  /** Encoder threads; default: CPU count, at most 4. */
-  threads?: number;
+  /**
+   * Encoder and converter threads. The caller picks it (for example the CPU
+   * count, at most 4) so that building a pipeline string stays a pure function.
+   */
+  threads: number;
   /** CUDA device for NVIDIA encoders. Default 0. */
   gpuId?: number;
 }
 
-/** The codec an encoder produces, as named in SDP. */
-export type VideoCodec = "H264" | "VP8" | "VP9";
-
 interface Recipe {
-  codec: VideoCodec;
   /** Elements from raw BGRx frames to the encoder input, without the encoder. */
   convert(o: Required<VideoPipelineOptions>): string[];
   /** The encoder element with its properties. */
@@ -98,7 +98,6 @@ const softwareConvert = (format: string) => (o: Required<VideoPipelineOptions>) 
 
 const RECIPES: Record<Encoder, Recipe> = {
   x264enc: {
-    codec: "H264",
     convert: softwareConvert("I420"),
     encode: (o) =>
       [
@@ -122,7 +121,6 @@ const RECIPES: Record<Encoder, Recipe> = {
     elements: ["ximagesrc", "videoconvert", "x264enc", "rtph264pay", "webrtcbin"],
   },
   openh264enc: {
-    codec: "H264",
     convert: softwareConvert("I420"),
     encode: (o) =>
       [
@@ -140,7 +138,6 @@ const RECIPES: Record<Encoder, Recipe> = {
     elements: ["ximagesrc", "videoconvert", "openh264enc", "rtph264pay", "webrtcbin"],
   },
   vp8enc: {
-    codec: "VP8",
     convert: softwareConvert("I420"),
     encode: (o) => vpxEncode("vp8enc", o),
     caps: "video/x-vp8",
@@ -149,7 +146,6 @@ const RECIPES: Record<Encoder, Recipe> = {
     elements: ["ximagesrc", "videoconvert", "vp8enc", "rtpvp8pay", "webrtcbin"],
   },
   vp9enc: {
-    codec: "VP9",
     convert: softwareConvert("I420"),
     encode: (o) =>
       // row-mt: multi-threads within a frame, no added frame delay.
@@ -159,7 +155,6 @@ const RECIPES: Record<Encoder, Recipe> = {
     elements: ["ximagesrc", "videoconvert", "vp9enc", "rtpvp9pay", "webrtcbin"],
   },
   nvh264enc: {
-    codec: "H264",
     convert: (o) => [
       `cudaupload cuda-device-id=${o.gpuId}`,
       `cudaconvert cuda-device-id=${o.gpuId} qos=false`,
@@ -208,11 +203,7 @@ function vpxEncode(element: "vp8enc" | "vp9enc", o: Required<VideoPipelineOption
 }
 
 function withDefaults(o: VideoPipelineOptions): Required<VideoPipelineOptions> {
-  return {
-    threads: Math.max(1, Math.min(4, navigator.hardwareConcurrency ?? 2)),
-    gpuId: 0,
-    ...o,
-  };
+  return { gpuId: 0, ...o };
 }
 
 /** Validates numbers; throws `RangeError` with the option name and value. */
@@ -220,6 +211,7 @@ function check(o: VideoPipelineOptions): void {
   const rules: [string, number, number, number][] = [
     ["framerate", o.framerate, 1, 240],
     ["bitrateKbps", o.bitrateKbps, 100, 1_000_000],
+    ["threads", o.threads, 1, 64],
   ];
   for (const [name, value, min, max] of rules) {
     if (!Number.isInteger(value) || value < min || value > max) {
@@ -233,13 +225,8 @@ function check(o: VideoPipelineOptions): void {
   }
 }
 
-/** The codec `encoder` produces. */
-export function codecOf(encoder: Encoder): VideoCodec {
-  return RECIPES[encoder].codec;
-}
-
 /** GStreamer elements every viewer branch needs (nicesrc: webrtcbin's ICE transport). */
-export const BRANCH_ELEMENTS = ["errorignore", "queue", "webrtcbin", "nicesrc"];
+const BRANCH_ELEMENTS = ["errorignore", "queue", "webrtcbin", "nicesrc"];
 
 /** GStreamer elements the pipeline for `encoder` and its viewer branches need. */
 export function requiredElements(encoder: Encoder): string[] {
@@ -262,7 +249,7 @@ export function videoPipeline(options: VideoPipelineOptions): string {
     recipe.encode(o),
     recipe.caps,
     recipe.pay,
-    rtpCaps(recipe.codec),
+    rtpCaps(codecOf(o.encoder)),
     // allow-not-linked: the pipeline keeps running between viewers.
     `tee name=${VIDEO_TEE} allow-not-linked=true`,
   ].join(" ! ");
@@ -275,19 +262,13 @@ export function rtpCaps(codec: VideoCodec): string {
     `payload=${VIDEO_PAYLOAD_TYPE}`,
     // nack-pli / ccm-fir: the browser asks for a keyframe when it lost one or just joined.
     "rtcp-fb-nack-pli=true,rtcp-fb-ccm-fir=true",
-    // playout-delay 0/0 (pipelines/playout_delay.ts): the browser renders each frame once decoded.
+    // playout-delay 0/0 (helper/playout_delay.ts): the browser renders each frame once decoded.
     `extmap-${PLAYOUT_DELAY_EXTMAP_ID}=(string)"${PLAYOUT_DELAY_URI}"`,
   ].join(",");
 }
 
-/** Options of {@linkcode peerBranch}. */
-export interface PeerBranchOptions {
-  /** STUN server URI for webrtcbin, e.g. `stun://stun.example.org:3478`. */
-  stunServer?: string;
-}
-
 /** The per-viewer branch: a queue and a webrtcbin, linked to the tee by the helper. */
-export function peerBranch(options: PeerBranchOptions = {}): string {
+export function peerBranch(): string {
   const webrtc = [
     `webrtcbin name=${PEER_WEBRTCBIN}`,
     // max-bundle: one transport for video and data, one ICE check, one DTLS handshake.
@@ -295,7 +276,6 @@ export function peerBranch(options: PeerBranchOptions = {}): string {
     // latency=0: no receive jitter buffer (Skerry sends; nothing to smooth here).
     "latency=0",
   ];
-  if (options.stunServer) webrtc.push(`stun-server=${options.stunServer}`);
   return [
     // errorignore: a viewer whose webrtcbin fails (error, EOS, not negotiated) must not
     // send that flow return up the tee, which would stop the capture for every viewer.

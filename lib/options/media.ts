@@ -1,6 +1,6 @@
 /** Options of the media: video encoding, audio, and how the stream adapts. */
 
-import { ENCODERS } from "../../pipelines/video.ts";
+import { ENCODERS } from "../protocol/encoders.ts";
 import { option, type OptionGroup } from "./option.ts";
 import { bool, decimal, int, oneOf } from "./parse.ts";
 import { selkies } from "./selkies.ts";

@@ -7,6 +7,16 @@
 
 import { int, type JsonObject, parseObject, peerId, str } from "./_fields.ts";
 
+/** Exit codes of the helper. */
+export const HelperExit = {
+  /** After `stop`, stdin EOF or SIGTERM. */
+  Ok: 0,
+  /** Bad arguments, a bad `start`, or a pipeline that does not parse. */
+  Usage: 2,
+  /** The pipeline failed to start, or failed while running. */
+  PipelineFailed: 3,
+} as const;
+
 /** Largest line either side accepts, in characters (an SDP is a few KB). */
 export const MAX_HELPER_LINE = 1 << 20;
 
@@ -137,4 +147,28 @@ function strings(o: JsonObject, name: string): string[] {
     throw new RangeError(`Cannot parse "${o.type}" message: "${name}" must be an array of strings`);
   }
   return v;
+}
+
+/** The answer of `skerry helper --probe a,b,c`: which of those GStreamer elements exist. */
+export interface ElementReport {
+  available: string[];
+  missing: string[];
+}
+
+/** Parses the `--probe` answer line; throws `RangeError` on anything else. */
+export function parseElementReport(line: string): ElementReport {
+  let o: unknown;
+  try {
+    o = JSON.parse(line);
+  } catch {
+    throw new RangeError("Cannot parse element report: not JSON");
+  }
+  const { available, missing, message } = (o ?? {}) as Record<string, unknown>;
+  const isList = (v: unknown): v is string[] =>
+    Array.isArray(v) && v.every((s) => typeof s === "string");
+  if (isList(available) && isList(missing)) return { available, missing };
+  // A helper that cannot load GStreamer answers with an error message instead.
+  throw new RangeError(
+    typeof message === "string" ? message : "Cannot parse element report: unexpected fields",
+  );
 }

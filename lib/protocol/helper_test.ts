@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { parseFromHelper, parseToHelper } from "./helper.ts";
+import { parseElementReport, parseFromHelper, parseToHelper } from "./helper.ts";
 
 Deno.test("parseToHelper() reads start, peer and ICE messages", () => {
   const start = {
@@ -61,5 +61,25 @@ Deno.test("parseFromHelper() reads every helper message", () => {
   });
   assert.throws(() => parseFromHelper("GStreamer-WARNING: something"), {
     message: "Cannot parse message: not JSON",
+  });
+});
+
+Deno.test("parseElementReport() reads the --probe answer and passes on a helper's error", () => {
+  assert.deepEqual(parseElementReport('{"available":["queue"],"missing":["nvh264enc"]}'), {
+    available: ["queue"],
+    missing: ["nvh264enc"],
+  });
+  assert.throws(
+    () =>
+      parseElementReport(
+        '{"type":"error","fatal":true,"message":"Cannot load libgstreamer-1.0.so.0: not found"}',
+      ),
+    { name: "RangeError", message: "Cannot load libgstreamer-1.0.so.0: not found" },
+  );
+  assert.throws(() => parseElementReport('{"available":[1],"missing":[]}'), {
+    message: "Cannot parse element report: unexpected fields",
+  });
+  assert.throws(() => parseElementReport(""), {
+    message: "Cannot parse element report: not JSON",
   });
 });

@@ -10,7 +10,7 @@
  */
 
 import { libc } from "../ffi/libc.ts";
-import { ENCODE_QUEUE } from "./video.ts";
+import { ENCODE_QUEUE } from "../pipelines/video.ts";
 
 /** Nice value for media threads (0 is the default, 19 the lowest priority). */
 export const MEDIA_NICE = 8;
@@ -31,19 +31,14 @@ export function isMediaThread(name: string): boolean {
 /**
  * Renices this process's media threads to {@linkcode MEDIA_NICE}; returns
  * how many it changed. Safe to call repeatedly (new encoder threads appear
- * with the first frame and after a restart of the encoder).
+ * with the first frame and after a restart of the encoder). Throws when
+ * `/proc/self/task` cannot be read (Deno 2 asks for `--allow-all` there).
  */
 export function lowerMediaPriority(): number {
   if (Deno.build.os !== "linux") return 0;
   const { setpriority } = libc();
   let changed = 0;
-  let tasks: Iterable<Deno.DirEntry>;
-  try {
-    tasks = Deno.readDirSync("/proc/self/task");
-  } catch {
-    return 0; // no /proc, or no permission to read it
-  }
-  for (const task of tasks) {
+  for (const task of Deno.readDirSync("/proc/self/task")) {
     const tid = Number(task.name);
     try {
       const name = Deno.readTextFileSync(`/proc/self/task/${tid}/comm`);

@@ -1,0 +1,170 @@
+/**
+ * One running helper: the shared pipeline and its viewers. Turns each
+ * message from the server into work on the pipeline or on one {@linkcode Peer};
+ * polls the viewers' connection states; stops everything once.
+ *
+ * @module
+ */
+
+import type { BusMessage } from "../ffi/gst_pipeline.ts";
+import { HelperExit, type HelperStart, type ToHelper } from "../lib/protocol/helper.ts";
+import { log } from "./log.ts";
+import { Peer } from "./peer.ts";
+import { Pipeline, PipelineError } from "./pipeline.ts";
+import { registerPlayoutDelay } from "./playout_delay.ts";
+import { send } from "./send.ts";
+import { lowerMediaPriority } from "./thread_priority.ts";
+
+/** How often webrtcbin's connection state is polled, in ms (signals for it are not audited). */
+const STATE_POLL_MS = 100;
+/** How often new media threads are looked for, in ms (encoder threads appear with the first frames). */
+const NICE_MS = 1000;
+
+/** The pipeline and its viewers, driven by the server's messages. */
+export class MediaHelper {
+  readonly #spec: HelperStart;
+  readonly #warm: Promise<void>;
+  #pipeline: Pipeline | null = null;
+  readonly #peers = new Map<string, Peer>();
+  /** Removals under way, by peer id: a new branch with that id waits for its predecessor. */
+  readonly #leaving = new Map<string, Promise<void>>();
+  #stopping = false;
+  readonly #done = Promise.withResolvers<number>();
+  #poll: ReturnType<typeof setInterval> | undefined;
+  #nice: ReturnType<typeof setInterval> | undefined;
+
+  /** `warm` resolves once the DTLS certificate exists; branches wait for it. */
+  constructor(spec: HelperStart, warm: Promise<void>) {
+    this.#spec = spec;
+    this.#warm = warm;
+  }
+
+  /** Resolves with the exit code once the helper has shut down. */
+  get done(): Promise<number> {
+    return this.#done.promise;
+  }
+
+  /** Starts the pipeline and answers `ready`, or sends a fatal `error` and stops. */
+  async start(): Promise<void> {
+    const missing = registerPlayoutDelay();
+    if (missing) {
+      log.warning("Playout-delay extension unavailable ({reason}): expect ~25 ms more latency", {
+        reason: missing,
+      });
+    }
+    try {
+      this.#pipeline = await Pipeline.start(this.#spec, {
+        onBranchError: (branch, message) => this.#branchFailed(branch, message),
+        onFatal: (error) => this.#fail(error),
+      });
+    } catch (error) {
+      this.#fail(
+        error instanceof PipelineError
+          ? error
+          : new PipelineError(HelperExit.PipelineFailed, (error as Error).message),
+      );
+      return;
+    }
+    if (this.#stopping) return;
+    this.#poll = setInterval(() => {
+      for (const peer of this.#peers.values()) peer.pollState();
+    }, STATE_POLL_MS);
+    this.#nice = setInterval(() => {
+      try {
+        lowerMediaPriority();
+      } catch (error) {
+        log.warning("Cannot lower the priority of media threads: {reason}", {
+          reason: (error as Error).message,
+        });
+        clearInterval(this.#nice);
+      }
+    }, NICE_MS);
+    send({ type: "ready", pid: Deno.pid });
+  }
+
+  /** Handles one message from the server; the work it starts runs on in the background. */
+  handle(message: ToHelper): void {
+    if (this.#stopping) return;
+    switch (message.type) {
+      case "start":
+        log.warning("Ignoring a second start message");
+        return;
+      case "peer-add":
+        return this.#addPeer(message.peer);
+      case "peer-remove":
+        return void this.#removePeer(message.peer);
+      case "answer":
+        return void this.#peer(message)?.answer(message.sdp);
+      case "ice":
+        return void this.#peer(message)?.addIceCandidate(message);
+      case "send":
+        return void this.#peer(message)?.sendData(
+          message.channel,
+          Uint8Array.fromBase64(message.data),
+        );
+      case "stop":
+        return void this.stop(HelperExit.Ok);
+    }
+  }
+
+  /** Tears everything down (once) and resolves {@linkcode done} with `code`. */
+  async stop(code: number): Promise<void> {
+    if (this.#stopping) return;
+    this.#stopping = true;
+    clearInterval(this.#poll);
+    clearInterval(this.#nice);
+    const peers = [...this.#peers.values()];
+    for (const peer of peers) peer.silence();
+    await this.#pipeline?.stop();
+    // Every branch is in NULL now: no thread can be running a callback.
+    for (const peer of peers) peer.freeCallbacks();
+    this.#done.resolve(code);
+  }
+
+  #peer(message: { type: string; peer: string }): Peer | undefined {
+    const peer = this.#peers.get(message.peer);
+    if (!peer) {
+      log.warning("{type} for unknown peer {peer}", { type: message.type, peer: message.peer });
+    }
+    return peer;
+  }
+
+  #addPeer(id: string): void {
+    if (this.#peers.has(id)) return log.warning("Peer {peer} already exists", { peer: id });
+    log.debug("Peer {peer}: adding", { peer: id });
+    const peer = new Peer(id, {
+      spec: this.#spec,
+      pipeline: this.#pipeline!,
+      ready: Promise.all([this.#warm, this.#leaving.get(id)]),
+    });
+    this.#peers.set(id, peer);
+    void peer.open().then((linked) => {
+      if (!linked && this.#peers.get(id) === peer) void this.#removePeer(id);
+    });
+  }
+
+  async #removePeer(id: string): Promise<void> {
+    const peer = this.#peers.get(id);
+    if (!peer) return;
+    this.#peers.delete(id);
+    const closing: Promise<void> = peer.close().finally(() => {
+      if (this.#leaving.get(id) === closing) this.#leaving.delete(id);
+    });
+    this.#leaving.set(id, closing);
+    await closing;
+  }
+
+  #branchFailed(branch: string, message: BusMessage): void {
+    const peer = [...this.#peers.values()].find((p) => p.branch === branch);
+    if (!peer) return;
+    // A viewer's branch failed: drop that viewer, keep the others streaming.
+    send({ type: "error", peer: peer.id, fatal: false, message: message.text });
+    void this.#removePeer(peer.id);
+  }
+
+  #fail(error: PipelineError): void {
+    if (this.#stopping) return;
+    send({ type: "error", fatal: true, message: error.message });
+    void this.stop(error.code);
+  }
+}

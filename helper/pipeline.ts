@@ -1,0 +1,203 @@
+/**
+ * The session's shared pipeline in the helper: parse it, take it to PLAYING
+ * with zero latency, watch its bus, link and unlink viewer branches on its
+ * tee, and ask the encoder for a keyframe.
+ *
+ * @module
+ */
+
+import {
+  cstr,
+  gst,
+  GST_PAD_LINK_OK,
+  GST_STATE_CHANGE_FAILURE,
+  GST_STATE_NULL,
+  GST_STATE_PLAYING,
+} from "../ffi/gst.ts";
+import { type BusMessage, busPop, parseLaunch, requestKeyframe } from "../ffi/gst_pipeline.ts";
+import { HelperExit, type HelperStart } from "../lib/protocol/helper.ts";
+import { log } from "./log.ts";
+
+/** Bus poll timeout, in ns: short enough to notice shutdown quickly. */
+const BUS_TIMEOUT_NS = 100_000_000n;
+/** How long a failed start waits for the bus to report the element's own error, in ms. */
+const FAILURE_REPORT_MS = 300;
+
+/**
+ * The name of the pipeline's child that an object path lies in:
+ * `"/GstPipeline:pipeline0/GstBin:peer-p1/GstWebRTCBin:webrtc"` gives
+ * `"peer-p1"`; the pipeline itself gives null.
+ */
+export function topLevelChild(path: string): string | null {
+  const segment = path.split("/")[2];
+  // gst_object_get_path_string writes each element as "TypeName:name".
+  return segment === undefined ? null : segment.slice(segment.indexOf(":") + 1);
+}
+
+/** A failure that ends the helper with `code` (a {@linkcode HelperExit} value). */
+export class PipelineError extends Error {
+  constructor(readonly code: number, message: string) {
+    super(message);
+    this.name = "PipelineError";
+  }
+}
+
+/** What the pipeline reports while it runs. */
+export interface PipelineEvents {
+  /** An element inside the branch bin named `branch` posted an error. */
+  onBranchError(branch: string, message: BusMessage): void;
+  /** The pipeline failed or ended; the helper must stop. */
+  onFatal(error: PipelineError): void;
+}
+
+/** The shared part: capture, encode, tee. */
+export class Pipeline {
+  readonly #element: Deno.PointerObject;
+  readonly #tee: Deno.PointerObject;
+  readonly #encoderPad: Deno.PointerValue;
+  readonly #events: PipelineEvents;
+  /** Names of the branch bins added with {@linkcode addBranch}. */
+  readonly #branches = new Set<string>();
+  #stopped = false;
+
+  private constructor(
+    parts: { element: Deno.PointerObject; tee: Deno.PointerObject; encoderPad: Deno.PointerValue },
+    events: PipelineEvents,
+  ) {
+    this.#element = parts.element;
+    this.#tee = parts.tee;
+    this.#encoderPad = parts.encoderPad;
+    this.#events = events;
+  }
+
+  /**
+   * Builds `spec.pipeline`, starts watching its bus and sets it PLAYING.
+   * Throws {@linkcode PipelineError} when it does not parse, lacks the tee,
+   * or cannot start.
+   */
+  static async start(spec: HelperStart, events: PipelineEvents): Promise<Pipeline> {
+    const lib = gst();
+    let element: Deno.PointerObject;
+    try {
+      element = parseLaunch(spec.pipeline);
+    } catch (error) {
+      throw new PipelineError(
+        HelperExit.Usage,
+        `Cannot parse pipeline: ${(error as Error).message}`,
+      );
+    }
+    // latency=0: webrtcbin's nicesink syncs RTP to the clock; with the pipeline's
+    // own latency (one frame, from ximagesrc) each frame would wait up to 16 ms
+    // before leaving. At zero it leaves when encoded: about 4 ms lower median
+    // glass-to-glass here, and the browser renders on arrival (playout delay 0).
+    lib.g_object_set_u64(element, cstr("latency"), 0n, null);
+    const tee = lib.gst_bin_get_by_name(element, cstr(spec.tee));
+    if (tee === null) {
+      lib.gst_object_unref(element);
+      throw new PipelineError(HelperExit.Usage, `Cannot find tee "${spec.tee}" in the pipeline`);
+    }
+    const encoder = lib.gst_bin_get_by_name(element, cstr(spec.encoder));
+    const encoderPad = encoder === null
+      ? null
+      : lib.gst_element_get_static_pad(encoder, cstr("src"));
+    if (encoder !== null) lib.gst_object_unref(encoder);
+    const pipeline = new Pipeline({ element, tee, encoderPad }, events);
+    void pipeline.#watchBus();
+    const result = await lib.gst_element_set_state(element, GST_STATE_PLAYING);
+    if (result === GST_STATE_CHANGE_FAILURE) {
+      // The bus reports the element's own error (and stops the helper) first, if it can.
+      await new Promise((resolve) => setTimeout(resolve, FAILURE_REPORT_MS));
+      throw new PipelineError(
+        HelperExit.PipelineFailed,
+        "Cannot start pipeline: state change failed",
+      );
+    }
+    return pipeline;
+  }
+
+  /** Adds a branch bin (named, not yet linked) to the pipeline, which takes its reference. */
+  addBranch(bin: Deno.PointerObject, name: string): void {
+    if (!gst().gst_bin_add(this.#element, bin)) {
+      throw new Error(`Cannot add branch "${name}" to the pipeline`);
+    }
+    this.#branches.add(name);
+  }
+
+  /** Links a branch's `sink` pad to a new tee pad and returns that pad (owned by the caller). */
+  linkBranch(bin: Deno.PointerObject): Deno.PointerObject {
+    const lib = gst();
+    const teePad = lib.gst_element_request_pad_simple(this.#tee, cstr("src_%u"));
+    if (teePad === null) throw new Error("Cannot link branch: the tee gave no pad");
+    const sink = lib.gst_element_get_static_pad(bin, cstr("sink"));
+    const linked = lib.gst_pad_link(teePad, sink);
+    lib.gst_object_unref(sink);
+    if (linked !== GST_PAD_LINK_OK) {
+      this.unlinkBranch(bin, teePad);
+      throw new Error(`Cannot link branch (${linked})`);
+    }
+    return teePad;
+  }
+
+  /** Unlinks a branch and releases its tee pad, so the tee stops pushing into it. */
+  unlinkBranch(bin: Deno.PointerObject, teePad: Deno.PointerObject): void {
+    const lib = gst();
+    const sink = lib.gst_element_get_static_pad(bin, cstr("sink"));
+    lib.gst_pad_unlink(teePad, sink);
+    lib.gst_object_unref(sink);
+    lib.gst_element_release_request_pad(this.#tee, teePad);
+    lib.gst_object_unref(teePad);
+  }
+
+  /** Removes a branch (already in NULL) from the pipeline, which drops its reference. */
+  removeBranch(bin: Deno.PointerObject, name: string): void {
+    gst().gst_bin_remove(this.#element, bin);
+    this.#branches.delete(name);
+  }
+
+  /** Asks the encoder for a keyframe now (a viewer just connected). */
+  requestKeyframe(): void {
+    if (this.#encoderPad !== null) requestKeyframe(this.#encoderPad);
+  }
+
+  /** Sets the pipeline to NULL and stops watching its bus. */
+  async stop(): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    await gst().gst_element_set_state(this.#element, GST_STATE_NULL);
+  }
+
+  async #watchBus(): Promise<void> {
+    const lib = gst();
+    const bus = lib.gst_element_get_bus(this.#element)!;
+    let reported = false;
+    while (!this.#stopped) {
+      const message = await busPop(bus, { timeoutNs: BUS_TIMEOUT_NS });
+      if (message === null || this.#stopped) continue;
+      const fields = { element: message.source, text: message.text, debug: message.debug };
+      if (message.type === "eos") {
+        this.#events.onFatal(
+          new PipelineError(HelperExit.PipelineFailed, "Pipeline ended (end of stream)"),
+        );
+        break;
+      }
+      if (message.type === "warning") {
+        log.warning("{element}: {text} ({debug})", fields);
+        continue;
+      }
+      const branch = topLevelChild(message.source);
+      if (branch !== null && this.#branches.has(branch)) {
+        // A viewer's branch failed.
+        log.error("{element}: {text} ({debug})", fields);
+        this.#events.onBranchError(branch, message);
+        continue;
+      }
+      // Some sources re-post the same error many times; report the first only.
+      if (!reported) {
+        reported = true;
+        log.error("{element}: {text} ({debug})", fields);
+        this.#events.onFatal(new PipelineError(HelperExit.PipelineFailed, message.text));
+      }
+    }
+    lib.gst_object_unref(bus);
+  }
+}
