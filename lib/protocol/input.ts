@@ -181,7 +181,7 @@ export function decodeInput(message: Uint8Array): InputEvent {
     case Op.ButtonDown:
     case Op.ButtonUp: {
       want(2);
-      return { op, button: checkInt("button", message[1]!, 1, MAX_BUTTON) };
+      return { op, button: checkDecoded("button", message[1]!, 1, MAX_BUTTON) };
     }
     case Op.Scroll:
       want(3);
@@ -210,18 +210,18 @@ export function decodeInput(message: Uint8Array): InputEvent {
       want(4);
       return {
         op,
-        index: checkInt("index", message[1]!, 0, MAX_PADS - 1),
+        index: checkDecoded("index", message[1]!, 0, MAX_PADS - 1),
         buttons: message[2]!,
         axes: message[3]!,
       };
     case Op.PadDisconnect:
       want(2);
-      return { op, index: checkInt("index", message[1]!, 0, MAX_PADS - 1) };
+      return { op, index: checkDecoded("index", message[1]!, 0, MAX_PADS - 1) };
     case Op.PadButton:
       want(5);
       return {
         op,
-        index: checkInt("index", message[1]!, 0, MAX_PADS - 1),
+        index: checkDecoded("index", message[1]!, 0, MAX_PADS - 1),
         button: message[2]!,
         value: view.getUint16(3),
       };
@@ -229,9 +229,9 @@ export function decodeInput(message: Uint8Array): InputEvent {
       want(5);
       return {
         op,
-        index: checkInt("index", message[1]!, 0, MAX_PADS - 1),
+        index: checkDecoded("index", message[1]!, 0, MAX_PADS - 1),
         axis: message[2]!,
-        value: checkInt("value", view.getInt16(3), -32767, 32767),
+        value: checkDecoded("value", view.getInt16(3), -32767, 32767),
       };
     default:
       throw new RangeError(`Cannot decode input: unknown op 0x${hex(op)}`);
@@ -239,9 +239,23 @@ export function decodeInput(message: Uint8Array): InputEvent {
 }
 
 function checkInt(name: string, value: number, min: number, max: number): number {
+  return checkRange("encode", name, value, min, max);
+}
+
+function checkDecoded(name: string, value: number, min: number, max: number): number {
+  return checkRange("decode", name, value, min, max);
+}
+
+function checkRange(
+  verb: "encode" | "decode",
+  name: string,
+  value: number,
+  min: number,
+  max: number,
+): number {
   if (!Number.isInteger(value) || value < min || value > max) {
     throw new RangeError(
-      `Cannot encode ${name}: must be an integer ${min}-${max}, received ${value}`,
+      `Cannot ${verb} ${name}: must be an integer ${min}-${max}, received ${value}`,
     );
   }
   return value;

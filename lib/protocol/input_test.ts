@@ -64,14 +64,14 @@ Deno.test("decodeInput() rejects malformed messages with the reason", () => {
     [[], "Cannot decode input: empty message"],
     [[0x42], "Cannot decode input: unknown op 0x42"],
     [[0x01, 0, 0], "Cannot decode input op 0x01: length must be 5, received 3"],
-    [[0x05, 0], "Cannot encode button: must be an integer 1-9, received 0"],
+    [[0x05, 0], "Cannot decode button: must be an integer 1-9, received 0"],
     [[0x03, 0, 5, 0, 0, 0, 5, 0, 5], "Cannot decode input move: (5,0) is outside 5x5"],
     [[0x03, 0, 0, 0, 0, 0, 0, 0, 5], "Cannot decode input move: frame size must be at least 1x1"],
     [[0x08], "Cannot decode input text: must be 1-1024 bytes, received 0"],
     [[0x08, 0xc3, 0x28], "Cannot decode input text: not valid UTF-8"],
     [
       [0x0e, 0, 0, 0x80, 0x00],
-      "Cannot encode value: must be an integer -32767-32767, received -32768",
+      "Cannot decode value: must be an integer -32767-32767, received -32768",
     ],
   ];
   for (const [bytes, message] of cases) {

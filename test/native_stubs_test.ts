@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { layoutStubs, nativeStubs, STUB_CODE } from "./native_stubs.ts";
+import { layoutStubs, nativeStubs, STUB_CODE } from "../ffi/native_stubs.ts";
 
 Deno.test("layoutStubs() puts each stub on its own 16-byte boundary", () => {
   const x86 = layoutStubs("x86_64")!;
