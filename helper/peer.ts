@@ -167,15 +167,21 @@ export class Peer {
 
   /**
    * Reads webrtcbin's statistics (queued like any other call); resolves
-   * null when the viewer is closed or not linked yet.
+   * null when the viewer is closed or not linked yet. Its errors go to the
+   * caller, which decides how often to log them.
    */
   async readStats(): Promise<StructureData | null> {
     if (this.#closed || this.#teePad === null) return null;
-    let stats: StructureData | null = null;
+    const result: { stats: StructureData | null; error?: unknown } = { stats: null };
     await this.#call("read statistics", async (webrtc) => {
-      stats = await getStats(webrtc);
+      try {
+        result.stats = await getStats(webrtc);
+      } catch (error) {
+        result.error = error;
+      }
     });
-    return stats;
+    if (result.error !== undefined) throw result.error;
+    return result.stats;
   }
 
   /**
