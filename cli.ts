@@ -86,13 +86,26 @@ async function serve(
   // 4. Input: the sinks, chosen once (XTest, uinput, or none).
   const channels = await inputChannels(display, log);
 
-  // 5. The media session (spawns the standby helper) and the web server.
+  // 5. Metrics and statistics files, fed by the session and the browsers.
+  const { startMonitoring } = await import("./lib/metrics/monitoring.ts");
+  const live: { session?: import("./lib/session.ts").MediaSession } = {};
+  const monitoring = await startMonitoring(config, {
+    version: VERSION,
+    sources: {
+      viewers: () => live.session?.viewerCount ?? 0,
+      helper: () => live.session?.stats ?? { spawned: 0, crashes: 0 },
+      input: () => channels.totals(),
+    },
+  });
+  cleanups.push(() => monitoring.close());
+
+  // 6. The media session (spawns the standby helper) and the web server.
   const { MediaSession } = await import("./lib/session.ts");
-  const { videoPipeline, peerBranch, VIDEO_TEE, VIDEO_ENCODER, PEER_WEBRTCBIN } = await import(
-    "./pipelines/video.ts"
-  );
+  const { videoPipeline, peerBranch, VIDEO_TEE, VIDEO_ENCODER, PEER_WEBRTCBIN, FRAME_COUNTER } =
+    await import("./pipelines/video.ts");
   const { INPUT_CHANNEL_LABEL } = await import("./lib/protocol/input.ts");
-  const session = new MediaSession({
+  const session = live.session = new MediaSession({
+    monitor: monitoring.monitor,
     start: {
       type: "start",
       pipeline: videoPipeline({
@@ -112,6 +125,7 @@ async function serve(
       encoder: VIDEO_ENCODER,
       iceAddresses: config.iceAddresses,
       channels: [INPUT_CHANNEL_LABEL],
+      frameCounter: FRAME_COUNTER,
     },
   });
   cleanups.push(() => session.close());
@@ -125,7 +139,14 @@ async function serve(
     version: VERSION,
     webRoot,
     ...(auth ? { auth: { username: auth.username, password: auth.password } } : {}),
-    channels,
+    channels: channels.forPeer,
+    metrics: monitoring.metrics,
+    monitor: monitoring.monitor,
+    pwa: {
+      name: config.pwaAppName,
+      shortName: config.pwaAppShortName,
+      startUrl: config.pwaStartUrl,
+    },
   });
 
   let server: Deno.HttpServer<Deno.NetAddr>;
@@ -140,6 +161,9 @@ async function serve(
   }
   cleanups.push(() => server.shutdown());
   const port = server.addr.port;
+  if (config.enableMetricsHttp) {
+    monitoring.serve({ hostname: config.addr, port: config.metricsHttpPort });
+  }
   const host = config.addr === "0.0.0.0" || config.addr === "::" ? "localhost" : config.addr;
   log.info("Serving on {addr}:{port} with {encoder} at {framerate} fps", {
     addr: config.addr,
@@ -248,7 +272,7 @@ async function inputChannels(
   }
   const channels = createInputChannels(sink, pads ? { pads } : {});
   cleanups.push(() => channels.close());
-  return channels.forPeer;
+  return channels;
 }
 
 async function main(): Promise<void> {

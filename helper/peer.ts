@@ -15,6 +15,7 @@
 import { cstr, gst, GST_STATE_NULL, GST_STATE_READY } from "../ffi/gst.ts";
 import { parseBin } from "../ffi/gst_pipeline.ts";
 import type { SignalHandler } from "../ffi/gst_signal.ts";
+import type { StructureData } from "../ffi/gst_structure.ts";
 import {
   addIceCandidate,
   addLocalIceAddresses,
@@ -22,6 +23,7 @@ import {
   connectionState,
   createDataChannel,
   createOffer,
+  getStats,
   type IceCandidate,
   onChannelData,
   onChannelOpen,
@@ -76,6 +78,8 @@ export class Peer {
   #offerQueued = false;
   #stateQueued = false;
   #state: PeerConnectionState = "new";
+  /** Frames the encoder had produced when the branch was linked (for frames sent). */
+  #framesAtLink: number | undefined;
   /** Set when removal is asked for: no new work starts, no message goes out. */
   #closed = false;
   #closing: Promise<void> | null = null;
@@ -156,6 +160,30 @@ export class Peer {
     }).finally(() => this.#stateQueued = false);
   }
 
+  /** Frames the encoder had produced when this viewer's branch was linked, if counted. */
+  get framesAtLink(): number | undefined {
+    return this.#framesAtLink;
+  }
+
+  /**
+   * Reads webrtcbin's statistics (queued like any other call); resolves
+   * null when the viewer is closed or not linked yet. Its errors go to the
+   * caller, which decides how often to log them.
+   */
+  async readStats(): Promise<StructureData | null> {
+    if (this.#closed || this.#teePad === null) return null;
+    const result: { stats: StructureData | null; error?: unknown } = { stats: null };
+    await this.#call("read statistics", async (webrtc) => {
+      try {
+        result.stats = await getStats(webrtc);
+      } catch (error) {
+        result.error = error;
+      }
+    });
+    if (result.error !== undefined) throw result.error;
+    return result.stats;
+  }
+
   /**
    * Removes the viewer: disconnects its signal handlers at once, then, after
    * any call in flight, unlinks the branch, closes the channels, sets the
@@ -227,6 +255,7 @@ export class Peer {
     await lib.gst_element_sync_state_with_parent(bin);
     if (this.#closed) return false;
     this.#teePad = this.#pipeline.linkBranch(bin);
+    this.#framesAtLink = await this.#pipeline.framesEncoded();
     log.debug("Peer {peer}: branch playing", { peer: this.id });
     return true;
   }

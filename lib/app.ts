@@ -12,6 +12,10 @@ import { serveStatic, upgradeWebSocket } from "hono/deno";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import { getLogger } from "@logtape/logtape";
+import { metricsResponse, type MetricsSource } from "./metrics/metrics_app.ts";
+import type { ViewerMonitor } from "./metrics/viewer_monitor.ts";
+import { pwaRoutes } from "./pwa/pwa_routes.ts";
+import type { PwaOptions } from "./pwa/web_manifest.ts";
 import type { Session } from "./session.ts";
 import { type ChannelSink, ViewerConnection } from "./signalling.ts";
 
@@ -29,20 +33,32 @@ export interface AppDeps {
   auth?: { username: string; password: string };
   /** Makes the data-channel sink of each viewer (input). */
   channels?: (peer: string) => ChannelSink;
+  /** Serves `/metrics` (authenticated); undefined: no such route. */
+  metrics?: MetricsSource;
+  /** Receives each browser's `stats`. */
+  monitor?: Pick<ViewerMonitor, "clientStats">;
+  /** Serves the web app manifest, service worker and icons (unauthenticated). */
+  pwa?: PwaOptions;
 }
 
 /** Builds the Hono app. */
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
 
-  // Liveness: cheap, unauthenticated, reveals nothing.
+  // Liveness: cheap, unauthenticated, reveals nothing. /health is selkies-gstreamer's name.
   app.get("/healthz", (c) => c.text("ok"));
+  app.get("/health", (c) => c.text("OK"));
+  // Browsers fetch manifests and their icons without credentials.
+  if (deps.pwa) app.route("/", pwaRoutes(deps.pwa));
 
   if (deps.auth) {
     // One guard for everything else, the WebSocket included: browsers resend
     // cached Basic credentials on a same-origin WebSocket upgrade.
     app.use("*", basicAuth({ ...deps.auth, realm: "Skerry" }));
   }
+
+  const metrics = deps.metrics;
+  if (metrics) app.get("/metrics", () => metricsResponse(metrics));
 
   app.get(
     "/ws",
@@ -56,6 +72,7 @@ export function createApp(deps: AppDeps): Hono {
             sendText: (text) => ws.send(text),
             close: (code, reason) => ws.close(code, reason),
             ...(deps.channels ? { channels: deps.channels } : {}),
+            ...(deps.monitor ? { monitor: deps.monitor } : {}),
           });
         },
         onMessage(event) {

@@ -137,3 +137,60 @@ Deno.test("createApp() joins a viewer to the session over /ws and makes it leave
     await server.shutdown();
   }
 });
+
+Deno.test("createApp() answers /health and /healthz without credentials", async () => {
+  await withApp(async (app) => {
+    const health = await app.request("/health");
+    assert.equal(health.status, 200);
+    assert.equal(await health.text(), "OK");
+    const healthz = await app.request("/healthz");
+    assert.equal(await healthz.text(), "ok");
+  });
+});
+
+Deno.test("createApp() serves /metrics in Prometheus text format, with credentials only", async () => {
+  const app = createApp({
+    session: NO_SESSION,
+    version: "0",
+    webRoot: "/nonexistent",
+    auth: AUTH,
+    metrics: { render: () => "# TYPE x gauge\nx 1\n" },
+  });
+  const anonymous = await app.request("/metrics");
+  assert.equal(anonymous.status, 401);
+  await anonymous.body?.cancel();
+  const res = await app.request("/metrics", { headers: basic(AUTH.username, AUTH.password) });
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get("Content-Type"), "text/plain; version=0.0.4; charset=utf-8");
+  assert.equal(await res.text(), "# TYPE x gauge\nx 1\n");
+});
+
+Deno.test("createApp() serves the PWA manifest, service worker and icons without credentials", async () => {
+  const app = createApp({
+    session: NO_SESSION,
+    version: "0",
+    webRoot: "/nonexistent",
+    auth: AUTH,
+    pwa: { name: "Desk <1>", shortName: "desk", startUrl: "/index.html" },
+  });
+  const manifest = await app.request("/manifest.webmanifest");
+  assert.equal(manifest.status, 200);
+  assert.equal(manifest.headers.get("Content-Type"), "application/manifest+json");
+  const body = await manifest.json();
+  assert.equal(body.name, "Desk <1>");
+  assert.equal(body.short_name, "desk");
+  assert.equal(body.start_url, "/index.html");
+  const sw = await app.request("/sw.js");
+  assert.match(sw.headers.get("Content-Type") ?? "", /^text\/javascript/);
+  assert.match(await sw.text(), /addEventListener\("fetch"/);
+  const icon = await app.request("/icon-192.png");
+  assert.equal(icon.headers.get("Content-Type"), "image/png");
+  assert.deepEqual([...new Uint8Array(await icon.arrayBuffer()).subarray(1, 4)], [
+    0x50,
+    0x4e,
+    0x47,
+  ]);
+  const page = await app.request("/");
+  assert.equal(page.status, 401, "the page itself still needs credentials");
+  await page.body?.cancel();
+});

@@ -19,6 +19,7 @@ import type { HelperExitStatus, HelperLink, SpawnHelper } from "./helper_link.ts
 import { HelperProcess } from "./helper_process.ts";
 import type { FromHelper, HelperStart } from "./protocol/helper.ts";
 import type { ServerMessage } from "./protocol/signalling.ts";
+import type { ViewerMonitor } from "./metrics/viewer_monitor.ts";
 
 const log = getLogger(["skerry", "session"]);
 
@@ -56,6 +57,8 @@ export interface MediaSessionOptions {
   backoff?: BackoffOptions;
   /** Grace period for a helper to exit after `stop`, in ms. Default 3000. */
   stopGraceMs?: number;
+  /** Told of viewers joining and leaving, and given the helper's statistics of each. */
+  monitor?: Pick<ViewerMonitor, "viewerJoined" | "viewerLeft" | "peerStats">;
 }
 
 type HelperState = "standby" | "starting" | "running" | "stopping";
@@ -122,6 +125,7 @@ export class MediaSession implements Session {
   join(viewer: Viewer): void {
     if (this.#closed) return;
     this.#viewers.set(viewer.id, viewer);
+    this.#options.monitor?.viewerJoined(viewer.id);
     log.info("Viewer {peer} joined ({viewers} watching)", {
       peer: viewer.id,
       viewers: this.#viewers.size,
@@ -138,6 +142,7 @@ export class MediaSession implements Session {
   /** Removes a viewer; the helper stops when the last one leaves. */
   leave(id: string): void {
     if (!this.#viewers.delete(id)) return;
+    this.#options.monitor?.viewerLeft(id);
     log.info("Viewer {peer} left ({viewers} watching)", { peer: id, viewers: this.#viewers.size });
     if (this.#added.delete(id)) this.#helper?.send({ type: "peer-remove", peer: id });
     this.#offered.delete(id);
@@ -244,6 +249,11 @@ export class MediaSession implements Session {
           message.channel,
           Uint8Array.fromBase64(message.data),
         );
+        return;
+      case "stats":
+        if (this.#viewers.has(message.peer)) {
+          this.#options.monitor?.peerStats(message.peer, message.stats);
+        }
         return;
       case "peer-state":
         log.debug("Peer {peer} is {state}", { peer: message.peer, state: message.state });

@@ -358,3 +358,29 @@ Deno.test("MediaSession without standby spawns nothing until someone joins", asy
   assert.equal(r.helpers.length, 1);
   assert.deepEqual(r.last().sent, [START]);
 });
+
+Deno.test("MediaSession reports viewers and the helper's statistics of present viewers to its monitor", async () => {
+  const seen: string[] = [];
+  await using r = rig({
+    monitor: {
+      viewerJoined: (peer) => seen.push(`joined ${peer}`),
+      viewerLeft: (peer) => seen.push(`left ${peer}`),
+      peerStats: (peer, stats) => seen.push(`stats ${peer} ${stats.packetsSent}`),
+    },
+  });
+  r.session.join(new RecordingViewer("a"));
+  r.stream("a");
+  const stats = {
+    packetsSent: 7,
+    bytesSent: 700,
+    packetsLost: 0,
+    nackCount: 0,
+    pliCount: 0,
+    firCount: 0,
+  };
+  r.last().emit({ type: "stats", peer: "a", stats });
+  r.last().emit({ type: "stats", peer: "ghost", stats });
+  r.session.leave("a");
+  r.last().emit({ type: "stats", peer: "a", stats });
+  assert.deepEqual(seen, ["joined a", "stats a 7", "left a"]);
+});

@@ -7,6 +7,7 @@
  */
 
 import { getLogger } from "@logtape/logtape";
+import type { ViewerMonitor } from "./metrics/viewer_monitor.ts";
 import type { Session, Viewer } from "./session.ts";
 import {
   type ClientMessage,
@@ -39,7 +40,12 @@ export interface ViewerConnectionOptions {
   channels?: (peer: string) => ChannelSink;
   /** How long a socket may stay silent before `hello`, in ms. Default 10000. */
   helloTimeoutMs?: number;
+  /** Receives the browser's `stats` (at most one per {@linkcode MIN_STATS_INTERVAL_MS}). */
+  monitor?: Pick<ViewerMonitor, "clientStats">;
 }
+
+/** Shortest time between two `stats` a browser may send, in ms; quicker ones are dropped. */
+export const MIN_STATS_INTERVAL_MS = 500;
 
 let nextPeer = 1;
 
@@ -51,6 +57,7 @@ export class ViewerConnection {
   #closed = false;
   #channels: ChannelSink | undefined;
   #helloTimer: ReturnType<typeof setTimeout> | undefined;
+  #lastStats = -Infinity;
   /** Frames rejected as malformed, for tests and metrics. */
   rejected = 0;
 
@@ -87,7 +94,14 @@ export class ViewerConnection {
     }
     const session = this.#options.session;
     if (message.type === "answer") session.answer(this.peer, message.sdp);
-    else session.ice(this.peer, message.candidate, message.sdpMLineIndex);
+    else if (message.type === "ice") {
+      session.ice(this.peer, message.candidate, message.sdpMLineIndex);
+    } else {
+      const now = Date.now();
+      if (now - this.#lastStats < MIN_STATS_INTERVAL_MS) return;
+      this.#lastStats = now;
+      this.#options.monitor?.clientStats(this.peer, message.stats);
+    }
   }
 
   /** The socket closed: leave the session and release input. */

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import FakeTimers from "@sinonjs/fake-timers";
 import type { Session, Viewer } from "./session.ts";
-import { ViewerConnection } from "./signalling.ts";
+import { ViewerConnection, type ViewerConnectionOptions } from "./signalling.ts";
+import type { ClientStats } from "./protocol/stats.ts";
 import { parseServerMessage, type ServerMessage } from "./protocol/signalling.ts";
 
 /** A session that records every call made on it. */
@@ -24,7 +25,7 @@ class RecordingSession implements Session {
   }
 }
 
-function connect(options: { helloTimeoutMs?: number } = {}) {
+function connect(options: Pick<ViewerConnectionOptions, "helloTimeoutMs" | "monitor"> = {}) {
   const session = new RecordingSession();
   const sent: ServerMessage[] = [];
   const closes: [number, string][] = [];
@@ -160,4 +161,35 @@ Deno.test("ViewerConnection passes the session's messages and data-channel bytes
   connection.closed();
   viewer.send({ type: "status", state: "streaming" });
   assert.equal(sent.length, 2, "nothing is written to a closed socket");
+});
+
+Deno.test("ViewerConnection passes the browser's stats on, at most one per 500 ms", async () => {
+  const clock = FakeTimers.install({ toFake: ["setTimeout", "clearTimeout", "Date"] });
+  try {
+    const got: [string, ClientStats][] = [];
+    const { connection, sent } = connect({
+      monitor: { clientStats: (peer, stats) => got.push([peer, stats]) },
+    });
+    const stats = { framesDecoded: 30, framesDropped: 0, fps: 30, latencyMs: 25.5 };
+    const frame = JSON.stringify({ type: "stats", stats: { ...stats, extra: "dropped" } });
+    connection.message(frame);
+    assert.deepEqual(sent, [
+      { type: "error", code: "protocol", message: 'Send "hello" before "stats"' },
+    ]);
+    connection.message(HELLO);
+    connection.message(frame);
+    connection.message(frame); // too soon: dropped without a word
+    await clock.tickAsync(500);
+    connection.message(frame);
+    connection.message(JSON.stringify({ type: "stats", stats: { ...stats, fps: -1 } }));
+    assert.deepEqual(got, [[connection.peer, stats], [connection.peer, stats]]);
+    assert.deepEqual(sent.at(-1), {
+      type: "error",
+      code: "bad-message",
+      message: 'Cannot parse "stats" message: "stats.fps" must be a number 0-1000',
+    });
+    connection.closed();
+  } finally {
+    clock.uninstall();
+  }
 });

@@ -14,6 +14,7 @@ import {
   type ServerMessage,
   SIGNALLING_PROTOCOL,
 } from "../../lib/protocol/signalling.ts";
+import type { ClientStats } from "../../lib/protocol/stats.ts";
 
 /** What the status line shows. */
 export type Phase =
@@ -78,6 +79,16 @@ export class Connection {
   start(): void {
     this.#stopped = false;
     this.#open();
+  }
+
+  /** The current peer connection, if any (for statistics). */
+  get peerConnection(): RTCPeerConnection | undefined {
+    return this.#pc;
+  }
+
+  /** Sends the browser's statistics to the server (dropped while disconnected). */
+  reportStats(stats: ClientStats): void {
+    this.#send({ type: "stats", stats });
   }
 
   /** Closes everything and stops reconnecting. */

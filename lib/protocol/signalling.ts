@@ -6,6 +6,7 @@
  */
 
 import { int, parseObject, str } from "./_fields.ts";
+import { type ClientStats, parseClientStats } from "./stats.ts";
 
 /** The protocol version this code speaks. */
 export const SIGNALLING_PROTOCOL = 1;
@@ -29,7 +30,8 @@ export type ErrorCode = "bad-message" | "protocol" | "media";
 export type ClientMessage =
   | { type: "hello"; protocol: number }
   | { type: "answer"; sdp: string }
-  | { type: "ice"; candidate: string; sdpMLineIndex: number };
+  | { type: "ice"; candidate: string; sdpMLineIndex: number }
+  | { type: "stats"; stats: ClientStats };
 
 /** Server to browser. */
 export type ServerMessage =
@@ -53,6 +55,8 @@ export function parseClientMessage(text: string): ClientMessage {
         candidate: str(o, "candidate", 4096),
         sdpMLineIndex: int(o, "sdpMLineIndex", 0, 255),
       };
+    case "stats":
+      return { type: "stats", stats: parseClientStats(o.stats) };
     default:
       throw new RangeError(`Cannot parse message: unknown type "${o.type}"`);
   }
