@@ -37,8 +37,11 @@ export interface TestServer {
 
 /** Options of {@linkcode startServer}. */
 export interface StartServerOptions {
-  /** X display to stream; unset runs `demo` (an embedded desktop). */
-  display?: string;
+  /**
+   * X display to stream, and the DISPLAY and XAUTHORITY that open it; unset
+   * runs `demo` (an embedded desktop).
+   */
+  display?: { name: string; env: Readonly<Record<string, string>> };
   /** Extra flags. */
   args?: string[];
   /** Extra environment. */
@@ -61,7 +64,7 @@ export async function startServer(options: StartServerOptions): Promise<TestServ
       ...(options.args ?? []),
     ],
     env: {
-      ...(options.display === undefined ? {} : { DISPLAY: options.display }),
+      ...options.display?.env,
       SKERRY_BASIC_AUTH_USER: AUTH.username,
       SKERRY_BASIC_AUTH_PASSWORD: AUTH.password,
       ...options.env,
