@@ -162,7 +162,10 @@ export async function startXorgDummy(
   const { width = 1280, height = 720 } = options;
   const dir = await privateDir();
   const config = `${dir}/xorg.conf`;
-  await Deno.writeTextFile(config, xorgDummyConfig(width, height));
+  await Deno.writeTextFile(config, xorgDummyConfig(width, height)).catch(async (error) => {
+    await removeDir(dir);
+    throw error;
+  });
   return await startOnFreeNumber(options, dir, (number) => {
     const logfile = `${dir}/xorg-${number}.log`;
     return runXServer(
