@@ -140,13 +140,14 @@ async function runOnce(width: number, height: number, seconds: number, extra: st
       "--display",
       display.name,
     ],
+    env: display.env,
     stdout: "piped",
     stderr: "inherit",
   }).spawn();
   const painterLines = readLines(painter.stdout)[Symbol.asyncIterator]();
   await painterLines.next(); // "ready"
   const server = await startServer({
-    display: display.name,
+    display,
     args: ["--log-level=warning", "--framerate=60", ...extra],
   });
   const browser = await launchBrowser(server.url);

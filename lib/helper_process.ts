@@ -14,6 +14,7 @@ import {
   parseFromHelper,
   type ToHelper,
 } from "./protocol/helper.ts";
+import { childCommand } from "./child_command.ts";
 import type { HelperExitStatus, HelperLink } from "./helper_link.ts";
 import { signalProcess, stopProcess } from "./process.ts";
 import { MAX_HELPER_LOG_LINE, parseHelperLog } from "./protocol/helper_log.ts";
@@ -25,15 +26,18 @@ const log = getLogger(["skerry", "helper"]);
 export interface HelperProcessOptions {
   /** Called for every valid message on the helper's stdout. */
   onMessage(message: FromHelper): void;
-  /** Extra environment for the child, e.g. `GST_DEBUG`. Default none. */
+  /**
+   * Environment set for the child over the allow-listed one (child_env.ts),
+   * e.g. XAUTHORITY of an embedded display or `GST_DEBUG`. Default none.
+   */
   env?: Record<string, string>;
 }
 
 /**
  * The argv that runs the helper: the compiled binary itself, or `deno run`
  * on this checkout's `cli.ts`. The helper needs only `--allow-ffi` (which is
- * full access: it is the part that drives native libraries) and reading
- * /proc.
+ * full access: native code can do anything Skerry's user can; it is the
+ * part that drives GStreamer) and reading /proc.
  */
 export function helperCommand(): string[] {
   if (Deno.build.standalone) return [Deno.execPath(), "helper"];
@@ -78,8 +82,9 @@ export class HelperProcess implements HelperLink {
   /** Starts `argv` (default {@linkcode helperCommand}) with piped stdio. */
   static spawn(options: HelperProcessOptions, argv: string[] = helperCommand()): HelperProcess {
     const [program, ...args] = argv;
-    const child = new Deno.Command(program!, {
+    const child = childCommand(program!, {
       args,
+      role: "helper",
       stdin: "piped",
       stdout: "piped",
       stderr: "piped",

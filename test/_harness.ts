@@ -29,20 +29,31 @@ export interface TestServer {
   pid: number;
   /** Everything the server wrote on stderr so far. */
   stderr: string[];
+  /** Everything the server wrote on stdout so far (the URL and credentials lines). */
+  stdout: string[];
   /** Whether the process is still running. */
   alive(): boolean;
+  /** Resolves with the exit status (however the process ended), once its output is read. */
+  status: Promise<Deno.CommandStatus>;
   /** SIGTERM, then SIGKILL after 5 s; resolves with the exit status. */
   stop(): Promise<Deno.CommandStatus>;
 }
 
 /** Options of {@linkcode startServer}. */
 export interface StartServerOptions {
-  /** X display to stream; unset runs `demo` (an embedded desktop). */
-  display?: string;
+  /**
+   * X display to stream, and the DISPLAY and XAUTHORITY that open it; unset
+   * runs `demo` (an embedded desktop).
+   */
+  display?: { name: string; env: Readonly<Record<string, string>> };
   /** Extra flags. */
   args?: string[];
   /** Extra environment. */
   env?: Record<string, string>;
+  /** Deno's permission flags. Default `--allow-all`. */
+  permissions?: string[];
+  /** The module to run instead of cli.ts (a fixture that runs cli.ts's `main`). */
+  entry?: string;
 }
 
 /** Starts `cli.ts serve` (`demo` without a display) on a free port and waits for its URL line. */
@@ -51,8 +62,8 @@ export async function startServer(options: StartServerOptions): Promise<TestServ
     args: [
       "run",
       "--quiet",
-      "--allow-all",
-      `${ROOT}cli.ts`,
+      ...(options.permissions ?? ["--allow-all"]),
+      options.entry ?? `${ROOT}cli.ts`,
       options.display === undefined ? "demo" : "serve",
       "--addr=127.0.0.1",
       ...(options.args?.some((a) => a.startsWith("--port=")) ? [] : ["--port=0"]),
@@ -61,7 +72,7 @@ export async function startServer(options: StartServerOptions): Promise<TestServ
       ...(options.args ?? []),
     ],
     env: {
-      ...(options.display === undefined ? {} : { DISPLAY: options.display }),
+      ...options.display?.env,
       SKERRY_BASIC_AUTH_USER: AUTH.username,
       SKERRY_BASIC_AUTH_PASSWORD: AUTH.password,
       ...options.env,
@@ -76,21 +87,27 @@ export async function startServer(options: StartServerOptions): Promise<TestServ
   const stderrDone = (async () => {
     for await (const line of readLines(child.stderr)) stderr.push(line);
   })();
+  const stdout: string[] = [];
   const lines = readLines(child.stdout)[Symbol.asyncIterator]();
-  const port = await firstPort(lines, 30_000).catch(async (error) => {
+  const port = await firstPort(lines, stdout, 30_000).catch(async (error) => {
     await stopProcess(child);
     await Promise.all([stderrDone, lines.return?.(undefined)]);
     throw new Error(`${(error as Error).message}: ${stderr.slice(-5).join(" | ")}`);
   });
   const stdoutDone = (async () => {
-    for (let n = await lines.next(); !n.done; n = await lines.next()) { /* drain */ }
+    for (let n = await lines.next(); !n.done; n = await lines.next()) stdout.push(n.value);
   })();
   return {
     url: `http://127.0.0.1:${port}/`,
     port,
     pid: child.pid,
     stderr,
+    stdout,
     alive: () => !exited,
+    status: child.status.then(async (status) => {
+      await Promise.all([stderrDone, stdoutDone]);
+      return status;
+    }),
     async stop() {
       const status = await stopProcess(child, { graceMs: 5000 });
       await Promise.all([stderrDone, stdoutDone]);
@@ -99,8 +116,12 @@ export async function startServer(options: StartServerOptions): Promise<TestServ
   };
 }
 
-/** Reads stdout lines until the server prints its URL; resolves with the port. */
-async function firstPort(lines: AsyncIterator<string>, timeoutMs: number): Promise<number> {
+/** Reads stdout lines (into `seen`) until the server prints its URL; resolves with the port. */
+async function firstPort(
+  lines: AsyncIterator<string>,
+  seen: string[],
+  timeoutMs: number,
+): Promise<number> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error("server did not start")), timeoutMs);
@@ -109,6 +130,7 @@ async function firstPort(lines: AsyncIterator<string>, timeoutMs: number): Promi
     for (;;) {
       const next = await Promise.race([lines.next(), timeout]);
       if (next.done) throw new Error("server exited");
+      seen.push(next.value);
       const port = Number(/open http:\/\/[^:]+:(\d+)\//.exec(next.value)?.[1] ?? 0);
       if (port !== 0) return port;
     }

@@ -47,7 +47,7 @@ Deno.test({
     const statsDir = await Deno.makeTempDir();
     const metricsPort = freePort();
     const server = await startServer({
-      display: display.name,
+      display,
       args: [
         "--enable-metrics-http",
         `--metrics-http-port=${metricsPort}`,

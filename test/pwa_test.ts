@@ -14,7 +14,7 @@ Deno.test({
   async fn() {
     const display = await startXvfb({ width: 640, height: 480 });
     const server = await startServer({
-      display: display.name,
+      display,
       env: {
         PWA_APP_NAME: "Selkies WebRTC",
         PWA_APP_SHORT_NAME: "selkies",

@@ -5,7 +5,7 @@
  */
 
 import assert from "node:assert/strict";
-import { startXvfb } from "../lib/display.ts";
+import { startXvfb, type VirtualDisplay } from "../lib/display.ts";
 import { pollUntil } from "../lib/poll.ts";
 import {
   AUTH,
@@ -22,8 +22,8 @@ const WIDTH = 1024;
 const HEIGHT = 768;
 
 /** Paints the X root window one solid colour (no windows on this Xvfb). */
-function paintRoot(display: string, color: string): Promise<string> {
-  return run("xsetroot", ["-display", display, "-solid", color]);
+function paintRoot(display: VirtualDisplay, color: string): Promise<string> {
+  return run("xsetroot", ["-solid", color], display.env);
 }
 
 function near(actual: number[], expected: number[], tolerance: number): boolean {
@@ -34,7 +34,7 @@ Deno.test({
   name: "skerry streams the X display to Chromium: frames, size, pixels, faults",
   async fn(t) {
     const display = await startXvfb({ width: WIDTH, height: HEIGHT });
-    const server = await startServer({ display: display.name });
+    const server = await startServer({ display });
     const browser = await launchBrowser(server.url);
     try {
       const page = await browser.open(server.url);
@@ -61,7 +61,7 @@ Deno.test({
             0xe0,
           ]]] as const
         ) {
-          await paintRoot(display.name, name);
+          await paintRoot(display, name);
           await pollUntil(async () => {
             // Away from the centre, where the X pointer sits.
             const pixel = await videoPixel(page, WIDTH / 4, HEIGHT / 4);
@@ -213,7 +213,7 @@ Deno.test({
     const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
     const port = probe.addr.port;
     probe.close();
-    let server = await startServer({ display: display.name, args: [`--port=${port}`] });
+    let server = await startServer({ display, args: [`--port=${port}`] });
     const browser = await launchBrowser(server.url);
     try {
       const page = await browser.open(server.url);
@@ -223,7 +223,7 @@ Deno.test({
       });
       await server.stop();
       await page.waitForSelector('.status[data-phase="reconnecting"]', { timeout: 5000 });
-      server = await startServer({ display: display.name, args: [`--port=${port}`] });
+      server = await startServer({ display, args: [`--port=${port}`] });
       const after = await pollUntil(async () => {
         const s = await videoStats(page);
         return s.connections >= 2 && s.framesDecoded > 10 ? s : null;

@@ -25,6 +25,7 @@ import {
   inputDeviceNames,
   keyboardMapping,
   openX11,
+  type OpenX11Options,
   queryPointer,
   rootSize,
   setKeysyms,
@@ -67,9 +68,12 @@ export class XTestInputSink implements InputSink {
     this.#keymap = new Keymap(keyboardMapping(display), convertCase);
   }
 
-  /** Opens `displayName` and checks for XTest; throws a one-line `Error` otherwise. */
-  static open(displayName: string): XTestInputSink {
-    const display = openX11(displayName);
+  /**
+   * Opens `displayName` (with `cookie`, an embedded display's; default
+   * XAUTHORITY's) and checks for XTest; throws a one-line `Error` otherwise.
+   */
+  static open(displayName: string, options: OpenX11Options = {}): XTestInputSink {
+    const display = openX11(displayName, options);
     if (!hasXTest(display)) {
       display.close();
       throw new Error(

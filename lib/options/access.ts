@@ -35,7 +35,7 @@ export const ACCESS_OPTIONS = [
     default: "",
     secret: true,
     help:
-      "Password for Basic authentication (prefer --basic-auth-password-file: flags show in ps); unset: a random one is generated",
+      "Password for Basic authentication (prefer --basic-auth-password-file: flags show in ps); unset: a random one, shown on the terminal or else written to a 0600 file",
     parse: optionalText,
   }),
 ] as const;
