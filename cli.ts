@@ -113,6 +113,7 @@ async function serve(
       iceAddresses: config.iceAddresses,
       channels: [INPUT_CHANNEL_LABEL],
     },
+    maxViewers: config.maxViewers,
   });
   cleanups.push(() => session.close());
 
