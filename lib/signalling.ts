@@ -96,6 +96,7 @@ export class ViewerConnection {
   /** Frames over the rate limit tolerated before the connection is closed. */
   readonly #abuse: TokenBucket;
   readonly #limitReply = new Throttle(SIGNALLING_LIMITS.errorIntervalMs);
+  readonly #rejectLog = new Throttle(1000);
   /** Counters, for tests and metrics. */
   readonly stats: SignallingStats = {
     received: 0,
@@ -171,11 +172,11 @@ export class ViewerConnection {
     clearTimeout(this.#helloTimer);
     if (this.#joined) this.#options.session.leave(this.peer);
     this.#channels?.close();
-    const { received, accepted, rejected, limited, tooBig } = this.stats;
-    const level = rejected + limited + tooBig > 0 ? "info" : "debug";
+    const stats = this.stats;
+    const level = stats.rejected + stats.limited + stats.tooBig > 0 ? "info" : "debug";
     log[level](
-      "Signalling from {peer}: {received} frames, {accepted} accepted, {rejected} malformed, {limited} over the rate limit, {tooBig} too big",
-      { peer: this.peer, received, accepted, rejected, limited, tooBig },
+      "Signalling from {peer}: {received} frames, {accepted} accepted, {rejected} malformed, {limited} over the rate limit, {tooBig} too big, {ignored} after closing",
+      { peer: this.peer, ...stats },
     );
   }
 
@@ -222,21 +223,29 @@ export class ViewerConnection {
 
   #full(): void {
     const viewers = this.#options.session.viewerCount;
-    log.warn("Refusing viewer {peer}: {viewers} viewers are watching (--max-viewers)", {
+    log.warn("Refusing viewer {peer}: {viewers} watching, the --max-viewers limit", {
       peer: this.peer,
       viewers,
     });
     this.#send({
       type: "error",
       code: "full",
-      message: `The server is full: ${viewers} viewers are watching`,
+      message: `The server is full: ${viewers} ${
+        viewers === 1 ? "viewer is" : "viewers are"
+      } watching`,
     });
     this.#close(CloseCode.TryAgainLater, "server full");
   }
 
   #reject(reason: string): void {
     this.stats.rejected++;
-    log.debug("Rejected a frame from {peer}: {reason}", { peer: this.peer, reason });
+    if (this.#rejectLog.due(Date.now())) {
+      log.debug("Rejected a frame from {peer}: {reason} ({rejected} so far)", {
+        peer: this.peer,
+        reason,
+        rejected: this.stats.rejected,
+      });
+    }
     this.#send({ type: "error", code: "bad-message", message: reason });
   }
 

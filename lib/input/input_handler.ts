@@ -160,11 +160,10 @@ export class InputHandler {
     clearTimeout(this.#timer);
     this.releaseAll();
     this.#options.pads?.close();
-    const { received, accepted, rejected, limited } = this.stats;
-    const level = rejected + limited > 0 ? "info" : "debug";
-    log[level](
-      "Input from {peer}: {received} messages, {accepted} accepted, {rejected} malformed, {limited} over a limit",
-      { peer: this.#peer, received, accepted, rejected, limited, ...this.stats.limitedBy },
+    const { limitedBy, ...stats } = this.stats;
+    log[stats.rejected + stats.limited > 0 ? "info" : "debug"](
+      "Input from {peer}: {received} messages, {accepted} accepted, {rejected} malformed, {limited} over a limit (rate {rate}, held keys {heldKeys}, text {text}, pads {pads}); {scroll} wheel notches dropped",
+      { peer: this.#peer, ...stats, ...limitedBy },
     );
   }
 
@@ -198,12 +197,15 @@ export class InputHandler {
 
   #logLimited(reason: InputLimitReason, now: number): void {
     if (!this.#limitLog.due(now)) return;
-    log.info("Dropped input from {peer} over the {reason} limit ({limited} dropped so far)", {
-      peer: this.#peer,
-      reason,
-      limited: this.stats.limited,
-      notches: this.stats.limitedBy.scroll,
-    });
+    log.info(
+      "Dropped input from {peer} over the {reason} limit ({limited} messages, {notches} wheel notches so far)",
+      {
+        peer: this.#peer,
+        reason,
+        limited: this.stats.limited,
+        notches: this.stats.limitedBy.scroll,
+      },
+    );
   }
 
   /** Wheel notches allowed now for a request of `n` (any sign): clamped, then budgeted. */
