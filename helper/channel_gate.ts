@@ -28,7 +28,7 @@ export const MAX_CHANNEL_MESSAGE = 4096;
 export const CHANNEL_RATE = { ratePerSecond: 4000, capacity: 8000 } as const;
 
 /** Why a message was dropped. */
-export type ChannelDrop = "too-big" | "rate";
+export type ChannelDrop = "too-big" | "rate" | "text";
 
 /** Counts of one viewer's data-channel messages. */
 export interface ChannelGateStats {
@@ -38,13 +38,15 @@ export interface ChannelGateStats {
   tooBig: number;
   /** Messages over {@linkcode CHANNEL_RATE}. */
   limited: number;
+  /** Text messages: every channel carries binary messages only. */
+  text: number;
 }
 
 /** Decides, per message, whether the helper forwards it. */
 export class ChannelGate {
   readonly #rate: TokenBucket;
   /** Counters, for the helper's log. */
-  readonly stats: ChannelGateStats = { forwarded: 0, tooBig: 0, limited: 0 };
+  readonly stats: ChannelGateStats = { forwarded: 0, tooBig: 0, limited: 0, text: 0 };
 
   /** A gate with a full burst at time `now` (ms). */
   constructor(now: number) {
@@ -63,5 +65,11 @@ export class ChannelGate {
     }
     this.stats.forwarded++;
     return "forward";
+  }
+
+  /** Counts a text message, which is never forwarded. */
+  text(): ChannelDrop {
+    this.stats.text++;
+    return "text";
   }
 }

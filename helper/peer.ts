@@ -25,6 +25,7 @@ import {
   type IceCandidate,
   onChannelData,
   onChannelOpen,
+  onChannelString,
   onIceCandidate,
   onNegotiationNeeded,
   type PeerConnectionState,
@@ -252,6 +253,9 @@ export class Peer {
           send({ type: "data", peer: this.id, channel: label, data: data.toBase64() });
         } else this.#dropped(verdict, label, data.length);
       }),
+      onChannelString(pointer, (size) => {
+        if (!this.#closed) this.#dropped(this.#gate.text(), label, size);
+      }),
     );
   }
 
@@ -259,7 +263,7 @@ export class Peer {
   #dropped(reason: ChannelDrop, channel: string, size: number): void {
     if (!this.#dropLog.due(Date.now())) return;
     log.warning(
-      "Dropping data-channel messages from {peer}: {reason} ({tooBig} too big, {limited} over the rate so far)",
+      "Dropping data-channel messages from {peer}: {reason} ({tooBig} too big, {limited} over the rate, {text} text so far)",
       { peer: this.id, channel, reason, size, ...this.#gate.stats },
     );
   }
@@ -341,9 +345,9 @@ export class Peer {
     this.#webrtc = null;
     this.#bin = null;
     this.freeCallbacks();
-    const { tooBig, limited } = this.#gate.stats;
-    (tooBig + limited > 0 ? log.info : log.debug)(
-      "Peer {peer}: removed; data-channel messages {forwarded} forwarded, {tooBig} too big, {limited} over the rate",
+    const { tooBig, limited, text } = this.#gate.stats;
+    (tooBig + limited + text > 0 ? log.info : log.debug)(
+      "Peer {peer}: removed; data-channel messages {forwarded} forwarded, {tooBig} too big, {limited} over the rate, {text} text",
       { peer: this.id, ...this.#gate.stats },
     );
   }

@@ -60,6 +60,7 @@ export class TokenBucket {
     // A clock that steps back (fake time in tests, a wall-clock change) adds nothing.
     const elapsed = Math.max(0, now - this.#at);
     this.#at = Math.max(this.#at, now);
+    if (elapsed === 0) return; // and Infinity * 0 never makes NaN
     this.#tokens = Math.min(this.#capacity, this.#tokens + (elapsed * this.#rate) / 1000);
   }
 }

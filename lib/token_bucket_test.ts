@@ -28,6 +28,12 @@ Deno.test("TokenBucket ignores a clock that steps back", () => {
   assert.equal(bucket.take(6000), true);
 });
 
+Deno.test("TokenBucket with an infinite rate refills to capacity as soon as time passes", () => {
+  const bucket = new TokenBucket({ ratePerSecond: Infinity, capacity: 2 }, 0);
+  assert.deepEqual([bucket.take(0), bucket.take(0), bucket.take(0)], [true, true, false]);
+  assert.equal(bucket.available(1), 2);
+});
+
 Deno.test("TokenBucket refuses a shape that cannot work", () => {
   assert.throws(
     () => new TokenBucket({ ratePerSecond: 1, capacity: 0 }, 0),

@@ -155,7 +155,7 @@ Deno.test({
         const l = logged(
           server,
           new RegExp(
-            `Peer ${input.peer}: removed; data-channel messages (\\d+) forwarded, (\\d+) too big, (\\d+) over the rate`,
+            `Peer ${input.peer}: removed; data-channel messages (\\d+) forwarded, (\\d+) too big, (\\d+) over the rate, (\\d+) text`,
           ),
         );
         return l.length > 0 ? l : undefined;
@@ -169,10 +169,12 @@ Deno.test({
         );
         return l.length > 0 ? l : undefined;
       });
-      const [forwarded, tooBig, overRate] = helperLine!;
+      const [forwarded, tooBig, overRate, text] = helperLine!;
       const [received, accepted, malformed, limited, byRate] = inputLine!;
       assert.ok(input.generated >= 10_000, `${input.generated} input messages`);
-      assert.equal(forwarded! + tooBig! + overRate!, input.sent, "the helper saw every message");
+      const seen = forwarded! + tooBig! + overRate! + text!;
+      assert.equal(seen, input.sent - input.expectVanished, "the helper saw each message");
+      assert.equal(text, input.expectText, "the helper dropped each text message");
       assert.equal(tooBig, input.expectTooBig, "the helper dropped each oversized message");
       // The helper's own rate limit (twice the server's) bites only when SCTP delivers faster
       // than it forwards; channel_gate_test.ts covers it.
@@ -227,12 +229,15 @@ async function openViewer(opened: Promise<Page>): Promise<Page> {
   return page;
 }
 
-/** Sends `messages` (base64) on the page's open input channel, all at once. */
+/** Sends `messages` on the page's open input channel, all at once: base64 bytes, or `text:…`. */
 function sendAll(page: Page, messages: string[]): Promise<void> {
   return page.evaluate((list) => {
     const channels = (globalThis as unknown as { __channels: RTCDataChannel[] }).__channels;
     const channel = channels.findLast((c) => c.readyState === "open")!;
-    for (const b64 of list) channel.send(Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)));
+    for (const m of list) {
+      if (m.startsWith("text:")) channel.send(m.slice(5));
+      else channel.send(Uint8Array.from(atob(m), (c) => c.charCodeAt(0)));
+    }
   }, messages);
 }
 
@@ -276,6 +281,8 @@ async function fuzzInput(opened: Promise<Page>, recorder: Recorder, f: Fuzz) {
   let generated = 0;
   let expectTooBig = 0;
   let expectMalformed = 0;
+  let expectText = 0;
+  let expectVanished = 0;
   for (let round = 0; round < ROUNDS; round++) {
     // A full bucket at the server (burst) and at the helper: the whole batch is decoded.
     await settle(page, recorder);
@@ -288,7 +295,11 @@ async function fuzzInput(opened: Promise<Page>, recorder: Recorder, f: Fuzz) {
             ) + 300,
       )
     );
-    const batch: string[] = [];
+    // Text messages (the input channel is binary) and an empty binary one: legal on a data
+    // channel. webrtcbin (GStreamer 1.22) emits nothing at all for an empty binary message.
+    const batch: string[] = ["", "text:", `text:${f.text(50)}`, 'text:{"op":1}'];
+    expectText += 3;
+    expectVanished++;
     while (batch.length < BATCH) {
       const message = inputMessage(f, oversize);
       const marker = (message[0] === Op.KeyUp || message[0] === Op.KeyDown) &&
@@ -311,5 +322,5 @@ async function fuzzInput(opened: Promise<Page>, recorder: Recorder, f: Fuzz) {
   await settle(page, recorder);
   const sent = await page.evaluate(() => (globalThis as unknown as { __sent: number }).__sent);
   await page.close();
-  return { peer, sent, generated, expectTooBig, expectMalformed };
+  return { peer, sent, generated, expectTooBig, expectMalformed, expectText, expectVanished };
 }
