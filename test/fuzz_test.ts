@@ -112,8 +112,6 @@ Deno.test({
 
       // 1. Signalling.
       const sig = await fuzzSignalling(server, f, CONNECTIONS);
-      // deno-lint-ignore no-console
-      console.log(JSON.stringify(sig));
       assert.ok(sig.pacedSent + sig.otherSent >= 10_000, `${sig.pacedSent + sig.otherSent} frames`);
       assert.deepEqual(sig.floodClosed, [true, true, true]);
       const abusers = server.stderr.filter((l) => /keeps sending over the rate limit/.test(l));
@@ -202,8 +200,10 @@ Deno.test({
       await recorder.until("typing after the fuzz", () => recorder.typed().includes("ok"));
       assert.equal(recorder.typed(), "ok");
     } catch (error) {
-      Deno.writeTextFileSync("/tmp/fuzz_server.log", server.stderr.join("\n"));
-      throw new Error(`fuzz seed ${SEED}: ${(error as Error).message}`, { cause: error });
+      const log = Deno.makeTempFileSync({ prefix: "skerry-fuzz-", suffix: ".log" });
+      Deno.writeTextFileSync(log, server.stderr.join("\n"));
+      const message = `fuzz seed ${SEED} (server log in ${log}): ${(error as Error).message}`;
+      throw new Error(message, { cause: error });
     } finally {
       await browser.close();
       await server.stop();
@@ -275,8 +275,6 @@ async function fuzzInput(opened: Promise<Page>, recorder: Recorder, f: Fuzz) {
     return pcs.at(-1)!.sctp!.maxMessageSize;
   });
   const oversize = Math.min(maxSize, 64 * 1024);
-  // deno-lint-ignore no-console
-  console.log(`SCTP max message size ${maxSize}`);
   const heartbeat = encodeInput({ op: Op.Heartbeat }).toBase64();
   let generated = 0;
   let expectTooBig = 0;
