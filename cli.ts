@@ -118,6 +118,7 @@ async function serve(
       channels: [INPUT_CHANNEL_LABEL],
       frameCounter: FRAME_COUNTER,
     },
+    maxViewers: config.maxViewers,
   });
   shutdown.add("media session", () => session.close());
 

@@ -60,6 +60,16 @@ export function onChannelOpen(channel: Deno.PointerObject, fn: () => void): Sign
   return connectSignal(channel, "on-open", NO_ARGS, () => fn());
 }
 
+/** Calls `fn` for each text message received on a data channel, with its length in characters. */
+export function onChannelString(
+  channel: Deno.PointerObject,
+  fn: (bytes: number) => void,
+): SignalHandler {
+  return connectSignal(channel, "on-message-string", DATA_ARGS, (_self, text) => {
+    fn(readCString(text)?.length ?? 0);
+  });
+}
+
 /** Calls `fn` with a copy of each binary message received on a data channel. */
 export function onChannelData(
   channel: Deno.PointerObject,

@@ -27,6 +27,7 @@ import {
   type IceCandidate,
   onChannelData,
   onChannelOpen,
+  onChannelString,
   onIceCandidate,
   onNegotiationNeeded,
   type PeerConnectionState,
@@ -34,6 +35,8 @@ import {
   setRemoteAnswer,
 } from "../ffi/gst_webrtc.ts";
 import type { HelperStart } from "../lib/protocol/helper.ts";
+import { Throttle } from "../lib/throttle.ts";
+import { type ChannelDrop, ChannelGate } from "./channel_gate.ts";
 import { log } from "./log.ts";
 import type { Pipeline } from "./pipeline.ts";
 import { send } from "./send.ts";
@@ -73,6 +76,9 @@ export class Peer {
   #teePad: Deno.PointerObject | null = null;
   readonly #channels: Channel[] = [];
   readonly #handlers: SignalHandler[] = [];
+  /** What of the viewer's data-channel messages is forwarded (size and rate). */
+  readonly #gate = new ChannelGate(Date.now());
+  readonly #dropLog = new Throttle(1000);
   /** Candidates gathered before the offer line was written; null once it was. */
   #pendingIce: IceCandidate[] | null = [];
   #offerQueued = false;
@@ -270,10 +276,24 @@ export class Peer {
         if (!this.#closed) send({ type: "channel-open", peer: this.id, channel: label });
       }),
       onChannelData(pointer, (data) => {
-        if (!this.#closed) {
+        if (this.#closed) return;
+        const verdict = this.#gate.admit(data.length, Date.now());
+        if (verdict === "forward") {
           send({ type: "data", peer: this.id, channel: label, data: data.toBase64() });
-        }
+        } else this.#dropped(verdict, label, data.length);
       }),
+      onChannelString(pointer, (size) => {
+        if (!this.#closed) this.#dropped(this.#gate.text(), label, size);
+      }),
+    );
+  }
+
+  /** Logs dropped data-channel messages, at most once a second. */
+  #dropped(reason: ChannelDrop, channel: string, size: number): void {
+    if (!this.#dropLog.due(Date.now())) return;
+    log.warning(
+      "Dropping data-channel messages from {peer}: {reason} ({tooBig} too big, {limited} over the rate, {text} text so far)",
+      { peer: this.id, channel, reason, size, ...this.#gate.stats },
     );
   }
 
@@ -354,6 +374,10 @@ export class Peer {
     this.#webrtc = null;
     this.#bin = null;
     this.freeCallbacks();
-    log.debug("Peer {peer}: removed", { peer: this.id });
+    const { tooBig, limited, text } = this.#gate.stats;
+    (tooBig + limited + text > 0 ? log.info : log.debug)(
+      "Peer {peer}: removed; data-channel messages {forwarded} forwarded, {tooBig} too big, {limited} over the rate, {text} text",
+      { peer: this.id, ...this.#gate.stats },
+    );
   }
 }

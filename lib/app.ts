@@ -71,12 +71,13 @@ export function createApp(deps: AppDeps): Hono {
             version: deps.version,
             sendText: (text) => ws.send(text),
             close: (code, reason) => ws.close(code, reason),
+            unsent: () => (ws.raw as WebSocket | undefined)?.bufferedAmount ?? 0,
             ...(deps.channels ? { channels: deps.channels } : {}),
             ...(deps.monitor ? { monitor: deps.monitor } : {}),
           });
         },
         onMessage(event) {
-          connection?.message(event.data as string | ArrayBuffer);
+          connection?.message(event.data as string | ArrayBuffer | Blob);
         },
         onClose() {
           connection?.closed();

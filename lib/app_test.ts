@@ -4,6 +4,8 @@ import type { Session } from "./session.ts";
 
 /** The routes tested here never reach the media session. */
 const NO_SESSION: Session = {
+  viewerCount: 0,
+  full: false,
   join: () => assert.fail("join"),
   leave: () => assert.fail("leave"),
   answer: () => assert.fail("answer"),
@@ -102,9 +104,12 @@ Deno.test("createApp() joins a viewer to the session over /ws and makes it leave
   const calls: string[] = [];
   const left = Promise.withResolvers<void>();
   const session: Session = {
+    viewerCount: 0,
+    full: false,
     join: (viewer) => {
       calls.push(`join ${viewer.id}`);
       viewer.send({ type: "status", state: "starting" });
+      return true;
     },
     leave: (id) => {
       calls.push(`leave ${id}`);

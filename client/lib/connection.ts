@@ -69,6 +69,8 @@ export class Connection {
   /** Remote candidates that arrived before the offer was applied. */
   #pendingIce: RTCIceCandidateInit[] = [];
   #remoteSet = false;
+  /** Why the server is about to close the socket (`full`, `too-big`), shown while reconnecting. */
+  #refusal: string | undefined;
 
   constructor(options: ConnectionOptions) {
     this.#options = options;
@@ -129,7 +131,13 @@ export class Connection {
     if (this.#stopped) return;
     const delay = this.#delayMs;
     this.#delayMs = Math.min(delay * 2, this.#options.backoff?.maxMs ?? 8000);
-    this.#options.onState({ phase: "reconnecting", retryInMs: delay });
+    const detail = this.#refusal;
+    this.#refusal = undefined;
+    this.#options.onState({
+      phase: "reconnecting",
+      retryInMs: delay,
+      ...(detail === undefined ? {} : { detail }),
+    });
     this.#timer = setTimeout(() => this.#open(), delay);
   }
 
@@ -168,6 +176,11 @@ export class Connection {
       case "error":
         if (message.code === "media") {
           this.#options.onState({ phase: "error", detail: message.message });
+        } else if (message.code === "full" || message.code === "too-big") {
+          // The server closes the socket next; say why while waiting to retry.
+          this.#refusal = message.message;
+          // A full server frees a seat only when someone leaves: do not knock often.
+          if (message.code === "full") this.#delayMs = this.#options.backoff?.maxMs ?? 8000;
         }
         return;
     }

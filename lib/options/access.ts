@@ -1,11 +1,22 @@
 /** Options of access control: who may watch and control the desktop. */
 
 import { option, type OptionGroup } from "./option.ts";
-import { bool, optionalText, text } from "./parse.ts";
+import { bool, int, optionalText, text } from "./parse.ts";
 import { selkies } from "./selkies.ts";
+import { DEFAULT_MAX_VIEWERS } from "../protocol/signalling.ts";
 
 /** Access options. */
 export const ACCESS_OPTIONS = [
+  option({
+    key: "maxViewers",
+    flag: "max-viewers",
+    value: "N",
+    env: "SKERRY_MAX_VIEWERS",
+    default: String(DEFAULT_MAX_VIEWERS),
+    // Each viewer is a webrtcbin of its own (DTLS, SRTP, congestion control) in the helper.
+    help: 'Most viewers at once; one more is refused with "server full" until a seat frees',
+    parse: int(1, 256),
+  }),
   option({
     key: "enableBasicAuth",
     flag: "enable-basic-auth",
