@@ -383,6 +383,8 @@ Deno.test("MediaSession reports viewers and the helper's statistics of present v
   r.session.leave("a");
   r.last().emit({ type: "stats", peer: "a", stats });
   assert.deepEqual(seen, ["joined a", "stats a 7", "left a"]);
+});
+
 Deno.test("MediaSession refuses a viewer over maxViewers and admits one again when a seat frees", async () => {
   await using r = rig({ maxViewers: 2 });
   const [a, b, c] = ["v1", "v2", "v3"].map((id) => new RecordingViewer(id));

@@ -207,6 +207,8 @@ Deno.test("ViewerConnection passes the browser's stats on, at most one per 500 m
   } finally {
     clock.uninstall();
   }
+});
+
 const ICE = JSON.stringify({ type: "ice", candidate: "candidate:1", sdpMLineIndex: 0 });
 
 /** The sum the stats must add up to. */
