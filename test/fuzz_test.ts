@@ -83,8 +83,8 @@ Deno.test({
     console.log(`fuzz seed ${SEED} (SKERRY_FUZZ_SEED=${SEED} replays it)`);
     const f = new Fuzz(seededRandom(SEED));
     const display = await startXvfb({ width: 1280, height: 720 });
-    const recorder = await startRecorder(display.name);
-    const server = await startServer({ display: display.name });
+    const recorder = await startRecorder(display);
+    const server = await startServer({ display });
     const browser = await launchBrowser(server.url);
     try {
       await browser.context.addInitScript(() => {

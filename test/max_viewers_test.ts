@@ -12,7 +12,7 @@ Deno.test({
   name: "a viewer over --max-viewers sees that the server is full; the first keeps streaming",
   async fn() {
     const display = await startXvfb({ width: 640, height: 480 });
-    const server = await startServer({ display: display.name, args: ["--max-viewers=1"] });
+    const server = await startServer({ display, args: ["--max-viewers=1"] });
     const browser = await launchBrowser(server.url);
     try {
       const first = await browser.open(server.url);
