@@ -1,7 +1,8 @@
 /**
  * The client is an installable web app: a real server generates the manifest
  * and service worker from the PWA_* variables, and real Chromium, asked
- * through the DevTools protocol, finds nothing that prevents installing it.
+ * through the DevTools protocol, finds nothing that prevents installing it;
+ * the worker never stands between the user and the page.
  */
 
 import assert from "node:assert/strict";
@@ -46,6 +47,11 @@ Deno.test({
       const { installabilityErrors } = await cdp.send("Page.getInstallabilityErrors");
       assert.deepEqual(installabilityErrors, []);
       await cdp.detach();
+      // With the worker in control, a reload is still the real client, even where the
+      // browser believes it is offline (this test's network namespace has no default route).
+      await page.reload();
+      await page.waitForSelector("video", { timeout: 10_000 });
+      assert.equal(await page.evaluate(() => navigator.serviceWorker.controller !== null), true);
     } finally {
       await context.close();
       await Deno.remove(profile, { recursive: true });

@@ -1,8 +1,11 @@
 /**
  * The service worker script, written at serve time. Browsers install a page
  * as an app only with a service worker that has a fetch handler; this one
- * answers a page load only while the browser is offline (with a small page
- * saying so) and leaves every other request to the network untouched: it
+ * leaves every request to the network untouched while the browser believes
+ * it is online, and when it believes it is offline still tries the network
+ * for a page load, answering with a small page saying so only if that fails
+ * (a browser on a network without a default route believes it is offline
+ * although Skerry is reachable): it
  * caches nothing, so an upgraded server is never shadowed by an old client,
  * and authentication, the WebSocket and media never pass through it.
  *
@@ -24,11 +27,11 @@ const OFFLINE_PAGE = ${JSON.stringify(offline)};
 self.addEventListener("install", () => self.skipWaiting());
 self.addEventListener("activate", (event) => event.waitUntil(self.clients.claim()));
 self.addEventListener("fetch", (event) => {
-  // Only a page load while offline is answered here; the network gets everything else.
+  // Online: the network gets everything. Offline: a page load still tries the network first.
   if (event.request.mode !== "navigate" || self.navigator.onLine) return;
-  event.respondWith(new Response(OFFLINE_PAGE, {
+  event.respondWith(fetch(event.request).catch(() => new Response(OFFLINE_PAGE, {
     headers: { "Content-Type": "text/html; charset=utf-8" },
-  }));
+  })));
 });
 `;
 }
