@@ -48,6 +48,9 @@ async function serve(
   const log = getLogger(["skerry", "cli"]);
   log.debug("Configuration {config}", { config: redactedConfig(config) });
   for (const notice of notices) log.warn(notice);
+  // The certificate question is settled before anything starts.
+  const { resolveTlsFiles } = await import("./lib/tls_files.ts");
+  const tls = resolveTlsFiles(config);
 
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     Deno.addSignalListener(signal, () => {
@@ -126,22 +129,33 @@ async function serve(
     webRoot,
     ...(auth ? { auth: { username: auth.username, password: auth.password } } : {}),
     channels,
+    https: tls !== undefined,
+    allowedOrigins: config.allowedOrigins,
+    trustedProxies: config.trustedProxies,
   });
 
-  let server: Deno.HttpServer<Deno.NetAddr>;
-  try {
-    // Deno.serve binds synchronously; onListen replaces its default banner.
-    server = Deno.serve({ hostname: config.addr, port: config.port, onListen() {} }, app.fetch);
-  } catch (error) {
-    const reason = error instanceof Deno.errors.AddrInUse
-      ? "the address is in use"
-      : (error as Error).message;
-    throw new Error(`Cannot listen on ${config.addr}:${config.port}: ${reason}`);
-  }
+  const { listen } = await import("./lib/serve.ts");
+  const server = await listen(app.fetch, {
+    hostname: config.addr,
+    port: config.port,
+    ...(tls ? { tls } : {}),
+  }).catch((error) => {
+    // Errors about the certificate files already say what is wrong.
+    if (error instanceof Deno.errors.AddrInUse) {
+      throw new Error(`Cannot listen on ${config.addr}:${config.port}: the address is in use`);
+    }
+    if (
+      error instanceof Deno.errors.PermissionDenied || error instanceof Deno.errors.AddrNotAvailable
+    ) {
+      throw new Error(`Cannot listen on ${config.addr}:${config.port}: ${error.message}`);
+    }
+    throw error;
+  });
   cleanups.push(() => server.shutdown());
-  const port = server.addr.port;
+  const port = server.port;
   const host = config.addr === "0.0.0.0" || config.addr === "::" ? "localhost" : config.addr;
-  log.info("Serving on {addr}:{port} with {encoder} at {framerate} fps", {
+  log.info("Serving {scheme} on {addr}:{port} with {encoder} at {framerate} fps", {
+    scheme: tls ? "https" : "http",
     addr: config.addr,
     port,
     encoder,
@@ -149,7 +163,8 @@ async function serve(
   });
   // The URL (and a generated password) go to stdout for the person who started
   // Skerry, never to the log.
-  const lines = [`Skerry ${VERSION} is streaming ${display}: open http://${host}:${port}/`];
+  const scheme = tls ? "https" : "http";
+  const lines = [`Skerry ${VERSION} is streaming ${display}: open ${scheme}://${host}:${port}/`];
   if (auth) {
     lines.push(
       auth.generated

@@ -7,13 +7,19 @@
  */
 
 import { Hono } from "hono";
-import { basicAuth } from "hono/basic-auth";
 import { serveStatic, upgradeWebSocket } from "hono/deno";
 import { HTTPException } from "hono/http-exception";
-import { secureHeaders } from "hono/secure-headers";
 import { getLogger } from "@logtape/logtape";
+import { clientAddressOf } from "./client_address.ts";
+import { loginGuard } from "./login_guard.ts";
+import { LoginLimiter } from "./login_limiter.ts";
+import { PageTokens } from "./page_token.ts";
+import { PAGE_TOKEN_PATH, SIGNALLING_SUBPROTOCOL } from "./protocol/page_token.ts";
+import { securityHeaders } from "./security_headers.ts";
 import type { Session } from "./session.ts";
 import { type ChannelSink, ViewerConnection } from "./signalling.ts";
+import { staticGuard } from "./static_guard.ts";
+import { pageTokenRoute, wsGuard } from "./ws_guard.ts";
 
 const log = getLogger(["skerry", "http"]);
 
@@ -29,11 +35,23 @@ export interface AppDeps {
   auth?: { username: string; password: string };
   /** Makes the data-channel sink of each viewer (input). */
   channels?: (peer: string) => ChannelSink;
+  /** Whether this server terminates TLS (HSTS; the page's scheme). Default false. */
+  https?: boolean;
+  /** Other page origins allowed to open `/ws` (a reverse proxy's). Default none. */
+  allowedOrigins?: readonly string[];
+  /** Reverse proxies whose `X-Forwarded-For` names the client. Default none. */
+  trustedProxies?: readonly string[];
+  /** Failed-login limit. Default 5 failures a minute block an address for 5 minutes. */
+  loginLimiter?: LoginLimiter;
 }
 
 /** Builds the Hono app. */
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
+  const addressOf = clientAddressOf(deps.trustedProxies ?? []);
+  const tokens = new PageTokens();
+
+  app.use("*", securityHeaders({ https: deps.https ?? false }));
 
   // Liveness: cheap, unauthenticated, reveals nothing.
   app.get("/healthz", (c) => c.text("ok"));
@@ -41,11 +59,19 @@ export function createApp(deps: AppDeps): Hono {
   if (deps.auth) {
     // One guard for everything else, the WebSocket included: browsers resend
     // cached Basic credentials on a same-origin WebSocket upgrade.
-    app.use("*", basicAuth({ ...deps.auth, realm: "Skerry" }));
+    const limiter = deps.loginLimiter ?? new LoginLimiter();
+    app.use("*", loginGuard({ credentials: deps.auth, limiter, addressOf }));
   }
 
+  app.get(`/${PAGE_TOKEN_PATH}`, pageTokenRoute(tokens));
   app.get(
     "/ws",
+    wsGuard({
+      https: deps.https ?? false,
+      allowedOrigins: deps.allowedOrigins ?? [],
+      tokens,
+      addressOf,
+    }),
     upgradeWebSocket(() => {
       let connection: ViewerConnection | undefined;
       return {
@@ -68,25 +94,15 @@ export function createApp(deps: AppDeps): Hono {
           connection?.closed();
         },
       };
-    }),
+    }, { protocol: SIGNALLING_SUBPROTOCOL }),
   );
 
-  app.use(
-    "*",
-    secureHeaders({
-      contentSecurityPolicy: {
-        defaultSrc: ["'self'"],
-        connectSrc: ["'self'", "ws:", "wss:"],
-        imgSrc: ["'self'", "data:", "blob:"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-      },
-    }),
-  );
   app.use("*", async (c, next) => {
     await next();
     // The client is small and changes with the server: always revalidate.
     if (c.res.ok) c.header("Cache-Control", "no-cache");
   });
+  app.use("*", staticGuard());
   app.use("*", serveStatic({ root: deps.webRoot }));
   app.notFound((c) => c.text("Not found", 404));
 
