@@ -193,7 +193,10 @@ Deno.test("createApp() answers 429 after 5 wrong passwords from one address, and
   await configure({
     reset: true,
     sinks: { memory: (record) => lines.push(format(record)) },
-    loggers: [{ category: ["skerry"], lowestLevel: "debug", sinks: ["memory"] }],
+    loggers: [
+      { category: ["skerry"], lowestLevel: "debug", sinks: ["memory"] },
+      { category: ["logtape", "meta"], lowestLevel: "warning", sinks: ["memory"] },
+    ],
   });
   await withApp(
     async (app) => {

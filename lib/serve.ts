@@ -26,12 +26,16 @@ export interface ListenOptions {
   tls?: TlsFiles;
   /** How long file changes must settle before a reload, in ms. Default 500. */
   reloadDebounceMs?: number;
+  /** Told after each attempt to load changed certificate files: no error means reloaded. */
+  onReload?(error?: Error): void;
 }
 
 /** A listening server. */
 export interface Server {
   /** The public port. */
   readonly port: number;
+  /** With TLS: the plain loopback port behind the TLS front (it answers strangers 403). */
+  readonly loopbackPort?: number;
   /** Stops listening and closes every connection. */
   shutdown(): Promise<void>;
 }
@@ -83,10 +87,12 @@ export async function listen(
       log.warn("Keeping the current TLS certificate: {reason}", {
         reason: (error as Error).message,
       });
+      options.onReload?.(error as Error);
       return;
     }
     pair = next;
     log.info("Reloaded the TLS certificate from {cert}", { cert: files.cert });
+    options.onReload?.();
   }, {
     debounceMs: options.reloadDebounceMs ?? 500,
     onWatchError: (path) =>
@@ -95,6 +101,7 @@ export async function listen(
 
   return {
     port: front.port,
+    loopbackPort: inner.addr.port,
     async shutdown() {
       watch.close();
       await front.close();

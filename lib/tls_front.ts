@@ -36,6 +36,8 @@ export class TlsFront {
   readonly #options: TlsFrontOptions;
   readonly #connections = new Set<Deno.Conn>();
   #listener: Deno.TlsListener;
+  /** Listeners closed on purpose (reload, close): their accept loops end. */
+  readonly #retired = new WeakSet<Deno.TlsListener>();
   #accepting: Promise<void>;
   #port: number;
   #closed = false;
@@ -65,7 +67,7 @@ export class TlsFront {
     if (this.#closed) return;
     // A bad pair must not take the port down: try it on a throwaway listener first.
     listenTls("127.0.0.1", 0, pair).close();
-    this.#listener.close();
+    this.#retire(this.#listener);
     await this.#accepting;
     // The old socket is released once its pending accept has unwound: retry briefly.
     for (let attempt = 0;; attempt++) {
@@ -83,9 +85,14 @@ export class TlsFront {
   /** Stops listening and closes every connection. */
   async close(): Promise<void> {
     this.#closed = true;
-    this.#listener.close();
+    this.#retire(this.#listener);
     await this.#accepting;
     for (const conn of this.#connections) closeQuietly(conn);
+  }
+
+  #retire(listener: Deno.TlsListener): void {
+    this.#retired.add(listener);
+    closeQuietly(listener);
   }
 
   async #accept(listener: Deno.TlsListener): Promise<void> {
@@ -95,7 +102,7 @@ export class TlsFront {
         conn = await listener.accept();
       } catch {
         // Closed (a reload or close()), or out of file descriptors: wait and go on.
-        if (this.#closed || listener !== this.#listener) return;
+        if (this.#retired.has(listener)) return;
         await new Promise((resolve) => setTimeout(resolve, 100));
         continue;
       }
@@ -146,7 +153,7 @@ async function pump(from: Deno.Conn, to: Deno.Conn): Promise<void> {
   }
 }
 
-function closeQuietly(conn: Deno.Conn): void {
+function closeQuietly(conn: { close(): void }): void {
   try {
     conn.close();
   } catch {
