@@ -66,7 +66,7 @@ export async function listen(
   });
   let front: TlsFront;
   try {
-    front = TlsFront.listen(pair, {
+    front = await TlsFront.listen(pair, {
       hostname: options.hostname,
       port: options.port,
       target: inner.addr,
@@ -82,7 +82,9 @@ export async function listen(
     try {
       next = await readTlsPair(files);
       if (next.cert === pair.cert && next.key === pair.key) return;
-      await front.reload(next);
+      // setSecureContext() would take a key that does not match and fail every handshake.
+      checkPair(next, files);
+      front.reload(next);
     } catch (error) {
       log.warn("Keeping the current TLS certificate: {reason}", {
         reason: (error as Error).message,

@@ -150,3 +150,46 @@ Deno.test("listen() refuses a certificate and key that do not match, naming the 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("listen() serves one PEM file holding both the certificate and its key", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "skerry-tls-" });
+  try {
+    const a = await makeTestCertificate(dir, "a");
+    const both = `${dir}/both.pem`;
+    await Deno.writeTextFile(
+      both,
+      (await Deno.readTextFile(a.certPath)) + (await Deno.readTextFile(a.keyPath)),
+    );
+    const server = await listen(handler, {
+      hostname: "127.0.0.1",
+      port: 0,
+      tls: { cert: both, key: both },
+    });
+    try {
+      assert.deepEqual(await servedBy(server.port, { a: a.caPem }), ["a"]);
+    } finally {
+      await server.shutdown();
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("listen() with TLS on a taken port throws AddrInUse and leaves nothing open", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "skerry-tls-" });
+  const taken = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  try {
+    const a = await makeTestCertificate(dir, "a");
+    await assert.rejects(
+      listen(handler, {
+        hostname: "127.0.0.1",
+        port: taken.addr.port,
+        tls: { cert: a.certPath, key: a.keyPath },
+      }),
+      Deno.errors.AddrInUse,
+    );
+  } finally {
+    taken.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
