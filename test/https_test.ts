@@ -53,6 +53,13 @@ Deno.test({
           }
         };
       });
+      // What Chromium says about our headers (an unknown Permissions-Policy feature, a CSP refusal).
+      const complaints: string[] = [];
+      browser.context.on("console", (message) => {
+        if (/Permissions-Policy|Content.Security.Policy|Refused to/i.test(message.text())) {
+          complaints.push(message.text());
+        }
+      });
       const page = await browser.open(server.url);
 
       await t.step("the page loads over https: and streams with signalling over wss:", async () => {
@@ -66,6 +73,8 @@ Deno.test({
           (window as unknown as { __sockets: string[] }).__sockets
         );
         assert.deepEqual(sockets, [`wss://127.0.0.1:${server.port}/ws`]);
+        // connect-src 'self' let the page open its own wss: URL, and nothing was refused.
+        assert.deepEqual(complaints, []);
         const client = Deno.createHttpClient({ caCerts: [a.caPem] });
         try {
           const res = await fetch(server.url, {

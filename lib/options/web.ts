@@ -43,7 +43,7 @@ export const WEB_OPTIONS = [
     env: "SKERRY_HTTPS_CERT",
     ...selkies("https_cert"),
     default: "",
-    help: "PEM certificate chain for HTTPS",
+    help: "PEM certificate chain for HTTPS (unset: Debian's snake-oil pair, if readable)",
     parse: optionalText,
   }),
   option({
