@@ -39,6 +39,9 @@ async function serve(
   const log = getLogger(["skerry", "cli"]);
   log.debug("Configuration {config}", { config: redactedConfig(config) });
   for (const notice of notices) log.warn(notice);
+  // The certificate question is settled before anything starts.
+  const { resolveTlsFiles } = await import("./lib/tls_files.ts");
+  const tls = resolveTlsFiles(config);
 
   const { Shutdown, installShutdownHandlers } = await import("./lib/shutdown.ts");
   shutdown = new Shutdown();
@@ -139,25 +142,36 @@ async function serve(
       shortName: config.pwaAppShortName,
       startUrl: config.pwaStartUrl,
     },
+    https: tls !== undefined,
+    allowedOrigins: config.allowedOrigins,
+    trustedProxies: config.trustedProxies,
   });
 
-  let server: Deno.HttpServer<Deno.NetAddr>;
-  try {
-    // Deno.serve binds synchronously; onListen replaces its default banner.
-    server = Deno.serve({ hostname: config.addr, port: config.port, onListen() {} }, app.fetch);
-  } catch (error) {
-    const reason = error instanceof Deno.errors.AddrInUse
-      ? "the address is in use"
-      : (error as Error).message;
-    throw new Error(`Cannot listen on ${config.addr}:${config.port}: ${reason}`);
-  }
+  const { listen } = await import("./lib/serve.ts");
+  const server = await listen(app.fetch, {
+    hostname: config.addr,
+    port: config.port,
+    ...(tls ? { tls } : {}),
+  }).catch((error) => {
+    // Errors about the certificate files already say what is wrong.
+    if (error instanceof Deno.errors.AddrInUse) {
+      throw new Error(`Cannot listen on ${config.addr}:${config.port}: the address is in use`);
+    }
+    if (
+      error instanceof Deno.errors.PermissionDenied || error instanceof Deno.errors.AddrNotAvailable
+    ) {
+      throw new Error(`Cannot listen on ${config.addr}:${config.port}: ${error.message}`);
+    }
+    throw error;
+  });
   shutdown.add("web server", () => server.shutdown());
-  const port = server.addr.port;
+  const port = server.port;
   if (config.enableMetricsHttp) {
     monitoring.serve({ hostname: config.addr, port: config.metricsHttpPort });
   }
   const host = config.addr === "0.0.0.0" || config.addr === "::" ? "localhost" : config.addr;
-  log.info("Serving on {addr}:{port} with {encoder} at {framerate} fps", {
+  log.info("Serving {scheme} on {addr}:{port} with {encoder} at {framerate} fps", {
+    scheme: tls ? "https" : "http",
     addr: config.addr,
     port,
     encoder,
@@ -165,7 +179,10 @@ async function serve(
   });
   // The URL (and a generated password) go to stdout for the person who started
   // Skerry, never to the log; with no terminal to read it, the password goes to a 0600 file.
-  const lines = [`Skerry ${VERSION} is streaming ${display.name}: open http://${host}:${port}/`];
+  const scheme = tls ? "https" : "http";
+  const lines = [
+    `Skerry ${VERSION} is streaming ${display.name}: open ${scheme}://${host}:${port}/`,
+  ];
   if (auth?.generated && !Deno.stdout.isTerminal()) {
     const { writePasswordFile } = await import("./lib/password_file.ts");
     const file = await writePasswordFile(auth.password);

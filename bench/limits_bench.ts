@@ -20,7 +20,7 @@
 
 import type { Page } from "playwright-core";
 import { openX11 } from "../ffi/x11.ts";
-import { startXvfb } from "../lib/display.ts";
+import { startXvfb, type VirtualDisplay } from "../lib/display.ts";
 import { pollUntil } from "../lib/poll.ts";
 import { InputHandler } from "../lib/input/input_handler.ts";
 import { XTestInputSink } from "../lib/input/xtest_sink.ts";
@@ -45,7 +45,7 @@ function peak(times: number[], windowMs: number): number {
 }
 
 const display = await startXvfb({ width: 1280, height: 720 });
-const server = await startServer({ display: display.name, args: ["--log-level=warning"] });
+const server = await startServer({ display, args: ["--log-level=warning"] });
 const browser = await launchBrowser(server.url);
 try {
   await browser.context.addInitScript(() => {
@@ -77,9 +77,9 @@ try {
   await page.close();
 
   print(`InputHandler.close() with ${INPUT_LIMITS.heldKeys} keysyms held, XTest into Xvfb:`);
-  print(`  ${await releaseHeld(display.name)}`);
+  print(`  ${await releaseHeld(display)}`);
   print("Text of characters the layout lacks (spare keycode remapped for each), XTest:");
-  print(`  ${await typeRemapped(display.name, 512)}`);
+  print(`  ${await typeRemapped(display, 512)}`);
 } finally {
   await browser.close();
   await server.stop();
@@ -119,9 +119,9 @@ async function drag(page: Page, ms: number): Promise<string> {
   }, busiest 100 ms: ${peak(dc, 100)}`;
 }
 
-async function releaseHeld(displayName: string): Promise<string> {
-  await using rig = await xRig(displayName);
-  const probe = openX11(displayName);
+async function releaseHeld(display: VirtualDisplay): Promise<string> {
+  await using rig = await xRig(display);
+  const probe = openX11(display.name, display);
   const handler = new InputHandler(rig.sink, { limits: { ...INPUT_LIMITS, rate: Infinity } });
   // Printable Latin-1, then Cyrillic, then Greek: mapped keys and spares both.
   const keysyms = [
@@ -141,8 +141,8 @@ async function releaseHeld(displayName: string): Promise<string> {
     `no key down in X after ${seen.toFixed(1)} ms`;
 }
 
-async function typeRemapped(displayName: string, count: number): Promise<string> {
-  await using rig = await xRig(displayName);
+async function typeRemapped(display: VirtualDisplay, count: number): Promise<string> {
+  await using rig = await xRig(display);
   const handler = new InputHandler(rig.sink, {
     limits: { ...INPUT_LIMITS, rate: Infinity, textCharsPerSecond: Infinity, textBurst: count },
   });
@@ -165,9 +165,9 @@ async function typeRemapped(displayName: string, count: number): Promise<string>
   } ms (${(count / (seen / 1000)).toFixed(0)} characters/s)`;
 }
 
-async function xRig(displayName: string) {
-  const rec = await startRecorder(displayName);
-  const sink = XTestInputSink.open(displayName);
+async function xRig(display: VirtualDisplay) {
+  const rec = await startRecorder(display);
+  const sink = XTestInputSink.open(display.name, display);
   return {
     recorder: rec,
     sink,

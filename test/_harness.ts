@@ -12,6 +12,7 @@
 
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { pollUntil } from "../lib/poll.ts";
+import { signallingProtocols } from "../lib/protocol/page_token.ts";
 import { stopProcess } from "../lib/process.ts";
 import { readLines } from "../lib/read_lines.ts";
 
@@ -89,7 +90,7 @@ export async function startServer(options: StartServerOptions): Promise<TestServ
   })();
   const stdout: string[] = [];
   const lines = readLines(child.stdout)[Symbol.asyncIterator]();
-  const port = await firstPort(lines, stdout, 30_000).catch(async (error) => {
+  const { scheme, port } = await firstPort(lines, stdout, 30_000).catch(async (error) => {
     await stopProcess(child);
     await Promise.all([stderrDone, lines.return?.(undefined)]);
     throw new Error(`${(error as Error).message}: ${stderr.slice(-5).join(" | ")}`);
@@ -98,7 +99,7 @@ export async function startServer(options: StartServerOptions): Promise<TestServ
     for (let n = await lines.next(); !n.done; n = await lines.next()) stdout.push(n.value);
   })();
   return {
-    url: `http://127.0.0.1:${port}/`,
+    url: `${scheme}://127.0.0.1:${port}/`,
     port,
     pid: child.pid,
     stderr,
@@ -116,12 +117,12 @@ export async function startServer(options: StartServerOptions): Promise<TestServ
   };
 }
 
-/** Reads stdout lines (into `seen`) until the server prints its URL; resolves with the port. */
+/** Reads stdout lines (into `seen`) until the server prints its URL; resolves with its scheme and port. */
 async function firstPort(
   lines: AsyncIterator<string>,
   seen: string[],
   timeoutMs: number,
-): Promise<number> {
+): Promise<{ scheme: string; port: number }> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error("server did not start")), timeoutMs);
@@ -131,8 +132,8 @@ async function firstPort(
       const next = await Promise.race([lines.next(), timeout]);
       if (next.done) throw new Error("server exited");
       seen.push(next.value);
-      const port = Number(/open http:\/\/[^:]+:(\d+)\//.exec(next.value)?.[1] ?? 0);
-      if (port !== 0) return port;
+      const match = /open (https?):\/\/[^:]+:(\d+)\//.exec(next.value);
+      if (match) return { scheme: match[1]!, port: Number(match[2]) };
     }
   } finally {
     clearTimeout(timer);
@@ -175,7 +176,7 @@ export interface TestBrowser {
 /** Launches Debian's Chromium (never a downloaded one). */
 export async function launchBrowser(
   url: string,
-  options: { touch?: boolean } = {},
+  options: { touch?: boolean; ignoreHttpsErrors?: boolean } = {},
 ): Promise<TestBrowser> {
   const browser = await chromium.launch({
     executablePath: Deno.env.get("CHROMIUM") ?? "/usr/bin/chromium",
@@ -189,6 +190,8 @@ export async function launchBrowser(
     viewport: { width: 1280, height: 720 },
     // A phone or tablet: touch events, and the on-screen keyboard button.
     ...(options.touch ? { hasTouch: true, isMobile: true } : {}),
+    // A certificate made by the test, which Chromium does not know.
+    ...(options.ignoreHttpsErrors ? { ignoreHTTPSErrors: true } : {}),
   });
   // Chromium offers host candidates only to origins with media permission.
   await context.grantPermissions(["camera", "microphone"], { origin: new URL(url).origin });
@@ -221,6 +224,54 @@ export async function launchBrowser(
       await browser.close();
     },
   };
+}
+
+/** Options of {@linkcode signallingSocket}. */
+export interface SignallingSocketOptions {
+  /** The `Origin` header to send; unset sends none, like a non-browser client. */
+  origin?: string;
+  /** The page token to offer; unset fetches one, null offers none. */
+  token?: string | null;
+  /** For wss: with a test CA. */
+  client?: Deno.HttpClient;
+}
+
+/**
+ * Opens the signalling WebSocket of `server` the way the page does (Basic
+ * credentials, a fresh page token); rejects with the error when refused.
+ */
+export async function signallingSocket(
+  server: { url: string },
+  options: SignallingSocketOptions = {},
+): Promise<WebSocket> {
+  const authorization = `Basic ${btoa(`${AUTH.username}:${AUTH.password}`)}`;
+  let token = options.token;
+  if (token === undefined) {
+    const res = await fetch(`${server.url}ws-token`, {
+      headers: { Authorization: authorization },
+      ...(options.client ? { client: options.client } : {}),
+    });
+    if (!res.ok) throw new Error(`ws-token: HTTP ${res.status}`);
+    token = (await res.json()).token as string;
+  }
+  // Deno's WebSocket takes headers and an HTTP client (the DOM typings do not know them).
+  const DenoWebSocket = WebSocket as unknown as new (
+    url: string,
+    init: { protocols?: string[]; headers: Record<string, string>; client?: Deno.HttpClient },
+  ) => WebSocket;
+  const ws = new DenoWebSocket(`${server.url.replace(/^http/, "ws")}ws`, {
+    ...(token !== null ? { protocols: signallingProtocols(token) } : {}),
+    headers: {
+      Authorization: authorization,
+      ...(options.origin !== undefined ? { Origin: options.origin } : {}),
+    },
+    ...(options.client ? { client: options.client } : {}),
+  });
+  await new Promise((resolve, reject) => {
+    ws.onopen = resolve;
+    ws.onerror = (event) => reject(new Error((event as ErrorEvent).message));
+  });
+  return ws;
 }
 
 /** Inbound video of the newest peer connection, from `getStats()`. */

@@ -8,11 +8,11 @@ import assert from "node:assert/strict";
 import { startXvfb, type VirtualDisplay } from "../lib/display.ts";
 import { pollUntil } from "../lib/poll.ts";
 import {
-  AUTH,
   childPids,
   commandLine,
   launchBrowser,
   run,
+  signallingSocket,
   startServer,
   videoPixel,
   videoStats,
@@ -90,20 +90,9 @@ Deno.test({
       await t.step(
         "a malformed signalling message gets an error, the connection goes on",
         async () => {
-          // Deno's WebSocket takes headers (the DOM typings do not know it).
-          const DenoWebSocket = WebSocket as unknown as new (
-            url: string,
-            options: { headers: Record<string, string> },
-          ) => WebSocket;
-          const ws = new DenoWebSocket(`ws://127.0.0.1:${server.port}/ws`, {
-            headers: { Authorization: `Basic ${btoa(`${AUTH.username}:${AUTH.password}`)}` },
-          });
+          const ws = await signallingSocket(server);
           const messages: Record<string, unknown>[] = [];
           ws.onmessage = (e) => messages.push(JSON.parse(e.data));
-          await new Promise((resolve, reject) => {
-            ws.onopen = resolve;
-            ws.onerror = reject;
-          });
           ws.send("{not json");
           ws.send(JSON.stringify({ type: "hello", protocol: 1 }));
           await pollUntil(() => messages.find((m) => m.type === "welcome"), {
@@ -129,17 +118,12 @@ Deno.test({
       );
 
       await t.step("viewers joining and leaving never stall the others", async () => {
-        const DenoWebSocket = WebSocket as unknown as new (
-          url: string,
-          options: { headers: Record<string, string> },
-        ) => WebSocket;
-        const auth = { Authorization: `Basic ${btoa(`${AUTH.username}:${AUTH.password}`)}` };
         for (let i = 0; i < 12; i++) {
           // Each socket is a viewer whose branch is added, offered, and removed again.
-          const ws = new DenoWebSocket(`ws://127.0.0.1:${server.port}/ws`, { headers: auth });
+          const ws = await signallingSocket(server);
           const offered = Promise.withResolvers<void>();
-          ws.onopen = () => ws.send(JSON.stringify({ type: "hello", protocol: 1 }));
           ws.onmessage = (e) => JSON.parse(e.data).type === "offer" && offered.resolve();
+          ws.send(JSON.stringify({ type: "hello", protocol: 1 }));
           await offered.promise;
           ws.close();
         }

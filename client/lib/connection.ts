@@ -8,6 +8,11 @@
 
 import { INPUT_CHANNEL_LABEL } from "../../lib/protocol/input.ts";
 import {
+  PAGE_TOKEN_PATH,
+  type PageTokenResponse,
+  signallingProtocols,
+} from "../../lib/protocol/page_token.ts";
+import {
   type ClientMessage,
   type IceServer,
   parseServerMessage,
@@ -38,6 +43,8 @@ export interface ConnectionState {
 export interface ConnectionOptions {
   /** WebSocket URL of the signalling endpoint. */
   url: string;
+  /** Where the page token comes from. Default: `ws-token` beside `url`, over http(s). */
+  tokenUrl?: string;
   /** Element that plays the stream. */
   video: HTMLVideoElement;
   /** Called on every state change. */
@@ -57,6 +64,22 @@ export function signallingUrl(
   return `${scheme}//${location.host}${base}ws`;
 }
 
+/** The page-token URL beside a signalling URL: `wss://h/desk/ws` gives `https://h/desk/ws-token`. */
+export function pageTokenUrl(signalling: string): string {
+  const url = new URL(PAGE_TOKEN_PATH, signalling);
+  url.protocol = url.protocol === "wss:" ? "https:" : "http:";
+  return url.href;
+}
+
+/** Fetches a fresh page token (same origin: the browser sends its cached credentials). */
+async function fetchPageToken(url: string): Promise<string> {
+  const res = await fetch(url, { cache: "no-store", credentials: "same-origin" });
+  if (!res.ok) throw new Error(`${PAGE_TOKEN_PATH}: HTTP ${res.status}`);
+  const body = await res.json() as Partial<PageTokenResponse>;
+  if (typeof body.token !== "string") throw new Error(`${PAGE_TOKEN_PATH}: no token`);
+  return body.token;
+}
+
 /** Keeps a viewer connected: signalling, peer connection, reconnects. */
 export class Connection {
   readonly #options: ConnectionOptions;
@@ -71,6 +94,8 @@ export class Connection {
   #remoteSet = false;
   /** Why the server is about to close the socket (`full`, `too-big`), shown while reconnecting. */
   #refusal: string | undefined;
+  /** Counts attempts, so a token that arrives after stop() or a newer attempt is dropped. */
+  #attempt = 0;
 
   constructor(options: ConnectionOptions) {
     this.#options = options;
@@ -96,6 +121,7 @@ export class Connection {
   /** Closes everything and stops reconnecting. */
   stop(): void {
     this.#stopped = true;
+    this.#attempt++;
     clearTimeout(this.#timer);
     this.#closePeer();
     this.#socket?.close();
@@ -104,7 +130,17 @@ export class Connection {
 
   #open(): void {
     this.#options.onState({ phase: "connecting" });
-    const socket = new WebSocket(this.#options.url);
+    const attempt = ++this.#attempt;
+    const current = () => !this.#stopped && attempt === this.#attempt;
+    // A fresh token per attempt: the server refuses the socket without one.
+    fetchPageToken(this.#options.tokenUrl ?? pageTokenUrl(this.#options.url)).then(
+      (token) => current() && this.#connect(token),
+      () => current() && this.#scheduleReconnect(),
+    );
+  }
+
+  #connect(token: string): void {
+    const socket = new WebSocket(this.#options.url, signallingProtocols(token));
     this.#socket = socket;
     socket.onopen = () => this.#send({ type: "hello", protocol: SIGNALLING_PROTOCOL });
     socket.onmessage = (event) => {
