@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { createApp } from "./app.ts";
 import type { Session, Viewer } from "./session.ts";
 import { MAX_SIGNALLING_MESSAGE } from "./protocol/signalling.ts";
+import { signallingProtocols } from "./protocol/page_token.ts";
 
 /** A session that admits `seats` viewers. */
 function session(seats: number): Session & { viewers: Viewer[] } {
@@ -33,7 +34,16 @@ function session(seats: number): Session & { viewers: Viewer[] } {
 
 /** Opens /ws, says hello, and collects what comes back until the socket closes. */
 async function visit(port: number, then: (ws: WebSocket) => void = () => {}) {
-  const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`);
+  // The page's way in: a page token, offered as a subprotocol, and the page's own origin.
+  const { token } = await (await fetch(`http://127.0.0.1:${port}/ws-token`)).json();
+  const DenoWebSocket = WebSocket as unknown as new (
+    url: string,
+    init: { protocols: string[]; headers: Record<string, string> },
+  ) => WebSocket;
+  const ws = new DenoWebSocket(`ws://127.0.0.1:${port}/ws`, {
+    protocols: signallingProtocols(token),
+    headers: { Origin: `http://127.0.0.1:${port}` },
+  });
   const received: { type: string; code?: string; message?: string }[] = [];
   const closed = new Promise<CloseEvent>((resolve) => ws.onclose = resolve);
   ws.onmessage = (e) => received.push(JSON.parse(e.data));

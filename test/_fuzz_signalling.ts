@@ -18,6 +18,7 @@
 
 import { CloseCode, SIGNALLING_LIMITS } from "../lib/protocol/signalling.ts";
 import { AUTH, type TestServer } from "./_harness.ts";
+import { signallingProtocols } from "../lib/protocol/page_token.ts";
 import { type Fuzz, signallingFrame } from "./_fuzz_messages.ts";
 import { openRawWebSocket, rawFrame, WsOp } from "./fixtures/raw_websocket.ts";
 
@@ -57,22 +58,32 @@ interface Client {
   ): Promise<boolean>;
 }
 
-function headers(server: TestServer): Record<string, string> {
+/** The headers of a page's own upgrade: credentials, its origin and a fresh page token. */
+async function headers(server: TestServer): Promise<Record<string, string>> {
+  const authorization = `Basic ${btoa(`${AUTH.username}:${AUTH.password}`)}`;
+  const res = await fetch(`${server.url}ws-token`, { headers: { Authorization: authorization } });
+  if (!res.ok) throw new Error(`ws-token: HTTP ${res.status}`);
+  const { token } = await res.json() as { token: string };
   return {
-    Authorization: `Basic ${btoa(`${AUTH.username}:${AUTH.password}`)}`,
+    Authorization: authorization,
     Origin: new URL(server.url).origin,
+    "Sec-WebSocket-Protocol": signallingProtocols(token).join(", "),
   };
 }
 
 /** Deno's WebSocket, which takes handshake headers (the DOM's type does not say so). */
 const DenoWebSocket = WebSocket as unknown as new (
   url: string,
-  options: { headers: Record<string, string> },
+  options: { protocols: string[]; headers: Record<string, string> },
 ) => WebSocket;
 
 async function connect(server: TestServer): Promise<Client> {
   const ws = new DenoWebSocket(`${server.url.replace(/^http/, "ws")}ws`, {
-    headers: headers(server),
+    ...await (async () => {
+      // The subprotocols go through the API (which checks the server's choice), the rest as headers.
+      const { "Sec-WebSocket-Protocol": protocols, ...rest } = await headers(server);
+      return { protocols: protocols!.split(", "), headers: rest };
+    })(),
   });
   const replies: Client["replies"] = [];
   const waiters = new Set<() => void>();
@@ -224,7 +235,7 @@ async function rawConnections(server: TestServer) {
   let upgraded = 0;
   let dropped = 0;
   await Promise.all(hostile.map(async ({ frame, half }) => {
-    const raw = await openRawWebSocket(`${server.url}ws`, headers(server));
+    const raw = await openRawWebSocket(`${server.url}ws`, await headers(server));
     if (raw.status.includes(" 101 ")) upgraded++;
     await raw.write(frame);
     if (half) raw.close(); // the rest never comes
