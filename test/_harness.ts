@@ -43,16 +43,24 @@ export interface StartServerOptions {
   args?: string[];
   /** Extra environment. */
   env?: Record<string, string>;
+  /** The `cli.ts` to run. Default: this checkout's. */
+  cli?: string;
+  /** Working directory. Default: this process's. */
+  cwd?: string;
+  /** A command to run Deno under, e.g. `["unshare", "--mount", ...]`. Default none. */
+  wrap?: string[];
 }
 
 /** Starts `cli.ts serve` (`demo` without a display) on a free port and waits for its URL line. */
 export async function startServer(options: StartServerOptions): Promise<TestServer> {
-  const child = new Deno.Command(Deno.execPath(), {
+  const [program, ...wrapArgs] = [...(options.wrap ?? []), Deno.execPath()];
+  const child = new Deno.Command(program!, {
     args: [
+      ...wrapArgs,
       "run",
       "--quiet",
       "--allow-all",
-      `${ROOT}cli.ts`,
+      options.cli ?? `${ROOT}cli.ts`,
       options.display === undefined ? "demo" : "serve",
       "--addr=127.0.0.1",
       ...(options.args?.some((a) => a.startsWith("--port=")) ? [] : ["--port=0"]),
@@ -66,6 +74,7 @@ export async function startServer(options: StartServerOptions): Promise<TestServ
       SKERRY_BASIC_AUTH_PASSWORD: AUTH.password,
       ...options.env,
     },
+    ...(options.cwd ? { cwd: options.cwd } : {}),
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
