@@ -28,8 +28,7 @@ ENV DEBIAN_FRONTEND=noninteractive \
 #    PulseAudio; Deno is the binary from its pinned npm package.
 COPY tools/setup /opt/skerry/tools/setup
 RUN /opt/skerry/tools/setup --image \
-    && useradd --create-home --uid 1000 --shell /bin/bash skerry \
-    && install -d -m 1777 /tmp/.X11-unix
+    && useradd --create-home --uid 1000 --shell /bin/bash skerry
 
 WORKDIR /opt/skerry
 

@@ -1,9 +1,10 @@
 /**
  * The container image, end to end through podman: build the project's own
  * Dockerfile, run it (the entrypoint starts Xorg, a desktop and Skerry as a
- * non-root user), stream it to a real Chromium on the host, type into the
- * container's terminal, run the image's HEALTHCHECK, then stop it with
- * SIGTERM while the viewer is connected and expect exit code 0 within 5 s.
+ * non-root user, on a read-only root without capabilities), stream it to a
+ * real Chromium on the host, type into the container's terminal, run the
+ * image's HEALTHCHECK, then stop it with SIGTERM while the viewer is
+ * connected and expect exit code 0 within 5 s.
  *
  * Needs podman and the base image (`tools/setup --test`). The build reaches
  * apt and npm through the machine's network namespace (OUTER_NETNS, from
@@ -135,6 +136,12 @@ Deno.test({
       name,
       // Host networking (here: the test's namespace): WebRTC needs no TURN.
       "--network=host",
+      // What the Kubernetes example asks for: a read-only image with writable /tmp and
+      // home, no capabilities, no privilege escalation.
+      "--read-only",
+      "--tmpfs=/home/skerry:mode=0777",
+      "--cap-drop=ALL",
+      "--security-opt=no-new-privileges",
       "--volume",
       `${secrets}/password:/run/secrets/skerry-password:ro`,
       "--env",
@@ -159,6 +166,9 @@ Deno.test({
       await openClient(page);
       const stats = await videoStats(page);
       assert.equal(`${stats.frameWidth}x${stats.frameHeight}`, "1280x720");
+      const usage = await podman(["stats", "--no-stream", "--format", "{{.MemUsage}}", name]);
+      // deno-lint-ignore no-console
+      console.log(`container memory while streaming: ${usage.stdout.trim()}`);
 
       // The terminal sits at the top left of the embedded desktop: click it, type a command.
       const box = (await page.locator("video").boundingBox())!;
