@@ -14,9 +14,10 @@
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { pollUntil } from "../lib/poll.ts";
-import { AUTH, launchBrowser, ROOT, videoStats } from "./_harness.ts";
+import { AUTH, launchBrowser, ROOT, type TestBrowser, videoStats } from "./_harness.ts";
 
-const IMAGE = "localhost/skerry:test";
+/** One test image per checkout: suites in other worktrees never replace this one's. */
+const IMAGE = `localhost/skerry-test:${await shortHash(ROOT)}`;
 const BASE_IMAGE = "docker.io/library/debian:bookworm-slim";
 /** The host's extra certificate authorities, which a TLS-inspecting proxy may need. */
 const EXTRA_CAS = "/usr/local/share/ca-certificates";
@@ -24,6 +25,13 @@ const EXTRA_CAS = "/usr/local/share/ca-certificates";
 const PODMAN_ENV = {
   CONTAINERS_CONF: Deno.env.get("CONTAINERS_CONF") ?? `${ROOT}tools/containers.conf`,
 };
+
+/** The first 12 hex digits of the SHA-256 of `text`. */
+async function shortHash(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("")
+    .slice(0, 12);
+}
 
 /** Runs podman; resolves with its exit code and output. */
 async function podman(
@@ -64,12 +72,13 @@ function freePort(): number {
   return port;
 }
 
-/** Builds the Dockerfile at the root of the checkout; resolves with the seconds it took. */
-async function buildImage(): Promise<number> {
+/** Builds the Dockerfile at the root of the checkout; resolves with the image id and seconds. */
+async function buildImage(dir: string): Promise<{ id: string; seconds: number }> {
   const previous = (await podman(["image", "inspect", "--format", "{{.Id}}", IMAGE])).stdout.trim();
   const started = performance.now();
   await podmanOk([
     "build",
+    `--iidfile=${dir}/image-id`,
     "--pull=never",
     `--network=${buildNetwork()}`,
     // The docker format keeps HEALTHCHECK (OCI images have no such field).
@@ -81,10 +90,10 @@ async function buildImage(): Promise<number> {
     ROOT,
   ]);
   const seconds = (performance.now() - started) / 1000;
-  const current = (await podman(["image", "inspect", "--format", "{{.Id}}", IMAGE])).stdout.trim();
+  const id = (await Deno.readTextFile(`${dir}/image-id`)).trim().replace(/^sha256:/, "");
   // Keep one test image: drop the one this build replaced (its cached layers stay).
-  if (previous !== "" && previous !== current) await podman(["rmi", previous]);
-  return seconds;
+  if (previous !== "" && previous !== id) await podman(["rmi", previous]);
+  return { id, seconds };
 }
 
 function exists(path: string): boolean {
@@ -120,44 +129,44 @@ Deno.test({
     const base = await podman(["image", "exists", BASE_IMAGE]);
     assert.equal(base.code, 0, `${BASE_IMAGE} is missing: run tools/setup --test`);
 
-    const buildSeconds = await buildImage();
-    // deno-lint-ignore no-console
-    console.log(`container image built in ${buildSeconds.toFixed(1)} s`);
-
-    const secrets = await Deno.makeTempDir({ prefix: "skerry-container-test-" });
-    await Deno.writeTextFile(`${secrets}/password`, `${AUTH.password}\n`, { mode: 0o644 });
+    const work = await Deno.makeTempDir({ prefix: "skerry-container-test-" });
     const name = `skerry-test-${Deno.pid}`;
-    const port = freePort();
-    const url = `http://127.0.0.1:${port}/`;
-    await podmanOk([
-      "run",
-      "--detach",
-      "--name",
-      name,
-      // Host networking (here: the test's namespace): WebRTC needs no TURN.
-      "--network=host",
-      // What the Kubernetes example asks for: a read-only image with writable /tmp and
-      // home, no capabilities, no privilege escalation.
-      "--read-only",
-      "--tmpfs=/home/skerry:mode=0777",
-      "--cap-drop=ALL",
-      "--security-opt=no-new-privileges",
-      "--volume",
-      `${secrets}/password:/run/secrets/skerry-password:ro`,
-      "--env",
-      `SKERRY_PORT=${port}`,
-      "--env",
-      "SKERRY_ADDR=127.0.0.1",
-      "--env",
-      "SKERRY_ICE_ADDRESS=127.0.0.1",
-      "--env",
-      `SKERRY_BASIC_AUTH_USER=${AUTH.username}`,
-      "--env",
-      "SKERRY_BASIC_AUTH_PASSWORD_FILE=/run/secrets/skerry-password",
-      IMAGE,
-    ]);
-    const browser = await launchBrowser(url);
+    let browser: TestBrowser | undefined;
     try {
+      const image = await buildImage(work);
+      // deno-lint-ignore no-console
+      console.log(`container image built in ${image.seconds.toFixed(1)} s`);
+      await Deno.writeTextFile(`${work}/password`, `${AUTH.password}\n`, { mode: 0o644 });
+      const port = freePort();
+      const url = `http://127.0.0.1:${port}/`;
+      await podmanOk([
+        "run",
+        "--detach",
+        "--name",
+        name,
+        // Host networking (here: the test's namespace): WebRTC needs no TURN.
+        "--network=host",
+        // What the Kubernetes example asks for: a read-only image with writable /tmp and
+        // home, no capabilities, no privilege escalation.
+        "--read-only",
+        "--tmpfs=/home/skerry:mode=0777",
+        "--cap-drop=ALL",
+        "--security-opt=no-new-privileges",
+        "--volume",
+        `${work}/password:/run/secrets/skerry-password:ro`,
+        "--env",
+        `SKERRY_PORT=${port}`,
+        "--env",
+        "SKERRY_ADDR=127.0.0.1",
+        "--env",
+        "SKERRY_ICE_ADDRESS=127.0.0.1",
+        "--env",
+        `SKERRY_BASIC_AUTH_USER=${AUTH.username}`,
+        "--env",
+        "SKERRY_BASIC_AUTH_PASSWORD_FILE=/run/secrets/skerry-password",
+        image.id,
+      ]);
+      browser = await launchBrowser(url);
       await pollUntil(() => fetch(`${url}healthz`).then((r) => r.ok, () => false), {
         what: `Skerry in the container on port ${port}`,
         timeoutMs: 30_000,
@@ -200,9 +209,9 @@ Deno.test({
       console.error(`container logs:\n${logs.stdout}${logs.stderr}`);
       throw error;
     } finally {
-      await browser.close();
+      await browser?.close();
       await podman(["rm", "--force", "--time", "0", name]);
-      await Deno.remove(secrets, { recursive: true });
+      await Deno.remove(work, { recursive: true });
     }
   },
 });
