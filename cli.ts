@@ -35,7 +35,7 @@ async function serve(
   const { getLogger } = await import("@logtape/logtape");
   const { setupLogging } = await import("./lib/log.ts");
   const { redactedConfig } = await import("./lib/config.ts");
-  await setupLogging(config.logLevel);
+  await setupLogging(config.logLevel, config.logFormat);
   const log = getLogger(["skerry", "cli"]);
   log.debug("Configuration {config}", { config: redactedConfig(config) });
   for (const notice of notices) log.warn(notice);

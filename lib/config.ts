@@ -26,8 +26,8 @@ import {
 import type { OptionGroup, OptionSpec } from "./options/option.ts";
 import { WEB_GROUP, WEB_OPTIONS } from "./options/web.ts";
 
-export type { LogLevel } from "./options/operations.ts";
-export { LOG_LEVELS } from "./options/operations.ts";
+export type { LogFormat, LogLevel } from "./options/operations.ts";
+export { LOG_FORMATS, LOG_LEVELS } from "./options/operations.ts";
 export type { ClipboardPolicy, XServer } from "./options/desktop.ts";
 export { CLIPBOARD_POLICIES, X_SERVERS } from "./options/desktop.ts";
 export type { Size } from "./options/parse.ts";

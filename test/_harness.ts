@@ -53,14 +53,20 @@ export interface StartServerOptions {
   env?: Record<string, string>;
   /** Deno's permission flags. Default `--allow-all`. */
   permissions?: string[];
-  /** The module to run instead of cli.ts (a fixture that runs cli.ts's `main`). */
+  /** The module to run instead of cli.ts (a fixture that runs cli.ts's `main`, or another checkout's cli.ts). */
   entry?: string;
+  /** Working directory. Default: this process's. */
+  cwd?: string;
+  /** A command to run Deno under, e.g. `["unshare", "--mount", ...]`. Default none. */
+  wrap?: string[];
 }
 
 /** Starts `cli.ts serve` (`demo` without a display) on a free port and waits for its URL line. */
 export async function startServer(options: StartServerOptions): Promise<TestServer> {
-  const child = new Deno.Command(Deno.execPath(), {
+  const [program, ...wrapArgs] = [...(options.wrap ?? []), Deno.execPath()];
+  const child = new Deno.Command(program!, {
     args: [
+      ...wrapArgs,
       "run",
       "--quiet",
       ...(options.permissions ?? ["--allow-all"]),
@@ -78,6 +84,7 @@ export async function startServer(options: StartServerOptions): Promise<TestServ
       SKERRY_BASIC_AUTH_PASSWORD: AUTH.password,
       ...options.env,
     },
+    ...(options.cwd ? { cwd: options.cwd } : {}),
     stdin: "null",
     stdout: "piped",
     stderr: "piped",

@@ -8,6 +8,10 @@ import { selkies } from "./selkies.ts";
 export const LOG_LEVELS = ["debug", "info", "warning", "error"] as const;
 /** One of {@linkcode LOG_LEVELS}. */
 export type LogLevel = typeof LOG_LEVELS[number];
+/** Log line formats: text for people, JSON lines for log collectors. */
+export const LOG_FORMATS = ["text", "json"] as const;
+/** One of {@linkcode LOG_FORMATS}. */
+export type LogFormat = typeof LOG_FORMATS[number];
 
 /** Operations options. */
 export const OPERATIONS_OPTIONS = [
@@ -19,6 +23,15 @@ export const OPERATIONS_OPTIONS = [
     default: "info",
     help: `Log level: ${LOG_LEVELS.join(", ")}`,
     parse: oneOf(LOG_LEVELS),
+  }),
+  option({
+    key: "logFormat",
+    flag: "log-format",
+    value: "FORMAT",
+    env: "SKERRY_LOG_FORMAT",
+    default: "text",
+    help: "Log lines on stderr: text, or json (one object per line for log collectors)",
+    parse: oneOf(LOG_FORMATS),
   }),
   option({
     key: "debug",
