@@ -86,7 +86,11 @@ async function serve(
   // 4. Input: the sinks, chosen once (XTest, uinput, or none).
   const channels = await inputChannels(display, log);
 
-  // 5. The media session (spawns the standby helper) and the web server.
+  // 5. STUN/TURN servers for browsers and webrtcbin, renewed while Skerry runs.
+  const iceServers = await startIceServers(config);
+  cleanups.push(() => iceServers.close());
+
+  // 6. The media session (spawns the standby helper) and the web server.
   const { MediaSession } = await import("./lib/session.ts");
   const { videoPipeline, peerBranch, VIDEO_TEE, VIDEO_ENCODER, PEER_WEBRTCBIN } = await import(
     "./pipelines/video.ts"
@@ -113,6 +117,7 @@ async function serve(
       iceAddresses: config.iceAddresses,
       channels: [INPUT_CHANNEL_LABEL],
     },
+    iceServers,
   });
   cleanups.push(() => session.close());
 
@@ -126,6 +131,7 @@ async function serve(
     webRoot,
     ...(auth ? { auth: { username: auth.username, password: auth.password } } : {}),
     channels,
+    iceServers,
   });
 
   let server: Deno.HttpServer<Deno.NetAddr>;
@@ -163,6 +169,32 @@ async function serve(
   }
   // deno-lint-ignore no-console
   console.log(lines.join("\n"));
+}
+
+/**
+ * The ICE servers of the options, resolved once (a REST service or
+ * Cloudflare asked, the RTC configuration file read) and then kept fresh.
+ */
+async function startIceServers(config: Config) {
+  const { IceServerFeed } = await import("./lib/turn/ice_server_feed.ts");
+  const { iceSources } = await import("./lib/turn/ice_sources.ts");
+  // Test-only: short-lived shared-secret credentials, to watch them being renewed.
+  const lifetimeS = Number(Deno.env.get("SKERRY_TEST_TURN_LIFETIME_S") ?? "") || undefined;
+  const feed = new IceServerFeed(
+    iceSources(config, lifetimeS ? { credentialLifetimeS: lifetimeS } : {}),
+  );
+  await feed.start();
+  return feed;
+}
+
+/** `skerry turn-config`: prints the browser's RTC configuration from the options, then exits. */
+async function printTurnConfig(config: Config): Promise<void> {
+  const { setupLogging } = await import("./lib/log.ts");
+  await setupLogging(config.logLevel === "info" ? "warning" : config.logLevel);
+  const feed = await startIceServers(config);
+  feed.close();
+  // deno-lint-ignore no-console
+  console.log(JSON.stringify(feed.current, null, 2));
 }
 
 /** Checks the user's display, or starts an embedded desktop and returns its name. */
@@ -274,6 +306,16 @@ async function main(): Promise<void> {
       break;
     }
     case "run":
+      try {
+        const { checkIceOptions } = await import("./lib/turn/ice_sources.ts");
+        checkIceOptions(invocation.config);
+      } catch (error) {
+        fail(`${(error as Error).message}. Run "skerry --help" for usage.`, 2);
+      }
+      if (invocation.command === "turn-config") {
+        await printTurnConfig(invocation.config);
+        return;
+      }
       try {
         await serve(invocation.command, invocation.config, invocation.notices);
       } catch (error) {

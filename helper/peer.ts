@@ -17,8 +17,9 @@ import { parseBin } from "../ffi/gst_pipeline.ts";
 import type { SignalHandler } from "../ffi/gst_signal.ts";
 import {
   addIceCandidate,
-  addLocalIceAddresses,
+  addTurnServer,
   closeChannel,
+  configureIceAgent,
   connectionState,
   createDataChannel,
   createOffer,
@@ -28,10 +29,16 @@ import {
   onIceCandidate,
   onNegotiationNeeded,
   type PeerConnectionState,
+  replaceRelays,
+  restartIceAgent,
   sendChannelData,
+  setLocalOffer,
   setRemoteAnswer,
+  setStunServer,
 } from "../ffi/gst_webrtc.ts";
-import type { HelperStart } from "../lib/protocol/helper.ts";
+import type { HelperIceServers, HelperStart } from "../lib/protocol/helper.ts";
+import { turnRelays } from "../lib/turn/webrtcbin_servers.ts";
+import { withIceCredentials } from "./ice_credentials.ts";
 import { log } from "./log.ts";
 import type { Pipeline } from "./pipeline.ts";
 import { send } from "./send.ts";
@@ -48,6 +55,8 @@ export interface PeerOptions {
    * an earlier branch with the same id is gone.
    */
   ready: Promise<unknown>;
+  /** The STUN/TURN servers now (later ones come through {@linkcode Peer.updateIceServers}). */
+  iceServers: Omit<HelperIceServers, "type">;
 }
 
 interface Channel {
@@ -64,6 +73,9 @@ export class Peer {
   readonly #spec: HelperStart;
   readonly #pipeline: Pipeline;
   readonly #ready: Promise<unknown>;
+  #iceServers: Omit<HelperIceServers, "type">;
+  /** TURN URIs given to webrtcbin (it keeps them all; each is added once). */
+  readonly #turnAdded = new Set<string>();
   readonly #queue = new SerialQueue();
   #bin: Deno.PointerObject | null = null;
   #inPipeline = false;
@@ -73,6 +85,8 @@ export class Peer {
   readonly #handlers: SignalHandler[] = [];
   /** Candidates gathered before the offer line was written; null once it was. */
   #pendingIce: IceCandidate[] | null = [];
+  /** Every local candidate so far: an ICE restart sends them again. */
+  readonly #candidates: IceCandidate[] = [];
   #offerQueued = false;
   #stateQueued = false;
   #state: PeerConnectionState = "new";
@@ -86,6 +100,7 @@ export class Peer {
     this.#spec = options.spec;
     this.#pipeline = options.pipeline;
     this.#ready = options.ready;
+    this.#iceServers = options.iceServers;
   }
 
   /**
@@ -122,6 +137,48 @@ export class Peer {
     // libnice needs no signal for the end of candidates.
     if (ice.candidate === "") return Promise.resolve();
     return this.#call("add an ICE candidate", (webrtc) => addIceCandidate(webrtc, ice));
+  }
+
+  /**
+   * Gives webrtcbin renewed STUN/TURN servers: new TURN servers are
+   * allocated at once (their relay candidates trickle to the browser).
+   */
+  updateIceServers(servers: Omit<HelperIceServers, "type">): Promise<void> {
+    this.#iceServers = servers;
+    return this.#call("update ICE servers", (webrtc) => this.#applyIceServers(webrtc));
+  }
+
+  /**
+   * Restarts ICE on the same connection (the browser's network changed):
+   * libnice gets new credentials and checks again; the offer carries them
+   * (edited in: webrtcbin 1.22 repeats its first ones), then every local
+   * candidate again, for the new ICE generation.
+   */
+  restartIce(): Promise<void> {
+    return this.#call("restart ICE", async (webrtc) => {
+      if (this.#pendingIce !== null) return; // not even offered yet
+      let offer;
+      try {
+        offer = await createOffer(webrtc);
+      } catch (error) {
+        return this.#error(`Cannot create offer: ${(error as Error).message}`);
+      }
+      offer.free();
+      const credentials = await restartIceAgent(webrtc);
+      if (this.#closed || credentials === null) return;
+      const sdp = withIceCredentials(offer.sdp, credentials);
+      send({ type: "offer", peer: this.id, sdp, iceRestart: true });
+      for (const ice of this.#candidates) send({ type: "ice", peer: this.id, ...ice });
+      log.debug("Peer {peer}: ICE restart offer sent", { peer: this.id });
+      try {
+        await setLocalOffer(webrtc, sdp);
+      } catch (error) {
+        log.warning("Peer {peer}: cannot set the ICE restart offer: {error}", {
+          peer: this.id,
+          error: (error as Error).message,
+        });
+      }
+    });
   }
 
   /** Sends `data` on the data channel `label`. */
@@ -207,9 +264,11 @@ export class Peer {
     lib.gst_object_set_name(bin, cstr(this.branch));
     const webrtc = this.#webrtc = lib.gst_bin_get_by_name(bin, cstr(this.#spec.webrtcbin));
     if (webrtc === null) throw new Error(`Cannot build branch: no "${this.#spec.webrtcbin}" in it`);
-    for (const address of await addLocalIceAddresses(webrtc, this.#spec.iceAddresses)) {
+    const refused = await configureIceAgent(webrtc, { localAddresses: this.#spec.iceAddresses });
+    for (const address of refused) {
       log.warning("Cannot add ICE address {address}", { peer: this.id, address });
     }
+    await this.#applyIceServers(webrtc);
     if (this.#closed) return false;
     this.#handlers.push(
       onNegotiationNeeded(webrtc, () => this.#negotiate()),
@@ -286,9 +345,38 @@ export class Peer {
     }
   }
 
+  /**
+   * Gives webrtcbin the STUN and TURN servers: before the first offer
+   * through its properties and `add-turn-server`; afterwards (renewed
+   * credentials) straight to its libnice agent, which allocates at once.
+   */
+  async #applyIceServers(webrtc: Deno.PointerObject): Promise<void> {
+    const { stunServer, turnServers } = this.#iceServers;
+    if (stunServer !== "") await setStunServer(webrtc, stunServer);
+    const fresh = turnServers.filter((uri) => !this.#turnAdded.has(uri));
+    if (fresh.length === 0) return;
+    for (const uri of fresh) this.#turnAdded.add(uri);
+    if (this.#pendingIce === null) {
+      const streams = await replaceRelays(webrtc, turnServers.flatMap(turnRelays));
+      log.debug("Peer {peer}: TURN servers renewed on {streams} ICE stream(s)", {
+        peer: this.id,
+        streams,
+      });
+      return;
+    }
+    for (const uri of fresh) {
+      // The URI holds credentials: log where it points, never the whole of it.
+      const server = uri.replace(/\/\/[^@]*@/, "//");
+      if (await addTurnServer(webrtc, uri)) {
+        log.debug("Peer {peer}: TURN server {server}", { peer: this.id, server });
+      } else log.warning("webrtcbin refused TURN server {server}", { peer: this.id, server });
+    }
+  }
+
   /** on-ice-candidate (webrtcbin's thread waits): send it, or keep it until the offer is out. */
   #localCandidate(ice: IceCandidate): void {
     if (this.#closed) return;
+    this.#candidates.push(ice);
     if (this.#pendingIce) this.#pendingIce.push(ice);
     else send({ type: "ice", peer: this.id, ...ice });
   }

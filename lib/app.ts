@@ -12,7 +12,7 @@ import { serveStatic, upgradeWebSocket } from "hono/deno";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import { getLogger } from "@logtape/logtape";
-import type { Session } from "./session.ts";
+import type { IceServerSource, Session } from "./session.ts";
 import { type ChannelSink, ViewerConnection } from "./signalling.ts";
 
 const log = getLogger(["skerry", "http"]);
@@ -29,6 +29,8 @@ export interface AppDeps {
   auth?: { username: string; password: string };
   /** Makes the data-channel sink of each viewer (input). */
   channels?: (peer: string) => ChannelSink;
+  /** STUN/TURN servers for browsers (`welcome`, `ice-servers`, `/turn`). Default none. */
+  iceServers?: IceServerSource;
 }
 
 /** Builds the Hono app. */
@@ -44,6 +46,12 @@ export function createApp(deps: AppDeps): Hono {
     app.use("*", basicAuth({ ...deps.auth, realm: "Skerry" }));
   }
 
+  // The browser's RTC configuration, as selkies-gstreamer's /turn (credentials: never cached).
+  app.get("/turn", (c) => {
+    c.header("Cache-Control", "no-store");
+    return c.json(deps.iceServers?.current ?? { iceServers: [] });
+  });
+
   app.get(
     "/ws",
     upgradeWebSocket(() => {
@@ -56,6 +64,7 @@ export function createApp(deps: AppDeps): Hono {
             sendText: (text) => ws.send(text),
             close: (code, reason) => ws.close(code, reason),
             ...(deps.channels ? { channels: deps.channels } : {}),
+            ...(deps.iceServers ? { iceServers: deps.iceServers } : {}),
           });
         },
         onMessage(event) {

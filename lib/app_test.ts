@@ -8,6 +8,7 @@ const NO_SESSION: Session = {
   leave: () => assert.fail("leave"),
   answer: () => assert.fail("answer"),
   ice: () => assert.fail("ice"),
+  iceRestart: () => assert.fail("iceRestart"),
 };
 
 const AUTH = { username: "ada", password: "s3cret-pass" };
@@ -112,6 +113,7 @@ Deno.test("createApp() joins a viewer to the session over /ws and makes it leave
     },
     answer: (id, sdp) => calls.push(`answer ${id} ${sdp}`),
     ice: () => {},
+    iceRestart: () => {},
   };
   const app = createApp({ session, version: "1.2.3", webRoot: "/nonexistent" });
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, app.fetch);
@@ -136,4 +138,30 @@ Deno.test("createApp() joins a viewer to the session over /ws and makes it leave
   } finally {
     await server.shutdown();
   }
+});
+
+Deno.test("createApp() answers /turn with the browser's RTC configuration, behind auth, never cached", async () => {
+  const config = {
+    iceServers: [{
+      urls: ["turn:t:3478?transport=udp"],
+      username: "1700000000:u",
+      credential: "c",
+    }],
+  };
+  const app = createApp({
+    session: NO_SESSION,
+    version: "0",
+    webRoot: "/nonexistent",
+    auth: AUTH,
+    iceServers: { current: config, subscribe: () => () => {} },
+  });
+  const anonymous = await app.request("/turn");
+  assert.equal(anonymous.status, 401);
+  await anonymous.body?.cancel();
+  const res = await app.request("/turn", { headers: basic(AUTH.username, AUTH.password) });
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get("Cache-Control"), "no-store");
+  assert.deepEqual(await res.json(), config);
+  const none = createApp({ session: NO_SESSION, version: "0", webRoot: "/nonexistent" });
+  assert.deepEqual(await (await none.request("/turn")).json(), { iceServers: [] });
 });

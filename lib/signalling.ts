@@ -7,7 +7,7 @@
  */
 
 import { getLogger } from "@logtape/logtape";
-import type { Session, Viewer } from "./session.ts";
+import type { IceServerSource, Session, Viewer } from "./session.ts";
 import {
   type ClientMessage,
   parseClientMessage,
@@ -39,7 +39,12 @@ export interface ViewerConnectionOptions {
   channels?: (peer: string) => ChannelSink;
   /** How long a socket may stay silent before `hello`, in ms. Default 10000. */
   helloTimeoutMs?: number;
+  /** STUN/TURN servers for the browser, sent in `welcome` and again (`ice-servers`) when renewed. */
+  iceServers?: IceServerSource;
 }
+
+/** Shortest time between two ICE restarts a viewer may ask for, in ms. */
+const ICE_RESTART_MIN_MS = 1000;
 
 let nextPeer = 1;
 
@@ -51,6 +56,8 @@ export class ViewerConnection {
   #closed = false;
   #channels: ChannelSink | undefined;
   #helloTimer: ReturnType<typeof setTimeout> | undefined;
+  #unsubscribe: (() => void) | undefined;
+  #lastRestartMs = -Infinity;
   /** Frames rejected as malformed, for tests and metrics. */
   rejected = 0;
 
@@ -87,7 +94,13 @@ export class ViewerConnection {
     }
     const session = this.#options.session;
     if (message.type === "answer") session.answer(this.peer, message.sdp);
-    else session.ice(this.peer, message.candidate, message.sdpMLineIndex);
+    else if (message.type === "ice") {
+      session.ice(this.peer, message.candidate, message.sdpMLineIndex);
+    } else if (Date.now() - this.#lastRestartMs >= ICE_RESTART_MIN_MS) {
+      // Each restart costs the helper a new offer: one per second at most.
+      this.#lastRestartMs = Date.now();
+      session.iceRestart(this.peer);
+    }
   }
 
   /** The socket closed: leave the session and release input. */
@@ -95,6 +108,7 @@ export class ViewerConnection {
     if (this.#closed) return;
     this.#closed = true;
     clearTimeout(this.#helloTimer);
+    this.#unsubscribe?.();
     if (this.#joined) this.#options.session.leave(this.peer);
     this.#channels?.close();
   }
@@ -120,8 +134,10 @@ export class ViewerConnection {
       protocol: SIGNALLING_PROTOCOL,
       peer: this.peer,
       version: this.#options.version,
-      // Host candidates only until STUN/TURN servers come from the config.
-      iceServers: [],
+      iceServers: this.#options.iceServers?.current.iceServers ?? [],
+    });
+    this.#unsubscribe = this.#options.iceServers?.subscribe((config) => {
+      this.#send({ type: "ice-servers", iceServers: config.iceServers });
     });
     const viewer: Viewer = {
       id: this.peer,

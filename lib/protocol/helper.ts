@@ -37,12 +37,25 @@ export interface HelperStart {
   iceAddresses: string[];
   /** Data channels created for every viewer, by label. */
   channels: string[];
+  /** STUN server for every webrtcbin, `stun://host:port`; absent or "": none. */
+  stunServer?: string;
+  /** TURN servers for every webrtcbin, `turn(s)://user:password@host:port` (user info percent-escaped). */
+  turnServers?: string[];
+}
+
+/** New STUN/TURN servers (renewed credentials): for new viewers, and added to running ones. */
+export interface HelperIceServers {
+  type: "ice-servers";
+  stunServer: string;
+  turnServers: string[];
 }
 
 /** Server to helper. */
 export type ToHelper =
   | HelperStart
+  | HelperIceServers
   | { type: "peer-add"; peer: string }
+  | { type: "ice-restart"; peer: string }
   | { type: "peer-remove"; peer: string }
   | { type: "answer"; peer: string; sdp: string }
   | { type: "ice"; peer: string; candidate: string; sdpMLineIndex: number }
@@ -52,7 +65,7 @@ export type ToHelper =
 /** Helper to server. */
 export type FromHelper =
   | { type: "ready"; pid: number }
-  | { type: "offer"; peer: string; sdp: string }
+  | { type: "offer"; peer: string; sdp: string; iceRestart?: boolean }
   | { type: "ice"; peer: string; candidate: string; sdpMLineIndex: number }
   | { type: "peer-state"; peer: string; state: string }
   | { type: "channel-open"; peer: string; channel: string }
@@ -63,8 +76,8 @@ export type FromHelper =
 export function parseToHelper(line: string): ToHelper {
   const o = parseObject(line, MAX_HELPER_LINE);
   switch (o.type) {
-    case "start":
-      return {
+    case "start": {
+      const start: HelperStart = {
         type: "start",
         pipeline: str(o, "pipeline"),
         branch: str(o, "branch"),
@@ -74,8 +87,19 @@ export function parseToHelper(line: string): ToHelper {
         iceAddresses: strings(o, "iceAddresses"),
         channels: strings(o, "channels"),
       };
+      if (o.stunServer !== undefined) start.stunServer = str(o, "stunServer", 4096);
+      if (o.turnServers !== undefined) start.turnServers = strings(o, "turnServers");
+      return start;
+    }
+    case "ice-servers":
+      return {
+        type: "ice-servers",
+        stunServer: str(o, "stunServer", 4096),
+        turnServers: strings(o, "turnServers"),
+      };
     case "peer-add":
     case "peer-remove":
+    case "ice-restart":
       return { type: o.type, peer: peerId(o) };
     case "answer":
       return { type: "answer", peer: peerId(o), sdp: str(o, "sdp") };
@@ -102,7 +126,9 @@ export function parseFromHelper(line: string): FromHelper {
     case "ready":
       return { type: "ready", pid: int(o, "pid", 0, 2 ** 31) };
     case "offer":
-      return { type: "offer", peer: peerId(o), sdp: str(o, "sdp") };
+      return o.iceRestart === true
+        ? { type: "offer", peer: peerId(o), sdp: str(o, "sdp"), iceRestart: true }
+        : { type: "offer", peer: peerId(o), sdp: str(o, "sdp") };
     case "ice":
       return iceMessage(o);
     case "peer-state":
