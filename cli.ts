@@ -305,25 +305,27 @@ async function main(): Promise<void> {
       Deno.exit(await runHelper(invocation.args));
       break;
     }
-    case "run":
-      try {
-        const { checkIceOptions } = await import("./lib/turn/ice_sources.ts");
-        checkIceOptions(invocation.config);
-      } catch (error) {
-        fail(`${(error as Error).message}. Run "skerry --help" for usage.`, 2);
-      }
+    case "run": {
+      const { iceOptionProblems } = await import("./lib/turn/ice_sources.ts");
+      const problems = iceOptionProblems(invocation.config);
       if (invocation.command === "turn-config") {
+        if (problems[0] !== undefined) fail(`${problems[0]}. Run "skerry --help" for usage.`, 2);
         await printTurnConfig(invocation.config);
         return;
       }
       try {
-        await serve(invocation.command, invocation.config, invocation.notices);
+        const notices = [
+          ...invocation.notices,
+          ...problems.map((p) => `TURN: ${p}; going on without it`),
+        ];
+        await serve(invocation.command, invocation.config, notices);
       } catch (error) {
         // deno-lint-ignore no-console
         console.error(`skerry: ${(error as Error).message}`);
         await shutdown(1);
       }
       return;
+    }
   }
 }
 

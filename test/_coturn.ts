@@ -111,6 +111,8 @@ export interface StartCoturnOptions {
   dir: string;
   /** Serve TURN over TLS with this certificate. */
   certificate?: TestCertificate;
+  /** Range of its relay ports (tells two servers' relays apart). Default 49152-65535. */
+  relayPorts?: [number, number];
 }
 
 /** Starts coturn on 127.0.0.1 and waits until it accepts TCP connections. */
@@ -123,6 +125,9 @@ export async function startCoturn(options: StartCoturnOptions): Promise<Coturn> 
     "listening-ip=127.0.0.1",
     "relay-ip=127.0.0.1",
     `listening-port=${port}`,
+    ...(options.relayPorts
+      ? [`min-port=${options.relayPorts[0]}`, `max-port=${options.relayPorts[1]}`]
+      : []),
     // Relays on loopback: the browser and the helper are both on 127.0.0.1.
     "allow-loopback-peers",
     "realm=skerry.test",

@@ -14,6 +14,7 @@ import type { Page } from "playwright-core";
 import { startXvfb } from "../lib/display.ts";
 import { pollUntil } from "../lib/poll.ts";
 import { usernameExpiryMs } from "../lib/turn/rtc_configuration.ts";
+import { turnCredentials } from "../lib/turn/turn_credentials.ts";
 import type { IceServer } from "../lib/protocol/signalling.ts";
 import { makeCertificate, startCoturn } from "./_coturn.ts";
 import { launchBrowser, ROOT, run, startServer, type TestBrowser, videoStats } from "./_harness.ts";
@@ -21,6 +22,9 @@ import { recordSignalling, remoteUfrag, selectedPair } from "./_ice_stats.ts";
 
 const SECRET = "north-sea-shared-secret";
 const USER = { username: "skerry-user", password: "skerry-password" };
+/** Relay port ranges of the two coturns: a relay candidate's port says which one it is on. */
+const SECRET_RELAYS: [number, number] = [50000, 50999];
+const USER_RELAYS: [number, number] = [51000, 51999];
 
 /** Resolves once the page has decoded `count` frames more than it had. */
 async function framesFlow(page: Page, count = 10): Promise<void> {
@@ -69,8 +73,13 @@ Deno.test({
       auth: { kind: "shared-secret", secret: SECRET },
       dir,
       certificate,
+      relayPorts: SECRET_RELAYS,
     });
-    const userTurn = await startCoturn({ auth: { kind: "long-term", ...USER }, dir });
+    const userTurn = await startCoturn({
+      auth: { kind: "long-term", ...USER },
+      dir,
+      relayPorts: USER_RELAYS,
+    });
     const browser = await launchBrowser("http://127.0.0.1/", {
       // TURN over TLS: trust the test certificate's key, and nothing else.
       args: [`--ignore-certificate-errors-spki-list=${certificate.spki}`],
@@ -139,6 +148,59 @@ Deno.test({
             ],
             env: { SKERRY_TURN_PASSWORD: USER.password },
           }, "udp"),
+      );
+
+      await t.step(
+        "an RTC configuration file overrides the options and is re-read when it changes",
+        async () => {
+          const file = `${dir}/rtc.json`;
+          const server = (port: number, username: string, credential: string) => ({
+            urls: [`turn:127.0.0.1:${port}?transport=udp`],
+            username,
+            credential,
+          });
+          await Deno.writeTextFile(
+            file,
+            JSON.stringify({ iceServers: [server(userTurn.port, USER.username, USER.password)] }),
+          );
+          // The file beats --turn-host and the shared secret.
+          const running = await startServer({
+            ...withSecret(secretTurn.port),
+            args: [...withSecret(secretTurn.port).args, `--rtc-config-json=${file}`],
+          });
+          try {
+            const { page, frames } = await openPage(browser, `${running.url}?relay=1`);
+            await framesFlow(page);
+            const relayPort = async () =>
+              (await pollUntil(() => selectedPair(page), { what: "a selected pair" })).localPort;
+            const first = await relayPort();
+            assert.ok(first >= USER_RELAYS[0] && first <= USER_RELAYS[1], `relay port ${first}`);
+            // Now the shared-secret coturn, with credentials made the coturn way.
+            const { username, credential } = await turnCredentials(SECRET, "file-user");
+            await Deno.writeTextFile(
+              `${file}.new`,
+              JSON.stringify({ iceServers: [server(secretTurn.port, username, credential)] }),
+            );
+            await Deno.rename(`${file}.new`, file);
+            await pollUntil(
+              () => frames.some((f) => f.message.type === "ice-servers"),
+              { what: "the new servers in the page" },
+            );
+            // The page restarts ICE onto the new relay: same connection, new coturn.
+            await pollUntil(async () => {
+              const port = await relayPort();
+              return port >= SECRET_RELAYS[0] && port <= SECRET_RELAYS[1];
+            }, { what: "a relay on the shared-secret coturn", timeoutMs: 15_000 });
+            await framesFlow(page);
+            assert.equal(
+              await page.evaluate(() => (window as unknown as { __pcs: unknown[] }).__pcs.length),
+              1,
+            );
+            await page.close();
+          } finally {
+            await running.stop();
+          }
+        },
       );
 
       await t.step(

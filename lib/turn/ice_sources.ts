@@ -54,30 +54,30 @@ export interface IceSource {
 export const TURN_REST_POLL_MS = 60_000;
 
 /**
- * Rejects combinations that cannot work, with a one-line `RangeError`:
- * Cloudflare without its key id and token, half a long-term credential,
- * TURN credentials without `--turn-host`, `--turn-host` without credentials.
+ * Combinations that cannot work, one line each: Cloudflare without its key
+ * id and token, half a long-term credential, TURN credentials without
+ * `--turn-host`, `--turn-host` without credentials. `skerry turn-config`
+ * refuses them; the server warns and goes on without that TURN server, as
+ * selkies-gstreamer does (a launch script keeps working on the LAN).
  */
-export function checkIceOptions(o: IceOptions): void {
+export function iceOptionProblems(o: IceOptions): string[] {
+  const problems: string[] = [];
   if (o.enableCloudflareTurn && (!o.cloudflareTurnTokenId || !o.cloudflareTurnApiToken)) {
-    throw new RangeError(
+    problems.push(
       "--enable-cloudflare-turn needs --cloudflare-turn-token-id and --cloudflare-turn-api-token",
     );
   }
   if ((o.turnUsername === undefined) !== (o.turnPassword === undefined)) {
-    throw new RangeError("--turn-username and --turn-password go together");
+    problems.push("--turn-username and --turn-password go together");
   }
   const credentials = o.turnSharedSecret !== undefined || o.turnUsername !== undefined;
-  if (credentials && o.turnHost === undefined) {
-    throw new RangeError("TURN credentials need --turn-host");
-  }
+  if (credentials && o.turnHost === undefined) problems.push("TURN credentials need --turn-host");
   const elsewhere = o.enableCloudflareTurn || o.rtcConfigJson !== undefined ||
     o.turnRestUri !== undefined;
   if (o.turnHost !== undefined && !credentials && !elsewhere) {
-    throw new RangeError(
-      "--turn-host needs --turn-shared-secret, or --turn-username and --turn-password",
-    );
+    problems.push("--turn-host needs --turn-shared-secret, or --turn-username and --turn-password");
   }
+  return problems;
 }
 
 /** What {@linkcode iceSources} needs besides the options. */
