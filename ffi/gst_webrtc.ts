@@ -1,7 +1,7 @@
 /**
  * Typed wrappers for one webrtcbin and its data channels: offer, answer, ICE,
- * channels, the connection state, and pinning local ICE addresses in its
- * libnice agent.
+ * channels, the connection state, and its libnice agent: UPnP off, pinned
+ * local addresses, STUN/TURN servers (renewed on live streams), ICE restarts.
  *
  * Every call into webrtcbin is a `nonblocking` FFI call (see `gst.ts`): it
  * runs on a worker thread, so the JS thread stays free to run a signal
@@ -267,9 +267,9 @@ export async function setStunServer(webrtc: Deno.PointerObject, uri: string): Pr
 
 /**
  * Adds a TURN server (`turn(s)://user:password@host:port`, user info
- * percent-escaped): used by ICE streams made afterwards, and allocated at
- * once on streams that already gathered. Resolves false when webrtcbin
- * refuses the URI.
+ * percent-escaped) for the ICE streams webrtcbin makes afterwards (1.22
+ * does not reach existing ones: see {@linkcode replaceRelays}). Resolves
+ * false when webrtcbin refuses the URI.
  */
 export async function addTurnServer(webrtc: Deno.PointerObject, uri: string): Promise<boolean> {
   const ok = new Int32Array(1);

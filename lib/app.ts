@@ -46,12 +46,6 @@ export function createApp(deps: AppDeps): Hono {
     app.use("*", basicAuth({ ...deps.auth, realm: "Skerry" }));
   }
 
-  // The browser's RTC configuration, as selkies-gstreamer's /turn (credentials: never cached).
-  app.get("/turn", (c) => {
-    c.header("Cache-Control", "no-store");
-    return c.json(deps.iceServers?.current ?? { iceServers: [] });
-  });
-
   app.get(
     "/ws",
     upgradeWebSocket(() => {
@@ -91,6 +85,12 @@ export function createApp(deps: AppDeps): Hono {
       },
     }),
   );
+  // The browser's RTC configuration, as selkies-gstreamer's /turn (credentials: never cached).
+  app.get("/turn", (c) => {
+    c.header("Cache-Control", "no-store");
+    return c.json(deps.iceServers?.current ?? { iceServers: [] });
+  });
+
   app.use("*", async (c, next) => {
     await next();
     // The client is small and changes with the server: always revalidate.

@@ -161,6 +161,7 @@ Deno.test("createApp() answers /turn with the browser's RTC configuration, behin
   const res = await app.request("/turn", { headers: basic(AUTH.username, AUTH.password) });
   assert.equal(res.status, 200);
   assert.equal(res.headers.get("Cache-Control"), "no-store");
+  assert.equal(res.headers.get("X-Content-Type-Options"), "nosniff");
   assert.deepEqual(await res.json(), config);
   const none = createApp({ session: NO_SESSION, version: "0", webRoot: "/nonexistent" });
   assert.deepEqual(await (await none.request("/turn")).json(), { iceServers: [] });

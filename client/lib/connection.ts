@@ -212,6 +212,13 @@ export class Connection {
       channel.onopen = () => this.#pc === pc && this.#options.onInputChannel(channel);
       channel.onclose = () => this.#pc === pc && this.#options.onInputChannel(null);
     };
+    pc.onconnectionstatechange = () => {
+      // Failed with ICE still up: DTLS failed, which an ICE restart cannot mend.
+      const ice = pc.iceConnectionState;
+      if (this.#pc === pc && pc.connectionState === "failed" && /connected|completed/.test(ice)) {
+        this.#restart();
+      }
+    };
     pc.oniceconnectionstatechange = () => {
       if (this.#pc !== pc) return;
       clearTimeout(this.#disconnectedTimer);
