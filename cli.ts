@@ -1,17 +1,19 @@
-#!/usr/bin/env -S deno run --allow-net --allow-env --allow-read --allow-write=/tmp --allow-run --allow-ffi --allow-sys
+#!/usr/bin/env -S deno run --allow-net --allow-env --allow-read --allow-write=/tmp,/run/user --allow-run=setpriv --allow-ffi --no-prompt
 /**
  * `skerry`: parse flags and environment into a frozen config, pick the X
  * display (or start an embedded one), check the GStreamer plugins, start the
  * media session and the web server in that order, and stop everything on a
  * signal. Nothing else lives here.
  *
- * Exit codes: 0 normal stop (SIGINT/SIGTERM), 1 runtime failure, 2 usage error.
+ * Exit codes: 0 normal stop (SIGINT/SIGTERM/SIGHUP), 1 runtime failure (an
+ * uncaught error, cleanups past their deadline), 2 usage error.
  *
  * @module
  */
 
 import { type Config, type Invocation, OPTION_GROUPS, parseCommandLine } from "./lib/config.ts";
 import { helpText } from "./lib/options/render.ts";
+import type { Shutdown } from "./lib/shutdown.ts";
 import { VERSION } from "./lib/version.ts";
 
 /** Prints one line on stderr, without a stack trace, and exits. */
@@ -21,19 +23,8 @@ function fail(message: string, code: number): never {
   Deno.exit(code);
 }
 
-/** Things to undo at shutdown, last started first stopped. */
-const cleanups: (() => Promise<void> | void)[] = [];
-
-async function shutdown(code: number): Promise<never> {
-  for (const cleanup of cleanups.reverse()) {
-    try {
-      await cleanup();
-    } catch {
-      // keep stopping the rest
-    }
-  }
-  Deno.exit(code);
-}
+/** The cleanups (last started first stopped) and the one stop that runs them; set by serve(). */
+let shutdown: Shutdown | undefined;
 
 async function serve(
   command: "serve" | "demo",
@@ -48,13 +39,13 @@ async function serve(
   const log = getLogger(["skerry", "cli"]);
   log.debug("Configuration {config}", { config: redactedConfig(config) });
   for (const notice of notices) log.warn(notice);
+  // The certificate question is settled before anything starts.
+  const { resolveTlsFiles } = await import("./lib/tls_files.ts");
+  const tls = resolveTlsFiles(config);
 
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    Deno.addSignalListener(signal, () => {
-      log.info("Received {signal}, stopping", { signal });
-      void shutdown(0);
-    });
-  }
+  const { Shutdown, installShutdownHandlers } = await import("./lib/shutdown.ts");
+  shutdown = new Shutdown();
+  installShutdownHandlers(shutdown);
 
   // 1. The X display: the user's, or an embedded one with a small desktop.
   const display = await resolveDisplay(
@@ -85,22 +76,38 @@ async function serve(
 
   // 4. Input: the sinks, chosen once (XTest, uinput, or none).
   const channels = await inputChannels(display, log);
+  const { HelperProcess } = await import("./lib/helper_process.ts");
 
   // 5. STUN/TURN servers for browsers and webrtcbin, renewed while Skerry runs.
   const iceServers = await startIceServers(config);
-  cleanups.push(() => iceServers.close());
+  shutdown.add("ice servers", () => iceServers.close());
 
-  // 6. The media session (spawns the standby helper) and the web server.
+  // 6. Metrics and statistics files, fed by the session and the browsers.
+  const { startMonitoring } = await import("./lib/metrics/monitoring.ts");
+  const live: { session?: import("./lib/session.ts").MediaSession } = {};
+  const monitoring = await startMonitoring(config, {
+    version: VERSION,
+    sources: {
+      viewers: () => live.session?.viewerCount ?? 0,
+      helper: () => live.session?.stats ?? { spawned: 0, crashes: 0 },
+      input: () => channels.totals(),
+    },
+  });
+  shutdown.add("monitoring", () => monitoring.close());
+
+  // 7. The media session (spawns the standby helper) and the web server.
   const { MediaSession } = await import("./lib/session.ts");
-  const { videoPipeline, peerBranch, VIDEO_TEE, VIDEO_ENCODER, PEER_WEBRTCBIN } = await import(
-    "./pipelines/video.ts"
-  );
+  const { videoPipeline, peerBranch, VIDEO_TEE, VIDEO_ENCODER, PEER_WEBRTCBIN, FRAME_COUNTER } =
+    await import("./pipelines/video.ts");
   const { INPUT_CHANNEL_LABEL } = await import("./lib/protocol/input.ts");
-  const session = new MediaSession({
+  const session = live.session = new MediaSession({
+    monitor: monitoring.monitor,
+    // ximagesrc needs the embedded display's cookie; a user's DISPLAY uses their XAUTHORITY.
+    spawn: (onMessage) => HelperProcess.spawn({ onMessage, env: display.env ?? {} }),
     start: {
       type: "start",
       pipeline: videoPipeline({
-        display,
+        display: display.name,
         encoder,
         framerate: config.framerate,
         bitrateKbps: config.videoBitrate,
@@ -116,10 +123,12 @@ async function serve(
       encoder: VIDEO_ENCODER,
       iceAddresses: config.iceAddresses,
       channels: [INPUT_CHANNEL_LABEL],
+      frameCounter: FRAME_COUNTER,
     },
     iceServers,
+    maxViewers: config.maxViewers,
   });
-  cleanups.push(() => session.close());
+  shutdown.add("media session", () => session.close());
 
   const { createApp } = await import("./lib/app.ts");
   const { resolveAuth } = await import("./lib/auth.ts");
@@ -130,36 +139,67 @@ async function serve(
     version: VERSION,
     webRoot,
     ...(auth ? { auth: { username: auth.username, password: auth.password } } : {}),
-    channels,
+    channels: channels.forPeer,
     iceServers,
+    metrics: monitoring.metrics,
+    monitor: monitoring.monitor,
+    pwa: {
+      name: config.pwaAppName,
+      shortName: config.pwaAppShortName,
+      startUrl: config.pwaStartUrl,
+    },
+    https: tls !== undefined,
+    allowedOrigins: config.allowedOrigins,
+    trustedProxies: config.trustedProxies,
   });
 
-  let server: Deno.HttpServer<Deno.NetAddr>;
-  try {
-    // Deno.serve binds synchronously; onListen replaces its default banner.
-    server = Deno.serve({ hostname: config.addr, port: config.port, onListen() {} }, app.fetch);
-  } catch (error) {
-    const reason = error instanceof Deno.errors.AddrInUse
-      ? "the address is in use"
-      : (error as Error).message;
-    throw new Error(`Cannot listen on ${config.addr}:${config.port}: ${reason}`);
+  const { listen } = await import("./lib/serve.ts");
+  const server = await listen(app.fetch, {
+    hostname: config.addr,
+    port: config.port,
+    ...(tls ? { tls } : {}),
+  }).catch((error) => {
+    // Errors about the certificate files already say what is wrong.
+    if (error instanceof Deno.errors.AddrInUse) {
+      throw new Error(`Cannot listen on ${config.addr}:${config.port}: the address is in use`);
+    }
+    if (
+      error instanceof Deno.errors.PermissionDenied || error instanceof Deno.errors.AddrNotAvailable
+    ) {
+      throw new Error(`Cannot listen on ${config.addr}:${config.port}: ${error.message}`);
+    }
+    throw error;
+  });
+  shutdown.add("web server", () => server.shutdown());
+  const port = server.port;
+  if (config.enableMetricsHttp) {
+    monitoring.serve({ hostname: config.addr, port: config.metricsHttpPort });
   }
-  cleanups.push(() => server.shutdown());
-  const port = server.addr.port;
   const host = config.addr === "0.0.0.0" || config.addr === "::" ? "localhost" : config.addr;
-  log.info("Serving on {addr}:{port} with {encoder} at {framerate} fps", {
+  log.info("Serving {scheme} on {addr}:{port} with {encoder} at {framerate} fps", {
+    scheme: tls ? "https" : "http",
     addr: config.addr,
     port,
     encoder,
     framerate: config.framerate,
   });
   // The URL (and a generated password) go to stdout for the person who started
-  // Skerry, never to the log.
-  const lines = [`Skerry ${VERSION} is streaming ${display}: open http://${host}:${port}/`];
-  if (auth) {
+  // Skerry, never to the log; with no terminal to read it, the password goes to a 0600 file.
+  const scheme = tls ? "https" : "http";
+  const lines = [
+    `Skerry ${VERSION} is streaming ${display.name}: open ${scheme}://${host}:${port}/`,
+  ];
+  if (auth?.generated && !Deno.stdout.isTerminal()) {
+    const { writePasswordFile } = await import("./lib/password_file.ts");
+    const file = await writePasswordFile(auth.password);
+    shutdown.add("password file", () => file.remove());
+    lines.push(
+      `  user: ${auth.username}   password: generated, in ${file.path} (set --basic-auth-password-file to choose one)`,
+    );
+  } else if (auth) {
     lines.push(
       auth.generated
-        ? `  user: ${auth.username}   password: ${auth.password}   (generated; set --basic-auth-password to choose one)`
+        ? `  user: ${auth.username}   password: ${auth.password}   (generated; set --basic-auth-password-file to choose one)`
         : `  user: ${auth.username}   password: as configured`,
     );
   } else {
@@ -197,16 +237,19 @@ async function printTurnConfig(config: Config): Promise<void> {
   console.log(JSON.stringify(feed.current, null, 2));
 }
 
-/** Checks the user's display, or starts an embedded desktop and returns its name. */
+/**
+ * Checks the user's display, or starts an embedded desktop; returns its name,
+ * and for an embedded one the cookie and the XAUTHORITY Skerry's own X clients need.
+ */
 async function resolveDisplay(
   requested: string | undefined,
   config: Config,
   log: { info(message: string, props: Record<string, unknown>): void },
-): Promise<string> {
+): Promise<{ name: string; cookie?: Uint8Array; env?: { XAUTHORITY: string } }> {
   if (requested !== undefined) {
     const { openX11 } = await import("./ffi/x11.ts");
     openX11(requested).close();
-    return requested;
+    return { name: requested };
   }
   const { startEmbeddedDesktop } = await import("./lib/desktop.ts");
   const desktop = await startEmbeddedDesktop({
@@ -214,14 +257,14 @@ async function resolveDisplay(
     height: config.screen.height,
     backend: config.xServer,
   });
-  cleanups.push(() => desktop.stop());
+  shutdown!.add("embedded desktop", () => desktop.stop());
   log.info("Started an embedded desktop on {display} ({backend}, {width}x{height})", {
     display: desktop.name,
     backend: desktop.backend,
     width: desktop.width,
     height: desktop.height,
   });
-  return desktop.name as string;
+  return { name: desktop.name, cookie: desktop.cookie, env: { XAUTHORITY: desktop.authority } };
 }
 
 /** Resolves once `path` exists (no time limit: the app decides when it is ready). */
@@ -242,7 +285,7 @@ async function waitForReadyFile(
  * it). Returns the per-viewer channel sink factory.
  */
 async function inputChannels(
-  display: string,
+  display: { name: string; cookie?: Uint8Array },
   log: {
     info(message: string, props: Record<string, unknown>): void;
     warn(message: string, props: Record<string, unknown>): void;
@@ -255,7 +298,10 @@ async function inputChannels(
   let sink: import("./lib/input/input_sink.ts").InputSink = new NullInputSink();
   let pads: ((peer: string) => import("./lib/input/input_handler.ts").PadSink) | undefined;
   try {
-    const xtest = XTestInputSink.open(display);
+    const xtest = XTestInputSink.open(
+      display.name,
+      display.cookie ? { cookie: display.cookie } : {},
+    );
     sink = xtest;
     const uinput = uinputAvailable();
     if (uinput.ok) {
@@ -279,11 +325,12 @@ async function inputChannels(
     log.warn("Input disabled: {reason}", { reason: (error as Error).message });
   }
   const channels = createInputChannels(sink, pads ? { pads } : {});
-  cleanups.push(() => channels.close());
-  return channels.forPeer;
+  shutdown!.add("input", () => channels.close());
+  return channels;
 }
 
-async function main(): Promise<void> {
+/** Runs the command line in `Deno.args`; resolves once a server is up (or a command is done). */
+export async function main(): Promise<void> {
   let invocation: Invocation;
   try {
     invocation = parseCommandLine(Deno.args, (name) => Deno.env.get(name));
@@ -322,7 +369,8 @@ async function main(): Promise<void> {
       } catch (error) {
         // deno-lint-ignore no-console
         console.error(`skerry: ${(error as Error).message}`);
-        await shutdown(1);
+        if (!shutdown) Deno.exit(1);
+        await shutdown.stop(1);
       }
       return;
     }

@@ -35,8 +35,8 @@ const print = (s: string) => console.log(s);
 
 const [w, h] = values.size!.split("x").map(Number);
 const display = await startXvfb({ width: w!, height: h! });
-const recorder = await startRecorder(display.name);
-const server = await startServer({ display: display.name, args: ["--log-level=warning"] });
+const recorder = await startRecorder(display);
+const server = await startServer({ display, args: ["--log-level=warning"] });
 const browser = await launchBrowser(server.url);
 try {
   await browser.context.addInitScript(() => {

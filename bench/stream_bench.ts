@@ -19,7 +19,7 @@
 
 import { parseArgs } from "node:util";
 import { startXvfb } from "../lib/display.ts";
-import { launchBrowser, ROOT, startServer, waitFor } from "../test/_harness.ts";
+import { AUTH, launchBrowser, ROOT, startServer, waitFor } from "../test/_harness.ts";
 import { readLines } from "../lib/read_lines.ts";
 import { CELL, CODE_BITS, ORIGIN } from "./clock_painter.ts";
 import { cpuTicks, findHelper, median, percentile, rssKiB, TICKS_PER_SECOND } from "./_proc.ts";
@@ -42,6 +42,21 @@ interface RunResult {
   decodeMs: number;
   /** Chromium's mean time from first packet to decoded, ms. */
   processingMs: number;
+  /** Mean of the client's own glass-to-glass estimates over the window (from /metrics), ms. */
+  estimateMs: number;
+}
+
+/** Sum and count of the client's latency estimates so far, from the server's /metrics. */
+async function estimates(url: string): Promise<{ sum: number; count: number }> {
+  const res = await fetch(`${url}metrics`, {
+    headers: { Authorization: `Basic ${btoa(`${AUTH.username}:${AUTH.password}`)}` },
+  });
+  const text = await res.text();
+  const read = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, "m").exec(text)?.[1]);
+  return {
+    sum: read("skerry_glass_to_glass_latency_seconds_sum"),
+    count: read("skerry_glass_to_glass_latency_seconds_count"),
+  };
 }
 
 interface PageBench {
@@ -125,13 +140,14 @@ async function runOnce(width: number, height: number, seconds: number, extra: st
       "--display",
       display.name,
     ],
+    env: display.env,
     stdout: "piped",
     stderr: "inherit",
   }).spawn();
   const painterLines = readLines(painter.stdout)[Symbol.asyncIterator]();
   await painterLines.next(); // "ready"
   const server = await startServer({
-    display: display.name,
+    display,
     args: ["--log-level=warning", "--framerate=60", ...extra],
   });
   const browser = await launchBrowser(server.url);
@@ -151,8 +167,10 @@ async function runOnce(width: number, height: number, seconds: number, extra: st
     const cpu0 = cpuTicks(server.pid) + cpuTicks(helper);
     const t0 = performance.now();
     const before = await read();
+    const estimated0 = await estimates(server.url);
     await new Promise((r) => setTimeout(r, seconds * 1000));
     const after = await read();
+    const estimated1 = await estimates(server.url);
     const cpu1 = cpuTicks(server.pid) + cpuTicks(helper);
     const elapsed = (performance.now() - t0) / 1000;
     const latencies = after.latencies.slice(before.latencies.length);
@@ -181,6 +199,7 @@ async function runOnce(width: number, height: number, seconds: number, extra: st
       cpuPercent: ((cpu1 - cpu0) / TICKS_PER_SECOND) / elapsed * 100,
       serverRssMb: rssKiB(server.pid) / 1024,
       helperRssMb: rssKiB(helper) / 1024,
+      estimateMs: (estimated1.sum - estimated0.sum) / (estimated1.count - estimated0.count) * 1000,
       ...receiver,
     } satisfies RunResult;
   } finally {
@@ -219,6 +238,7 @@ if (import.meta.main) {
     "jitbuf ms",
     "decode ms",
     "recv ms",
+    "client est",
   ]);
   const results: RunResult[] = [];
   // deno-lint-ignore no-console
@@ -241,6 +261,7 @@ if (import.meta.main) {
       r.jitterMs.toFixed(1),
       r.decodeMs.toFixed(1),
       r.processingMs.toFixed(1),
+      r.estimateMs.toFixed(1),
     ]);
   for (const size of values.sizes!.split(",")) {
     const [w, h] = size.split("x").map(Number) as [number, number];
@@ -265,6 +286,7 @@ if (import.meta.main) {
       jitterMs: pick((r) => r.jitterMs),
       decodeMs: pick((r) => r.decodeMs),
       processingMs: pick((r) => r.processingMs),
+      estimateMs: pick((r) => r.estimateMs),
     };
     results.push(summary);
   }

@@ -6,6 +6,7 @@ import { Menu } from "./components/menu.tsx";
 import { StatusLine } from "./components/status_line.tsx";
 import { Connection, type ConnectionState, signallingUrl } from "./lib/connection.ts";
 import { attachInput } from "./lib/input.ts";
+import { StatsCollector } from "./lib/stats.ts";
 import { toggleFullscreen } from "./lib/shortcuts.ts";
 
 /** The client application. */
@@ -43,8 +44,15 @@ export function App() {
     const onResize = () => setFrameSize(`${element.videoWidth}x${element.videoHeight}`);
     element.addEventListener("playing", onPlaying);
     element.addEventListener("resize", onResize);
+    const stats = new StatsCollector({
+      video: element,
+      peerConnection: () => connection.peerConnection,
+      report: (s) => connection.reportStats(s),
+    });
     connection.start();
+    stats.start();
     return () => {
+      stats.stop();
       element.removeEventListener("playing", onPlaying);
       element.removeEventListener("resize", onResize);
       detachInput?.();

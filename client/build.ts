@@ -13,6 +13,8 @@ const dist = `${root}dist/`;
 /** Builds the client once; returns the bundle size in bytes. */
 export async function buildClient(options: { minify?: boolean } = {}): Promise<number> {
   await Deno.mkdir(dist, { recursive: true });
+  // A map left by an older build would otherwise be shipped by `deno task compile`.
+  await Deno.remove(`${dist}app.js.map`).catch(() => {});
   const result = await esbuild.build({
     entryPoints: [`${root}main.tsx`],
     bundle: true,
@@ -21,7 +23,8 @@ export async function buildClient(options: { minify?: boolean } = {}): Promise<n
     jsx: "automatic",
     jsxImportSource: "preact",
     minify: options.minify ?? true,
-    sourcemap: "linked",
+    // No source maps: the server would hand out the client's source (and never serves *.map).
+    sourcemap: false,
     outfile: `${dist}app.js`,
     metafile: true,
     logLevel: "warning",

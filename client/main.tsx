@@ -2,5 +2,7 @@
 
 import { render } from "preact";
 import { App } from "./app.tsx";
+import { registerServiceWorker } from "./lib/service_worker.ts";
 
 render(<App />, document.getElementById("app")!);
+void registerServiceWorker();

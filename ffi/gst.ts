@@ -224,6 +224,30 @@ const gvalueSymbols = {
   g_value_get_boxed: { parameters: [P], result: P },
 } as const;
 
+/** Reading GstStructure fields and the GValues in them (gst_structure.ts). */
+const structureSymbols = {
+  gst_structure_get_type: { parameters: [], result: "u64" },
+  gst_structure_get_name: { parameters: [P], result: P },
+  gst_structure_n_fields: { parameters: [P], result: "i32" },
+  gst_structure_nth_field_name: { parameters: [P, "u32"], result: P },
+  gst_structure_free: { parameters: [P], result: "void" },
+} as const;
+const gvalueReadSymbols = {
+  g_type_fundamental: { parameters: ["u64"], result: "u64" },
+  g_type_name: { parameters: ["u64"], result: P },
+  g_type_class_unref: { parameters: [P], result: "void" },
+  g_enum_get_value: { parameters: [P, "i32"], result: P },
+  g_value_get_boolean: { parameters: [P], result: "i32" },
+  g_value_get_int: { parameters: [P], result: "i32" },
+  g_value_get_uint: { parameters: [P], result: "u32" },
+  g_value_get_int64: { parameters: [P], result: "i64" },
+  g_value_get_uint64: { parameters: [P], result: "u64" },
+  g_value_get_float: { parameters: [P], result: "f32" },
+  g_value_get_double: { parameters: [P], result: "f64" },
+  g_value_get_enum: { parameters: [P], result: "i32" },
+  g_value_get_string: { parameters: [P], result: P },
+} as const;
+
 const niceSymbols = {
   nice_address_new: { parameters: [], result: P },
   nice_address_set_from_string: { parameters: [P, B], result: "i32" },
@@ -257,6 +281,8 @@ export type Gst =
   & Deno.DynamicLibrary<typeof rtpSymbols>["symbols"]
   & Deno.DynamicLibrary<typeof videoSymbols>["symbols"]
   & Deno.DynamicLibrary<typeof gvalueSymbols>["symbols"]
+  & Deno.DynamicLibrary<typeof structureSymbols>["symbols"]
+  & Deno.DynamicLibrary<typeof gvalueReadSymbols>["symbols"]
   & Deno.DynamicLibrary<typeof niceSymbols>["symbols"];
 
 let loaded: Gst | undefined;
@@ -270,8 +296,8 @@ export function gst(): Gst {
   const open = openLibrary;
   const lib = {
     ...open("libglib-2.0.so.0", glibSymbols),
-    ...open("libgobject-2.0.so.0", { ...gobjectSymbols, ...gvalueSymbols }),
-    ...open("libgstreamer-1.0.so.0", gstSymbols),
+    ...open("libgobject-2.0.so.0", { ...gobjectSymbols, ...gvalueSymbols, ...gvalueReadSymbols }),
+    ...open("libgstreamer-1.0.so.0", { ...gstSymbols, ...structureSymbols }),
     ...open("libgstsdp-1.0.so.0", sdpSymbols),
     ...open("libgstwebrtc-1.0.so.0", webrtcSymbols),
     ...open("libgstrtp-1.0.so.0", rtpSymbols),

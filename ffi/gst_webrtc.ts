@@ -27,6 +27,7 @@ import {
   unbox,
 } from "./gst.ts";
 import { connectSignal, type SignalHandler } from "./gst_signal.ts";
+import { readStructure, type StructureData } from "./gst_structure.ts";
 
 /** webrtcbin's connection state; `unknown(n)` for a value newer than this table. */
 export type PeerConnectionState = typeof PEER_CONNECTION_STATES[number] | `unknown(${number})`;
@@ -59,6 +60,16 @@ export function onIceCandidate(
 /** Calls `fn` when a data channel opens. */
 export function onChannelOpen(channel: Deno.PointerObject, fn: () => void): SignalHandler {
   return connectSignal(channel, "on-open", NO_ARGS, () => fn());
+}
+
+/** Calls `fn` for each text message received on a data channel, with its length in characters. */
+export function onChannelString(
+  channel: Deno.PointerObject,
+  fn: (bytes: number) => void,
+): SignalHandler {
+  return connectSignal(channel, "on-message-string", DATA_ARGS, (_self, text) => {
+    fn(readCString(text)?.length ?? 0);
+  });
 }
 
 /** Calls `fn` with a copy of each binary message received on a data channel. */
@@ -216,6 +227,23 @@ export async function sendChannelData(
 /** Closes `channel` (the caller still owns its reference). */
 export async function closeChannel(channel: Deno.PointerObject): Promise<void> {
   await gst().gst_webrtc_data_channel_close(channel);
+}
+
+/**
+ * webrtcbin's statistics (`get-stats` for every pad), copied out of the
+ * reply: one nested structure per RTCStats object, keyed by its id.
+ * Throws an `Error` with webrtcbin's reason when it has none.
+ */
+export async function getStats(webrtc: Deno.PointerObject): Promise<StructureData> {
+  const reply = await promiseReply(webrtc, { signal: "get-stats", arg: null });
+  try {
+    if (reply.error !== null || reply.structure === null) {
+      throw new Error(reply.error ?? "no reply");
+    }
+    return readStructure(reply.structure);
+  } finally {
+    reply.free();
+  }
 }
 
 /** webrtcbin's `connection-state`, read off the JS thread (the getter takes its PC lock). */

@@ -56,6 +56,8 @@ const x11Symbols = {
   XSetErrorHandler: { parameters: [P], result: P },
   XSetIOErrorHandler: { parameters: [P], result: P },
   XSetIOErrorExitHandler: { parameters: [P, P, P], result: "void" },
+  /** (name, name_length, data, data_length): the authorisation of the next XOpenDisplay. */
+  XSetAuthorization: { parameters: [B, "i32", B, "i32"], result: "void" },
 } as const;
 
 const xtstSymbols = {
@@ -134,16 +136,38 @@ export interface X11Display {
   close(): void;
 }
 
+/** Options of {@linkcode openX11}. */
+export interface OpenX11Options {
+  /**
+   * The display's MIT-MAGIC-COOKIE-1. Default: Xlib's own lookup in the file
+   * XAUTHORITY names (else ~/.Xauthority).
+   */
+  cookie?: Uint8Array;
+}
+
 /**
  * Opens display `name` (e.g. `":0"`) or throws a one-line `Error` saying why
  * it cannot. The connection's I/O errors never end the process.
  */
-export function openX11(name: string): X11Display {
+export function openX11(name: string, options: OpenX11Options = {}): X11Display {
   const x = x11();
-  const pointer = x.XOpenDisplay(new TextEncoder().encode(name + "\0"));
+  let pointer: Deno.PointerValue;
+  if (options.cookie) {
+    // Process-wide in Xlib: set for this one XOpenDisplay (synchronous) and cleared after.
+    const protocol = new TextEncoder().encode("MIT-MAGIC-COOKIE-1");
+    const cookie = new Uint8Array(options.cookie);
+    x.XSetAuthorization(protocol, protocol.length, cookie, cookie.length);
+    try {
+      pointer = x.XOpenDisplay(new TextEncoder().encode(name + "\0"));
+    } finally {
+      x.XSetAuthorization(null, 0, null, 0);
+    }
+  } else {
+    pointer = x.XOpenDisplay(new TextEncoder().encode(name + "\0"));
+  }
   if (pointer === null) {
     throw new Error(
-      `Cannot open X display "${name}": no X server is listening (is DISPLAY right?)`,
+      `Cannot open X display "${name}": no X server is listening or it refused this client (check DISPLAY and XAUTHORITY)`,
     );
   }
   exitHandler ??= new Deno.UnsafeCallback(

@@ -18,6 +18,7 @@ import { Peer } from "./peer.ts";
 import { Pipeline, PipelineError } from "./pipeline.ts";
 import { registerPlayoutDelay } from "./playout_delay.ts";
 import { send } from "./send.ts";
+import { StatsPoller } from "./stats.ts";
 import { lowerMediaPriority } from "./thread_priority.ts";
 
 /** How often webrtcbin's connection state is polled, in ms (signals for it are not audited). */
@@ -39,6 +40,7 @@ export class MediaHelper {
   readonly #done = Promise.withResolvers<number>();
   #poll: ReturnType<typeof setInterval> | undefined;
   #nice: ReturnType<typeof setInterval> | undefined;
+  #stats: StatsPoller | undefined;
 
   /** `warm` resolves once the DTLS certificate exists; branches wait for it. */
   constructor(spec: HelperStart, warm: Promise<void>) {
@@ -87,6 +89,8 @@ export class MediaHelper {
         clearInterval(this.#nice);
       }
     }, NICE_MS);
+    this.#stats = new StatsPoller({ peers: () => this.#peers.values(), pipeline: this.#pipeline });
+    this.#stats.start();
     send({ type: "ready", pid: Deno.pid });
   }
 
@@ -129,6 +133,7 @@ export class MediaHelper {
     this.#stopping = true;
     clearInterval(this.#poll);
     clearInterval(this.#nice);
+    this.#stats?.stop();
     const peers = [...this.#peers.values()];
     for (const peer of peers) peer.silence();
     await this.#pipeline?.stop();

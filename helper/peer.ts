@@ -15,29 +15,31 @@
 import { cstr, gst, GST_STATE_NULL, GST_STATE_READY } from "../ffi/gst.ts";
 import { parseBin } from "../ffi/gst_pipeline.ts";
 import type { SignalHandler } from "../ffi/gst_signal.ts";
+import type { StructureData } from "../ffi/gst_structure.ts";
 import {
   addIceCandidate,
-  addTurnServer,
   closeChannel,
   configureIceAgent,
   connectionState,
   createDataChannel,
   createOffer,
+  getStats,
   type IceCandidate,
   onChannelData,
   onChannelOpen,
+  onChannelString,
   onIceCandidate,
   onNegotiationNeeded,
   type PeerConnectionState,
-  replaceRelays,
   restartIceAgent,
   sendChannelData,
   setLocalOffer,
   setRemoteAnswer,
-  setStunServer,
 } from "../ffi/gst_webrtc.ts";
 import type { HelperIceServers, HelperStart } from "../lib/protocol/helper.ts";
-import { turnRelays } from "../lib/turn/webrtcbin_servers.ts";
+import { Throttle } from "../lib/throttle.ts";
+import { applyIceServers } from "./apply_ice_servers.ts";
+import { type ChannelDrop, ChannelGate } from "./channel_gate.ts";
 import { withIceCredentials } from "./ice_credentials.ts";
 import { log } from "./log.ts";
 import type { Pipeline } from "./pipeline.ts";
@@ -83,6 +85,9 @@ export class Peer {
   #teePad: Deno.PointerObject | null = null;
   readonly #channels: Channel[] = [];
   readonly #handlers: SignalHandler[] = [];
+  /** What of the viewer's data-channel messages is forwarded (size and rate). */
+  readonly #gate = new ChannelGate(Date.now());
+  readonly #dropLog = new Throttle(1000);
   /** Candidates gathered before the offer line was written; null once it was. */
   #pendingIce: IceCandidate[] | null = [];
   /** Every local candidate so far: an ICE restart sends them again. */
@@ -90,6 +95,8 @@ export class Peer {
   #offerQueued = false;
   #stateQueued = false;
   #state: PeerConnectionState = "new";
+  /** Frames the encoder had produced when the branch was linked (for frames sent). */
+  #framesAtLink: number | undefined;
   /** Set when removal is asked for: no new work starts, no message goes out. */
   #closed = false;
   #closing: Promise<void> | null = null;
@@ -213,6 +220,30 @@ export class Peer {
     }).finally(() => this.#stateQueued = false);
   }
 
+  /** Frames the encoder had produced when this viewer's branch was linked, if counted. */
+  get framesAtLink(): number | undefined {
+    return this.#framesAtLink;
+  }
+
+  /**
+   * Reads webrtcbin's statistics (queued like any other call); resolves
+   * null when the viewer is closed or not linked yet. Its errors go to the
+   * caller, which decides how often to log them.
+   */
+  async readStats(): Promise<StructureData | null> {
+    if (this.#closed || this.#teePad === null) return null;
+    const result: { stats: StructureData | null; error?: unknown } = { stats: null };
+    await this.#call("read statistics", async (webrtc) => {
+      try {
+        result.stats = await getStats(webrtc);
+      } catch (error) {
+        result.error = error;
+      }
+    });
+    if (result.error !== undefined) throw result.error;
+    return result.stats;
+  }
+
   /**
    * Removes the viewer: disconnects its signal handlers at once, then, after
    * any call in flight, unlinks the branch, closes the channels, sets the
@@ -286,6 +317,7 @@ export class Peer {
     await lib.gst_element_sync_state_with_parent(bin);
     if (this.#closed) return false;
     this.#teePad = this.#pipeline.linkBranch(bin);
+    this.#framesAtLink = await this.#pipeline.framesEncoded();
     log.debug("Peer {peer}: branch playing", { peer: this.id });
     return true;
   }
@@ -300,10 +332,24 @@ export class Peer {
         if (!this.#closed) send({ type: "channel-open", peer: this.id, channel: label });
       }),
       onChannelData(pointer, (data) => {
-        if (!this.#closed) {
+        if (this.#closed) return;
+        const verdict = this.#gate.admit(data.length, Date.now());
+        if (verdict === "forward") {
           send({ type: "data", peer: this.id, channel: label, data: data.toBase64() });
-        }
+        } else this.#dropped(verdict, label, data.length);
       }),
+      onChannelString(pointer, (size) => {
+        if (!this.#closed) this.#dropped(this.#gate.text(), label, size);
+      }),
+    );
+  }
+
+  /** Logs dropped data-channel messages, at most once a second. */
+  #dropped(reason: ChannelDrop, channel: string, size: number): void {
+    if (!this.#dropLog.due(Date.now())) return;
+    log.warning(
+      "Dropping data-channel messages from {peer}: {reason} ({tooBig} too big, {limited} over the rate, {text} text so far)",
+      { peer: this.id, channel, reason, size, ...this.#gate.stats },
     );
   }
 
@@ -345,32 +391,13 @@ export class Peer {
     }
   }
 
-  /**
-   * Gives webrtcbin the STUN and TURN servers: before the first offer
-   * through its properties and `add-turn-server`; afterwards (renewed
-   * credentials) straight to its libnice agent, which allocates at once.
-   */
-  async #applyIceServers(webrtc: Deno.PointerObject): Promise<void> {
-    const { stunServer, turnServers } = this.#iceServers;
-    if (stunServer !== "") await setStunServer(webrtc, stunServer);
-    const fresh = turnServers.filter((uri) => !this.#turnAdded.has(uri));
-    if (fresh.length === 0) return;
-    for (const uri of fresh) this.#turnAdded.add(uri);
-    if (this.#pendingIce === null) {
-      const streams = await replaceRelays(webrtc, turnServers.flatMap(turnRelays));
-      log.debug("Peer {peer}: TURN servers renewed on {streams} ICE stream(s)", {
-        peer: this.id,
-        streams,
-      });
-      return;
-    }
-    for (const uri of fresh) {
-      // The URI holds credentials: log where it points, never the whole of it.
-      const server = uri.replace(/\/\/[^@]*@/, "//");
-      if (await addTurnServer(webrtc, uri)) {
-        log.debug("Peer {peer}: TURN server {server}", { peer: this.id, server });
-      } else log.warning("webrtcbin refused TURN server {server}", { peer: this.id, server });
-    }
+  /** Gives webrtcbin the current STUN/TURN servers (see {@linkcode applyIceServers}). */
+  #applyIceServers(webrtc: Deno.PointerObject): Promise<void> {
+    return applyIceServers(webrtc, this.#iceServers, {
+      peer: this.id,
+      added: this.#turnAdded,
+      offered: this.#pendingIce === null,
+    });
   }
 
   /** on-ice-candidate (webrtcbin's thread waits): send it, or keep it until the offer is out. */
@@ -413,6 +440,10 @@ export class Peer {
     this.#webrtc = null;
     this.#bin = null;
     this.freeCallbacks();
-    log.debug("Peer {peer}: removed", { peer: this.id });
+    const { tooBig, limited, text } = this.#gate.stats;
+    (tooBig + limited + text > 0 ? log.info : log.debug)(
+      "Peer {peer}: removed; data-channel messages {forwarded} forwarded, {tooBig} too big, {limited} over the rate, {text} text",
+      { peer: this.id, ...this.#gate.stats },
+    );
   }
 }

@@ -15,6 +15,7 @@ import {
   GST_STATE_PLAYING,
 } from "../ffi/gst.ts";
 import { type BusMessage, busPop, parseLaunch, requestKeyframe } from "../ffi/gst_pipeline.ts";
+import { readStructureProperty } from "../ffi/gst_structure.ts";
 import { HelperExit, type HelperStart } from "../lib/protocol/helper.ts";
 import { log } from "./log.ts";
 
@@ -55,18 +56,26 @@ export class Pipeline {
   readonly #element: Deno.PointerObject;
   readonly #tee: Deno.PointerObject;
   readonly #encoderPad: Deno.PointerValue;
+  /** The `identity` after the encoder whose buffer count is frames encoded, if any. */
+  readonly #frameCounter: Deno.PointerValue;
   readonly #events: PipelineEvents;
   /** Names of the branch bins added with {@linkcode addBranch}. */
   readonly #branches = new Set<string>();
   #stopped = false;
 
   private constructor(
-    parts: { element: Deno.PointerObject; tee: Deno.PointerObject; encoderPad: Deno.PointerValue },
+    parts: {
+      element: Deno.PointerObject;
+      tee: Deno.PointerObject;
+      encoderPad: Deno.PointerValue;
+      frameCounter: Deno.PointerValue;
+    },
     events: PipelineEvents,
   ) {
     this.#element = parts.element;
     this.#tee = parts.tee;
     this.#encoderPad = parts.encoderPad;
+    this.#frameCounter = parts.frameCounter;
     this.#events = events;
   }
 
@@ -101,7 +110,10 @@ export class Pipeline {
       ? null
       : lib.gst_element_get_static_pad(encoder, cstr("src"));
     if (encoder !== null) lib.gst_object_unref(encoder);
-    const pipeline = new Pipeline({ element, tee, encoderPad }, events);
+    const frameCounter = spec.frameCounter === undefined
+      ? null
+      : lib.gst_bin_get_by_name(element, cstr(spec.frameCounter));
+    const pipeline = new Pipeline({ element, tee, encoderPad, frameCounter }, events);
     void pipeline.#watchBus();
     const result = await lib.gst_element_set_state(element, GST_STATE_PLAYING);
     if (result === GST_STATE_CHANGE_FAILURE) {
@@ -157,6 +169,14 @@ export class Pipeline {
   /** Asks the encoder for a keyframe now (a viewer just connected). */
   requestKeyframe(): void {
     if (this.#encoderPad !== null) requestKeyframe(this.#encoderPad);
+  }
+
+  /** Frames the encoder has produced so far (off the JS thread); undefined without a counter. */
+  async framesEncoded(): Promise<number | undefined> {
+    if (this.#frameCounter === null || this.#stopped) return undefined;
+    const stats = await readStructureProperty(this.#frameCounter, "stats");
+    const frames = stats?.fields["num-buffers"];
+    return typeof frames === "number" ? frames : undefined;
   }
 
   /** Sets the pipeline to NULL and stops watching its bus. */

@@ -7,13 +7,23 @@
  */
 
 import { Hono } from "hono";
-import { basicAuth } from "hono/basic-auth";
 import { serveStatic, upgradeWebSocket } from "hono/deno";
 import { HTTPException } from "hono/http-exception";
-import { secureHeaders } from "hono/secure-headers";
 import { getLogger } from "@logtape/logtape";
+import { metricsResponse, type MetricsSource } from "./metrics/metrics_app.ts";
+import type { ViewerMonitor } from "./metrics/viewer_monitor.ts";
+import { pwaRoutes } from "./pwa/pwa_routes.ts";
+import type { PwaOptions } from "./pwa/web_manifest.ts";
+import { clientAddressOf } from "./client_address.ts";
+import { loginGuard } from "./login_guard.ts";
+import { LoginLimiter } from "./login_limiter.ts";
+import { PageTokens } from "./page_token.ts";
+import { PAGE_TOKEN_PATH, SIGNALLING_SUBPROTOCOL } from "./protocol/page_token.ts";
+import { securityHeaders } from "./security_headers.ts";
 import type { IceServerSource, Session } from "./session.ts";
 import { type ChannelSink, ViewerConnection } from "./signalling.ts";
+import { staticGuard } from "./static_guard.ts";
+import { pageTokenRoute, wsGuard } from "./ws_guard.ts";
 
 const log = getLogger(["skerry", "http"]);
 
@@ -31,23 +41,55 @@ export interface AppDeps {
   channels?: (peer: string) => ChannelSink;
   /** STUN/TURN servers for browsers (`welcome`, `ice-servers`, `/turn`). Default none. */
   iceServers?: IceServerSource;
+  /** Serves `/metrics` (authenticated); undefined: no such route. */
+  metrics?: MetricsSource;
+  /** Receives each browser's `stats`. */
+  monitor?: Pick<ViewerMonitor, "clientStats">;
+  /** Serves the web app manifest, service worker and icons (unauthenticated). */
+  pwa?: PwaOptions;
+  /** Whether this server terminates TLS (HSTS; the page's scheme). Default false. */
+  https?: boolean;
+  /** Other page origins allowed to open `/ws` (a reverse proxy's). Default none. */
+  allowedOrigins?: readonly string[];
+  /** Reverse proxies whose `X-Forwarded-For` names the client. Default none. */
+  trustedProxies?: readonly string[];
+  /** Failed-login limit. Default 5 failures a minute block an address for 5 minutes. */
+  loginLimiter?: LoginLimiter;
 }
 
 /** Builds the Hono app. */
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
+  const addressOf = clientAddressOf(deps.trustedProxies ?? []);
+  const tokens = new PageTokens();
 
-  // Liveness: cheap, unauthenticated, reveals nothing.
+  app.use("*", securityHeaders({ https: deps.https ?? false }));
+
+  // Liveness: cheap, unauthenticated, reveals nothing. /health is selkies-gstreamer's name.
   app.get("/healthz", (c) => c.text("ok"));
+  app.get("/health", (c) => c.text("OK"));
+  // Browsers fetch manifests and their icons without credentials.
+  if (deps.pwa) app.route("/", pwaRoutes(deps.pwa));
 
   if (deps.auth) {
     // One guard for everything else, the WebSocket included: browsers resend
     // cached Basic credentials on a same-origin WebSocket upgrade.
-    app.use("*", basicAuth({ ...deps.auth, realm: "Skerry" }));
+    const limiter = deps.loginLimiter ?? new LoginLimiter();
+    app.use("*", loginGuard({ credentials: deps.auth, limiter, addressOf }));
   }
 
+  const metrics = deps.metrics;
+  if (metrics) app.get("/metrics", () => metricsResponse(metrics));
+
+  app.get(`/${PAGE_TOKEN_PATH}`, pageTokenRoute(tokens));
   app.get(
     "/ws",
+    wsGuard({
+      https: deps.https ?? false,
+      allowedOrigins: deps.allowedOrigins ?? [],
+      tokens,
+      addressOf,
+    }),
     upgradeWebSocket(() => {
       let connection: ViewerConnection | undefined;
       return {
@@ -57,12 +99,14 @@ export function createApp(deps: AppDeps): Hono {
             version: deps.version,
             sendText: (text) => ws.send(text),
             close: (code, reason) => ws.close(code, reason),
+            unsent: () => (ws.raw as WebSocket | undefined)?.bufferedAmount ?? 0,
             ...(deps.channels ? { channels: deps.channels } : {}),
             ...(deps.iceServers ? { iceServers: deps.iceServers } : {}),
+            ...(deps.monitor ? { monitor: deps.monitor } : {}),
           });
         },
         onMessage(event) {
-          connection?.message(event.data as string | ArrayBuffer);
+          connection?.message(event.data as string | ArrayBuffer | Blob);
         },
         onClose() {
           connection?.closed();
@@ -71,20 +115,9 @@ export function createApp(deps: AppDeps): Hono {
           connection?.closed();
         },
       };
-    }),
+    }, { protocol: SIGNALLING_SUBPROTOCOL }),
   );
 
-  app.use(
-    "*",
-    secureHeaders({
-      contentSecurityPolicy: {
-        defaultSrc: ["'self'"],
-        connectSrc: ["'self'", "ws:", "wss:"],
-        imgSrc: ["'self'", "data:", "blob:"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-      },
-    }),
-  );
   // The browser's RTC configuration, as selkies-gstreamer's /turn (credentials: never cached).
   app.get("/turn", (c) => {
     c.header("Cache-Control", "no-store");
@@ -96,6 +129,7 @@ export function createApp(deps: AppDeps): Hono {
     // The client is small and changes with the server: always revalidate.
     if (c.res.ok) c.header("Cache-Control", "no-cache");
   });
+  app.use("*", staticGuard());
   app.use("*", serveStatic({ root: deps.webRoot }));
   app.notFound((c) => c.text("Not found", 404));
 

@@ -14,6 +14,7 @@ import {
   type StartVirtualDisplayOptions,
   type VirtualDisplay,
 } from "./display.ts";
+import { childCommand } from "./child_command.ts";
 import { stopProcess } from "./process.ts";
 
 const log = getLogger(["skerry", "display"]);
@@ -66,35 +67,23 @@ export function layout(width: number, height: number): { terminal: string; clock
 }
 
 /**
- * Starts a desktop on `display`. Missing programs are skipped (and said so
- * once); an X server that refuses them is an error.
+ * Starts a desktop on `display` (its DISPLAY and XAUTHORITY in `env`: the
+ * only X clients given the cookie are these). Missing programs are skipped
+ * (and said so once); an X server that refuses them is an error.
  */
 async function startDesktop(
-  display: string,
+  env: VirtualDisplay["env"],
   options: { width: number; height: number },
 ): Promise<Desktop> {
-  const env = { DISPLAY: display };
   const cwd = Deno.env.get("HOME") ?? "/";
   const children: { name: string; child: Deno.ChildProcess }[] = [];
   const spawn = (command: string, args: string[]) => {
-    const child = new Deno.Command(command, {
-      args,
-      env,
-      cwd,
-      stdin: "null",
-      stdout: "null",
-      stderr: "null",
-    }).spawn();
+    const child = childCommand(command, { args, role: "desktop", env, cwd }).spawn();
     children.push({ name: command, child });
   };
 
   if (onPath("xsetroot")) {
-    await new Deno.Command("xsetroot", {
-      args: ["-solid", BACKGROUND],
-      env,
-      stdout: "null",
-      stderr: "null",
-    })
+    await childCommand("xsetroot", { args: ["-solid", BACKGROUND], role: "desktop", env })
       .output();
   }
   const wm = WINDOW_MANAGERS.find((w) => onPath(w.command));
@@ -151,7 +140,7 @@ export async function startEmbeddedDesktop(
   const display = await startVirtualDisplay(options);
   let desktop: Desktop;
   try {
-    desktop = await startDesktop(display.name, display);
+    desktop = await startDesktop(display.env, display);
   } catch (error) {
     await display.stop();
     throw error;
@@ -161,6 +150,9 @@ export async function startEmbeddedDesktop(
     backend: display.backend,
     width: display.width,
     height: display.height,
+    authority: display.authority,
+    cookie: display.cookie,
+    env: display.env,
     desktop,
     async stop() {
       await desktop.stop();

@@ -3,18 +3,26 @@
  * video driver (whose screen can be resized with xrandr) or Xvfb (which
  * cannot), wait until it accepts connections, stop it.
  *
+ * Every server admits only holders of its cookie: a random
+ * MIT-MAGIC-COOKIE-1 in a 0600 authority file in a 0700 directory of its
+ * own (`-auth`), no TCP and no abstract socket (`-nolisten local`: any
+ * process in the same network namespace could reach it), only the file
+ * socket in /tmp/.X11-unix.
+ *
  * @module
  */
 
 import { getLogger } from "@logtape/logtape";
+import { childCommand } from "./child_command.ts";
 import { pollUntil } from "./poll.ts";
 import { stopProcess } from "./process.ts";
 import { readLines } from "./read_lines.ts";
+import { writeXCookie, type XCookie } from "./xauth.ts";
 
 const log = getLogger(["skerry", "display"]);
 
 /** A running X server that this process started. */
-export interface VirtualDisplay {
+export interface VirtualDisplay extends XCookie {
   /** The display name, e.g. `":12"`. */
   readonly name: string;
   /** Which server runs it. */
@@ -23,6 +31,8 @@ export interface VirtualDisplay {
   readonly width: number;
   /** Screen height at start, in pixels. */
   readonly height: number;
+  /** What an X client needs in its environment: DISPLAY and XAUTHORITY. */
+  readonly env: { readonly DISPLAY: string; readonly XAUTHORITY: string };
   /** Stops the server (SIGTERM, then SIGKILL after 2 s) and removes its files. */
   stop(): Promise<void>;
 }
@@ -126,14 +136,17 @@ EndSection
 /** Starts Xvfb on a free display and resolves once it accepts connections. */
 export async function startXvfb(options: StartDisplayOptions = {}): Promise<VirtualDisplay> {
   const { width = 1280, height = 720 } = options;
+  const dir = await privateDir();
   return await startOnFreeNumber(
     options,
+    dir,
     (number) =>
       runXServer(number, "Xvfb", ["-screen", "0", `${width}x${height}x24`], {
         backend: "xvfb",
         width,
         height,
         timeoutMs: options.timeoutMs ?? 10_000,
+        dir,
       }),
   );
 }
@@ -147,34 +160,39 @@ export async function startXorgDummy(
   options: StartDisplayOptions & { xorg?: string } = {},
 ): Promise<VirtualDisplay> {
   const { width = 1280, height = 720 } = options;
-  const dir = await Deno.makeTempDir({ prefix: "skerry-xorg-" });
-  const removeDir = () => Deno.remove(dir, { recursive: true }).catch(() => {});
-  try {
-    const config = `${dir}/xorg.conf`;
-    await Deno.writeTextFile(config, xorgDummyConfig(width, height));
-    return await startOnFreeNumber(options, (number) => {
-      const logfile = `${dir}/xorg-${number}.log`;
-      return runXServer(
-        number,
-        options.xorg ?? "Xorg",
-        ["-config", config, "-novtswitch", "-sharevts", "-logfile", logfile],
-        {
-          backend: "xorg",
-          width,
-          height,
-          timeoutMs: options.timeoutMs ?? 10_000,
-          logfile,
-          cleanup: removeDir,
-        },
-      );
-    });
-  } catch (error) {
-    await removeDir();
+  const dir = await privateDir();
+  const config = `${dir}/xorg.conf`;
+  await Deno.writeTextFile(config, xorgDummyConfig(width, height)).catch(async (error) => {
+    await removeDir(dir);
     throw error;
-  }
+  });
+  return await startOnFreeNumber(options, dir, (number) => {
+    const logfile = `${dir}/xorg-${number}.log`;
+    return runXServer(
+      number,
+      options.xorg ?? "Xorg",
+      ["-config", config, "-novtswitch", "-sharevts", "-logfile", logfile],
+      {
+        backend: "xorg",
+        width,
+        height,
+        timeoutMs: options.timeoutMs ?? 10_000,
+        dir,
+        logfile,
+      },
+    );
+  });
 }
 
-/** Runs an X server on `:number` (no TCP, no reset) and waits for its socket. */
+/** A new 0700 directory for one X server's files: its cookie, config and log. */
+function privateDir(): Promise<string> {
+  return Deno.makeTempDir({ prefix: "skerry-x-" });
+}
+
+/**
+ * Runs an X server on `:number` (cookie only, no TCP, no abstract socket, no
+ * reset) and waits for its socket.
+ */
 async function runXServer(
   number: number,
   program: string,
@@ -184,16 +202,28 @@ async function runXServer(
     width: number;
     height: number;
     timeoutMs: number;
+    /** Its private directory: the cookie goes there; removed when it stops. */
+    dir: string;
     /** Its log file, read for the reason when it fails. */
     logfile?: string;
-    /** Run after the server stopped. */
-    cleanup?: () => Promise<void>;
   },
 ): Promise<VirtualDisplay> {
-  const child = new Deno.Command(program, {
-    args: [`:${number}`, ...args, "-nolisten", "tcp", "-noreset"],
-    stdin: "null",
-    stdout: "null",
+  const { authority, cookie } = await writeXCookie(`${options.dir}/Xauthority`, number);
+  const child = childCommand(program, {
+    args: [
+      `:${number}`,
+      ...args,
+      "-auth",
+      authority,
+      "-nolisten",
+      "tcp",
+      "-nolisten",
+      "local",
+      "-noreset",
+    ],
+    role: "x-server",
+    // SIGTERM lets the server remove its socket and lock file when Skerry is killed.
+    onParentDeath: "SIGTERM",
     stderr: "piped",
   }).spawn();
   const stderr = tail(child.stderr);
@@ -202,15 +232,19 @@ async function runXServer(
     await stderr.done;
     return [...stderr.lines, ...(logfile ? readLog(logfile) : [])];
   });
+  const name = `:${number}`;
   return {
-    name: `:${number}`,
+    name,
     backend: options.backend,
     width: options.width,
     height: options.height,
+    authority,
+    cookie,
+    env: { DISPLAY: name, XAUTHORITY: authority },
     stop: async () => {
       await stopProcess(child);
       await stderr.done;
-      await options.cleanup?.();
+      await removeDir(options.dir);
     },
   };
 }
@@ -240,7 +274,7 @@ export async function startVirtualDisplay(
  * xrandr (adding the mode first). Throws for Xvfb, which cannot resize.
  */
 export async function setScreenSize(
-  display: Pick<VirtualDisplay, "name" | "backend">,
+  display: Pick<VirtualDisplay, "name" | "backend" | "env">,
   width: number,
   height: number,
 ): Promise<void> {
@@ -250,12 +284,7 @@ export async function setScreenSize(
   const line = modeline(width, height);
   const name = line[0]!;
   const xrandr = (args: string[]) =>
-    new Deno.Command("xrandr", {
-      args: ["-display", display.name, ...args],
-      stdout: "null",
-      stderr: "piped",
-    })
-      .output();
+    childCommand("xrandr", { args, role: "desktop", env: display.env, stderr: "piped" }).output();
   // The mode may exist from an earlier resize: adding it again fails harmlessly.
   await xrandr(["--newmode", ...line]);
   await xrandr(["--addmode", "DUMMY0", name]);
@@ -266,22 +295,35 @@ export async function setScreenSize(
   }
 }
 
-/** Tries display numbers until a server starts (another process may take a number first). */
+/**
+ * Tries display numbers until a server starts (another process may take a
+ * number first); removes `dir` when none does.
+ */
 async function startOnFreeNumber(
   options: StartDisplayOptions,
+  dir: string,
   start: (number: number) => Promise<VirtualDisplay>,
 ): Promise<VirtualDisplay> {
   let first = options.firstDisplay ?? 20;
   for (let attempt = 0;; attempt++) {
-    const number = freeDisplayNumber(first);
     try {
-      return await start(number);
+      const number = freeDisplayNumber(first);
+      try {
+        return await start(number);
+      } catch (error) {
+        // "Server is already active" means a race for the number: try the next one.
+        if (attempt >= 2 || !/already active|in use/i.test((error as Error).message)) throw error;
+        first = number + 1;
+      }
     } catch (error) {
-      // "Server is already active" means a race for the number: try the next one.
-      if (attempt >= 2 || !/already active|in use/i.test((error as Error).message)) throw error;
-      first = number + 1;
+      await removeDir(dir);
+      throw error;
     }
   }
+}
+
+function removeDir(dir: string): Promise<void> {
+  return Deno.remove(dir, { recursive: true }).catch(() => {});
 }
 
 /**

@@ -4,6 +4,13 @@
  * Supervision (when to start, restart with backoff) lives in `session.ts`,
  * which sees it as a {@linkcode HelperLink}.
  *
+ * Writes honour backpressure: bytes handed to the pipe and not yet taken by
+ * the helper are counted, and above {@linkcode HELPER_HIGH_WATER} every new
+ * message is refused (and counted) instead of queued, so a slow or stopped
+ * helper cannot grow the server's memory. A helper that stays above the mark
+ * for {@linkcode HELPER_STALL_MS} is treated as dead: SIGKILL, and the
+ * session restarts it.
+ *
  * @module
  */
 
@@ -14,26 +21,59 @@ import {
   parseFromHelper,
   type ToHelper,
 } from "./protocol/helper.ts";
+import { childCommand } from "./child_command.ts";
 import type { HelperExitStatus, HelperLink } from "./helper_link.ts";
 import { signalProcess, stopProcess } from "./process.ts";
 import { MAX_HELPER_LOG_LINE, parseHelperLog } from "./protocol/helper_log.ts";
 import { readLines } from "./read_lines.ts";
+import { Throttle } from "./throttle.ts";
 
 const log = getLogger(["skerry", "helper"]);
+
+/**
+ * Bytes waiting for the helper to read above which new messages are
+ * refused. A session's normal traffic is a `start` (a few KB) and, per
+ * viewer, an answer (2-10 KB) and a few candidates: 1 MiB waiting means the
+ * helper has stopped reading.
+ */
+export const HELPER_HIGH_WATER = 1 << 20;
+/**
+ * How long the helper may stay above {@linkcode HELPER_HIGH_WATER} before it
+ * is killed, in ms: longer than any pause of its event loop (its GStreamer
+ * calls run off the JS thread), shorter than a viewer's patience.
+ */
+export const HELPER_STALL_MS = 5000;
 
 /** Options of {@linkcode HelperProcess.spawn}. */
 export interface HelperProcessOptions {
   /** Called for every valid message on the helper's stdout. */
   onMessage(message: FromHelper): void;
-  /** Extra environment for the child, e.g. `GST_DEBUG`. Default none. */
+  /**
+   * Environment set for the child over the allow-listed one (child_env.ts),
+   * e.g. XAUTHORITY of an embedded display or `GST_DEBUG`. Default none.
+   */
   env?: Record<string, string>;
+  /** Default {@linkcode HELPER_HIGH_WATER}, in bytes. */
+  highWaterBytes?: number;
+  /** Default {@linkcode HELPER_STALL_MS}, in ms. */
+  stallMs?: number;
+}
+
+/** Counters of the writes to one helper. */
+export interface HelperWriteStats {
+  /** Messages written (handed to the pipe). */
+  sent: number;
+  /** Messages refused because the helper was above the high-water mark. */
+  refused: number;
+  /** The most bytes that were ever waiting for the helper. */
+  maxQueuedBytes: number;
 }
 
 /**
  * The argv that runs the helper: the compiled binary itself, or `deno run`
  * on this checkout's `cli.ts`. The helper needs only `--allow-ffi` (which is
- * full access: it is the part that drives native libraries) and reading
- * /proc.
+ * full access: native code can do anything Skerry's user can; it is the
+ * part that drives GStreamer) and reading /proc.
  */
 export function helperCommand(): string[] {
   if (Deno.build.standalone) return [Deno.execPath(), "helper"];
@@ -57,12 +97,22 @@ export class HelperProcess implements HelperLink {
   readonly #child: Deno.ChildProcess;
   readonly #writer: WritableStreamDefaultWriter<Uint8Array>;
   readonly #encoder = new TextEncoder();
+  readonly #highWater: number;
+  readonly #stallMs: number;
   #writable = true;
+  /** Bytes handed to the pipe that the helper has not taken yet. */
+  #queued = 0;
+  #stall: ReturnType<typeof setTimeout> | undefined;
+  readonly #refusalLog = new Throttle(1000);
   /** Resolves when the process has exited and its output is drained. */
   readonly exited: Promise<HelperExitStatus>;
+  /** Counters, for tests and metrics. */
+  readonly stats: HelperWriteStats = { sent: 0, refused: 0, maxQueuedBytes: 0 };
 
   private constructor(child: Deno.ChildProcess, options: HelperProcessOptions) {
     this.#child = child;
+    this.#highWater = options.highWaterBytes ?? HELPER_HIGH_WATER;
+    this.#stallMs = options.stallMs ?? HELPER_STALL_MS;
     this.#writer = child.stdin.getWriter();
     this.#writer.closed.catch(() => this.#writable = false);
     const stdout = this.#readStdout(options.onMessage);
@@ -70,6 +120,7 @@ export class HelperProcess implements HelperLink {
     this.exited = (async () => {
       const status = await child.status;
       this.#writable = false;
+      clearTimeout(this.#stall);
       await Promise.allSettled([stdout, stderr]);
       return { code: status.code, signal: status.signal };
     })();
@@ -78,8 +129,9 @@ export class HelperProcess implements HelperLink {
   /** Starts `argv` (default {@linkcode helperCommand}) with piped stdio. */
   static spawn(options: HelperProcessOptions, argv: string[] = helperCommand()): HelperProcess {
     const [program, ...args] = argv;
-    const child = new Deno.Command(program!, {
+    const child = childCommand(program!, {
       args,
+      role: "helper",
       stdin: "piped",
       stdout: "piped",
       stderr: "piped",
@@ -94,13 +146,52 @@ export class HelperProcess implements HelperLink {
     return this.#child.pid;
   }
 
-  /** Writes one message; returns false (and drops it) if the helper's stdin is closed. */
+  /** Bytes handed to the helper's stdin that it has not read yet. */
+  get queuedBytes(): number {
+    return this.#queued;
+  }
+
+  /**
+   * Writes one message; returns false (and drops it) if the helper's stdin
+   * is closed or the helper is above the high-water mark.
+   */
   send(message: ToHelper): boolean {
     if (!this.#writable) return false;
-    this.#writer.write(this.#encoder.encode(JSON.stringify(message) + "\n")).catch(() => {
-      this.#writable = false;
-    });
+    if (this.#queued >= this.#highWater) {
+      this.#refuse(message);
+      return false;
+    }
+    const bytes = this.#encoder.encode(JSON.stringify(message) + "\n");
+    this.#queued += bytes.length;
+    this.stats.sent++;
+    this.stats.maxQueuedBytes = Math.max(this.stats.maxQueuedBytes, this.#queued);
+    this.#writer.write(bytes).then(() => {
+      this.#queued -= bytes.length;
+      if (this.#queued < this.#highWater) {
+        clearTimeout(this.#stall);
+        this.#stall = undefined;
+      }
+    }, () => this.#writable = false);
     return true;
+  }
+
+  #refuse(message: ToHelper): void {
+    this.stats.refused++;
+    if (this.#refusalLog.due(Date.now())) {
+      log.warn("Helper {pid} is not reading: {queued} bytes wait, {refused} messages refused", {
+        pid: this.pid,
+        queued: this.#queued,
+        refused: this.stats.refused,
+        type: message.type,
+      });
+    }
+    this.#stall ??= setTimeout(() => {
+      log.error("Helper {pid} has not read its input for {ms} ms: killing it", {
+        pid: this.pid,
+        ms: this.#stallMs,
+      });
+      this.kill();
+    }, this.#stallMs);
   }
 
   /**

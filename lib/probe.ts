@@ -5,6 +5,7 @@
  * @module
  */
 
+import { childCommand } from "./child_command.ts";
 import { helperCommand } from "./helper_process.ts";
 import { type ElementReport, parseElementReport } from "./protocol/helper.ts";
 
@@ -18,9 +19,9 @@ export async function probeElements(
   argv: string[] = helperCommand(),
 ): Promise<ElementReport> {
   const [program, ...args] = argv;
-  const output = await new Deno.Command(program!, {
+  const output = await childCommand(program!, {
     args: [...args, "--probe", elements.join(",")],
-    stdin: "null",
+    role: "helper",
     stdout: "piped",
     stderr: "piped",
   }).output();

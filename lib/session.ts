@@ -18,7 +18,8 @@ import { Backoff, type BackoffOptions } from "./backoff.ts";
 import type { HelperExitStatus, HelperLink, SpawnHelper } from "./helper_link.ts";
 import { HelperProcess } from "./helper_process.ts";
 import type { FromHelper, HelperStart } from "./protocol/helper.ts";
-import type { ServerMessage } from "./protocol/signalling.ts";
+import type { ViewerMonitor } from "./metrics/viewer_monitor.ts";
+import { DEFAULT_MAX_VIEWERS, type ServerMessage } from "./protocol/signalling.ts";
 import type { RtcConfiguration } from "./turn/rtc_configuration.ts";
 import { webrtcbinServers } from "./turn/webrtcbin_servers.ts";
 
@@ -36,8 +37,15 @@ export interface Viewer {
 
 /** What a signalling connection needs of the media side. */
 export interface Session {
-  /** Adds a viewer; it gets `status` now and an `offer` once media runs. */
-  join(viewer: Viewer): void;
+  /** Number of viewers watching. */
+  readonly viewerCount: number;
+  /** Whether the viewer limit is reached: {@linkcode Session.join} would refuse. */
+  readonly full: boolean;
+  /**
+   * Adds a viewer; it gets `status` now and an `offer` once media runs.
+   * Returns false, adding nothing and sending nothing, when the session is full.
+   */
+  join(viewer: Viewer): boolean;
   /** Removes a viewer. Unknown ids are ignored. */
   leave(id: string): void;
   /** A viewer's SDP answer. */
@@ -69,6 +77,14 @@ export interface MediaSessionOptions {
   stopGraceMs?: number;
   /** STUN/TURN servers for webrtcbin, renewed while helpers run. Default none. */
   iceServers?: IceServerSource;
+  /** Told of viewers joining and leaving, and given the helper's statistics of each. */
+  monitor?: Pick<ViewerMonitor, "viewerJoined" | "viewerLeft" | "peerStats">;
+  /**
+   * Most viewers at once (`--max-viewers`); default
+   * {@linkcode DEFAULT_MAX_VIEWERS}. Each is a webrtcbin with its own
+   * DTLS, SRTP and congestion control in the helper.
+   */
+  maxViewers?: number;
 }
 
 type HelperState = "standby" | "starting" | "running" | "stopping";
@@ -138,10 +154,26 @@ export class MediaSession implements Session {
     return this.#viewers.size;
   }
 
-  /** Adds a viewer; it gets `status` now and an `offer` once the pipeline runs. */
-  join(viewer: Viewer): void {
-    if (this.#closed) return;
+  /** Whether `maxViewers` are watching. */
+  get full(): boolean {
+    return this.#viewers.size >= (this.#options.maxViewers ?? DEFAULT_MAX_VIEWERS);
+  }
+
+  /**
+   * Adds a viewer; it gets `status` now and an `offer` once the pipeline
+   * runs. Returns false (adding nothing) when the session is full or closed.
+   */
+  join(viewer: Viewer): boolean {
+    if (this.#closed) return false;
+    if (this.full && !this.#viewers.has(viewer.id)) {
+      log.warn("Refusing viewer {peer}: {viewers} are watching", {
+        peer: viewer.id,
+        viewers: this.#viewers.size,
+      });
+      return false;
+    }
     this.#viewers.set(viewer.id, viewer);
+    this.#options.monitor?.viewerJoined(viewer.id);
     log.info("Viewer {peer} joined ({viewers} watching)", {
       peer: viewer.id,
       viewers: this.#viewers.size,
@@ -149,15 +181,17 @@ export class MediaSession implements Session {
     const restart = this.#restart;
     if (restart) {
       viewer.send({ ...restart.status, retryInMs: Math.max(0, restart.at - Date.now()) });
-      return;
+      return true;
     }
     viewer.send({ type: "status", state: "starting" });
     this.#ensureRunning();
+    return true;
   }
 
   /** Removes a viewer; the helper stops when the last one leaves. */
   leave(id: string): void {
     if (!this.#viewers.delete(id)) return;
+    this.#options.monitor?.viewerLeft(id);
     log.info("Viewer {peer} left ({viewers} watching)", { peer: id, viewers: this.#viewers.size });
     if (this.#added.delete(id)) this.#helper?.send({ type: "peer-remove", peer: id });
     this.#offered.delete(id);
@@ -276,6 +310,11 @@ export class MediaSession implements Session {
           message.channel,
           Uint8Array.fromBase64(message.data),
         );
+        return;
+      case "stats":
+        if (this.#viewers.has(message.peer)) {
+          this.#options.monitor?.peerStats(message.peer, message.stats);
+        }
         return;
       case "peer-state":
         log.debug("Peer {peer} is {state}", { peer: message.peer, state: message.state });

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import FakeTimers from "@sinonjs/fake-timers";
 import type { HelperExitStatus, HelperLink } from "./helper_link.ts";
 import type { FromHelper, HelperStart, ToHelper } from "./protocol/helper.ts";
-import type { ServerMessage } from "./protocol/signalling.ts";
+import { DEFAULT_MAX_VIEWERS, type ServerMessage } from "./protocol/signalling.ts";
 import { MediaSession, type MediaSessionOptions, type Viewer } from "./session.ts";
 import type { RtcConfiguration } from "./turn/rtc_configuration.ts";
 
@@ -414,4 +414,55 @@ Deno.test("MediaSession asks for an ICE restart only for a viewer offered to, an
     { type: "offer", sdp: "v=0 restart", iceRestart: true },
     { type: "status", state: "streaming" },
   ]);
+});
+
+Deno.test("MediaSession reports viewers and the helper's statistics of present viewers to its monitor", async () => {
+  const seen: string[] = [];
+  await using r = rig({
+    monitor: {
+      viewerJoined: (peer) => seen.push(`joined ${peer}`),
+      viewerLeft: (peer) => seen.push(`left ${peer}`),
+      peerStats: (peer, stats) => seen.push(`stats ${peer} ${stats.packetsSent}`),
+    },
+  });
+  r.session.join(new RecordingViewer("a"));
+  r.stream("a");
+  const stats = {
+    packetsSent: 7,
+    bytesSent: 700,
+    packetsLost: 0,
+    nackCount: 0,
+    pliCount: 0,
+    firCount: 0,
+  };
+  r.last().emit({ type: "stats", peer: "a", stats });
+  r.last().emit({ type: "stats", peer: "ghost", stats });
+  r.session.leave("a");
+  r.last().emit({ type: "stats", peer: "a", stats });
+  assert.deepEqual(seen, ["joined a", "stats a 7", "left a"]);
+});
+
+Deno.test("MediaSession refuses a viewer over maxViewers and admits one again when a seat frees", async () => {
+  await using r = rig({ maxViewers: 2 });
+  const [a, b, c] = ["v1", "v2", "v3"].map((id) => new RecordingViewer(id));
+  assert.equal(r.session.join(a!), true);
+  assert.equal(r.session.full, false);
+  assert.equal(r.session.join(b!), true);
+  assert.equal(r.session.full, true);
+  assert.equal(r.session.join(c!), false);
+  assert.deepEqual(c!.take(), [], "a refused viewer is sent nothing");
+  assert.equal(r.session.viewerCount, 2);
+  r.stream("v1", "v2");
+  assert.deepEqual(r.last().types(), ["start", "peer-add v1", "peer-add v2"]);
+  r.session.leave("v1");
+  assert.equal(r.session.join(c!), true);
+  assert.deepEqual(r.last().types().slice(3), ["peer-remove v1", "peer-add v3"]);
+});
+
+Deno.test("MediaSession admits DEFAULT_MAX_VIEWERS viewers by default", async () => {
+  await using r = rig();
+  for (let i = 0; i < DEFAULT_MAX_VIEWERS; i++) {
+    assert.equal(r.session.join(new RecordingViewer(`v${i}`)), true);
+  }
+  assert.equal(r.session.join(new RecordingViewer("one-too-many")), false);
 });

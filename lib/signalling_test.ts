@@ -1,17 +1,29 @@
 import assert from "node:assert/strict";
 import FakeTimers from "@sinonjs/fake-timers";
 import type { Session, Viewer } from "./session.ts";
-import { ViewerConnection } from "./signalling.ts";
-import { parseServerMessage, type ServerMessage } from "./protocol/signalling.ts";
+import { ViewerConnection, type ViewerConnectionOptions } from "./signalling.ts";
+import type { ClientStats } from "./protocol/stats.ts";
+import {
+  MAX_SIGNALLING_MESSAGE,
+  parseServerMessage,
+  type ServerMessage,
+  SIGNALLING_LIMITS,
+} from "./protocol/signalling.ts";
 import type { RtcConfiguration } from "./turn/rtc_configuration.ts";
+import { fakeTime } from "../test/fixtures/fake_time.ts";
 
 /** A session that records every call made on it. */
 class RecordingSession implements Session {
   readonly calls: unknown[][] = [];
   readonly viewers = new Map<string, Viewer>();
-  join(viewer: Viewer): void {
+  full = false;
+  get viewerCount(): number {
+    return this.viewers.size;
+  }
+  join(viewer: Viewer): boolean {
     this.calls.push(["join", viewer.id]);
     this.viewers.set(viewer.id, viewer);
+    return true;
   }
   leave(id: string): void {
     this.calls.push(["leave", id]);
@@ -42,7 +54,12 @@ class FakeIceServers {
   }
 }
 
-function connect(options: { helloTimeoutMs?: number; iceServers?: FakeIceServers } = {}) {
+function connect(
+  options: Pick<ViewerConnectionOptions, "helloTimeoutMs" | "monitor"> & {
+    unsent?: () => number;
+    iceServers?: FakeIceServers;
+  } = {},
+) {
   const session = new RecordingSession();
   const sent: ServerMessage[] = [];
   const closes: [number, string][] = [];
@@ -83,7 +100,7 @@ Deno.test("ViewerConnection answers malformed frames with bad-message and stays 
     },
     { type: "error", code: "bad-message", message: "Cannot parse message: not a JSON object" },
   ]);
-  assert.equal(connection.rejected, 5);
+  assert.equal(connection.stats.rejected, 5);
   assert.deepEqual(closes, []);
   assert.deepEqual(session.calls, []);
   connection.closed();
@@ -218,4 +235,151 @@ Deno.test("ViewerConnection forwards ICE-restart requests, one per second at mos
   } finally {
     clock.uninstall();
   }
+});
+
+Deno.test("ViewerConnection passes the browser's stats on, at most one per 500 ms", async () => {
+  const clock = FakeTimers.install({ toFake: ["setTimeout", "clearTimeout", "Date"] });
+  try {
+    const got: [string, ClientStats][] = [];
+    const { connection, sent } = connect({
+      monitor: { clientStats: (peer, stats) => got.push([peer, stats]) },
+    });
+    const stats = { framesDecoded: 30, framesDropped: 0, fps: 30, latencyMs: 25.5 };
+    const frame = JSON.stringify({ type: "stats", stats: { ...stats, extra: "dropped" } });
+    connection.message(frame);
+    assert.deepEqual(sent, [
+      { type: "error", code: "protocol", message: 'Send "hello" before "stats"' },
+    ]);
+    connection.message(HELLO);
+    connection.message(frame);
+    connection.message(frame); // too soon: dropped without a word
+    await clock.tickAsync(500);
+    connection.message(frame);
+    connection.message(JSON.stringify({ type: "stats", stats: { ...stats, fps: -1 } }));
+    assert.deepEqual(got, [[connection.peer, stats], [connection.peer, stats]]);
+    assert.deepEqual(sent.at(-1), {
+      type: "error",
+      code: "bad-message",
+      message: 'Cannot parse "stats" message: "stats.fps" must be a number 0-1000',
+    });
+    connection.closed();
+  } finally {
+    clock.uninstall();
+  }
+});
+
+const ICE = JSON.stringify({ type: "ice", candidate: "candidate:1", sdpMLineIndex: 0 });
+
+/** The sum the stats must add up to. */
+function accounted(stats: ViewerConnection["stats"]): number {
+  return stats.accepted + stats.rejected + stats.limited + stats.tooBig + stats.ignored;
+}
+
+Deno.test("ViewerConnection closes the socket with 1009 on the first frame over the size limit", () => {
+  const { connection, sent, closes, session } = connect();
+  connection.message(HELLO);
+  connection.message("x".repeat(MAX_SIGNALLING_MESSAGE)); // at the limit: parsed (and malformed)
+  connection.message(`"${"x".repeat(MAX_SIGNALLING_MESSAGE)}"`);
+  connection.message(ICE); // after the close: ignored
+  connection.message(new Uint8Array(MAX_SIGNALLING_MESSAGE + 1));
+  assert.deepEqual(sent.slice(1), [
+    { type: "error", code: "bad-message", message: "Cannot parse message: not JSON" },
+    {
+      type: "error",
+      code: "too-big",
+      message: `Message of ${
+        MAX_SIGNALLING_MESSAGE + 2
+      } is over the limit of ${MAX_SIGNALLING_MESSAGE}`,
+    },
+  ]);
+  assert.deepEqual(closes, [[1009, "message too big"]]);
+  assert.deepEqual(session.calls, [["join", connection.peer]], "the ice frame was not routed");
+  assert.deepEqual(connection.stats, {
+    received: 5,
+    accepted: 1,
+    rejected: 1,
+    limited: 0,
+    tooBig: 1,
+    ignored: 2,
+  });
+  connection.closed();
+});
+
+Deno.test("ViewerConnection drops frames over the rate limit and replies at most once a second", () => {
+  using time = fakeTime();
+  const { connection, sent, closes, session } = connect();
+  const { burst, ratePerSecond } = SIGNALLING_LIMITS;
+  connection.message(HELLO);
+  for (let i = 0; i < burst + 50; i++) connection.message(ICE);
+  const errors = () => sent.filter((m) => m.type === "error");
+  assert.deepEqual(errors(), [
+    {
+      type: "error",
+      code: "rate-limited",
+      message: `Over ${ratePerSecond} messages a second: 1 dropped`,
+    },
+  ]);
+  assert.equal(session.calls.length, burst, "hello and burst - 1 candidates got through");
+  assert.equal(connection.stats.limited, 51);
+  time.tick(999);
+  connection.message(ICE);
+  assert.equal(errors().length, 1, "no second reply within the second");
+  time.tick(1);
+  for (let i = 0; i < ratePerSecond + 1; i++) connection.message(ICE);
+  assert.equal(session.calls.length, burst + ratePerSecond, "one second's worth more");
+  assert.equal(errors().length, 2);
+  assert.deepEqual(closes, []);
+  assert.equal(accounted(connection.stats), connection.stats.received);
+  connection.closed();
+});
+
+Deno.test("ViewerConnection closes a connection that keeps flooding with 1008", () => {
+  using time = fakeTime();
+  const { connection, closes } = connect();
+  const { burst, abuseBurst, abusePerSecond, ratePerSecond } = SIGNALLING_LIMITS;
+  connection.message(HELLO);
+  for (let i = 0; i < burst - 1; i++) connection.message(ICE);
+  // A steady flood at the tolerated excess stays open, a minute long.
+  for (let second = 0; second < 60; second++) {
+    time.tick(1000);
+    for (let i = 0; i < ratePerSecond + abusePerSecond; i++) connection.message(ICE);
+  }
+  assert.deepEqual(closes, []);
+  assert.equal(connection.stats.limited, 60 * abusePerSecond);
+  // Then a second's worth, and abuseBurst over it: the next frame closes.
+  time.tick(1000);
+  let frames = 0;
+  while (closes.length === 0 && frames < 10_000) {
+    connection.message(ICE);
+    frames++;
+  }
+  assert.equal(frames, ratePerSecond + abuseBurst + 1);
+  assert.deepEqual(closes, [[1008, "too many messages"]]);
+  connection.message(ICE);
+  assert.equal(connection.stats.ignored, 1);
+  assert.equal(accounted(connection.stats), connection.stats.received);
+  connection.closed();
+});
+
+Deno.test("ViewerConnection refuses a viewer with full and 1013 when the session is full", () => {
+  const { connection, sent, closes, session } = connect();
+  session.full = true;
+  connection.message(HELLO);
+  assert.deepEqual(sent, [
+    { type: "error", code: "full", message: "The server is full: 0 viewers are watching" },
+  ]);
+  assert.deepEqual(closes, [[1013, "server full"]]);
+  connection.closed();
+  assert.deepEqual(session.calls, [], "never joined, never left");
+});
+
+Deno.test("ViewerConnection closes a socket whose browser leaves MAX_UNSENT_BYTES unread", () => {
+  let unsent = 0;
+  const { connection, sent, closes } = connect({ unsent: () => unsent });
+  connection.message(HELLO);
+  unsent = (1 << 20) + 1;
+  connection.message("nope");
+  assert.equal(sent.length, 1, "only the welcome was written");
+  assert.deepEqual(closes, [[1008, "not reading"]]);
+  connection.closed();
 });

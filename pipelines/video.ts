@@ -15,6 +15,8 @@ import { codecOf, type Encoder, type VideoCodec } from "../lib/protocol/encoders
 export const VIDEO_TEE = "videotee";
 /** Name of the encoder element, for keyframe requests and live changes. */
 export const VIDEO_ENCODER = "videoenc";
+/** Name of the `identity` after the encoder: its buffer count is the frames encoded (metrics). */
+export const FRAME_COUNTER = "framecount";
 /** Name of the queue before the encoder: its thread is the encoding thread. */
 export const ENCODE_QUEUE = "encodequeue";
 /** Name of the queue in a viewer branch: its thread sends that viewer's packets. */
@@ -248,6 +250,9 @@ export function videoPipeline(options: VideoPipelineOptions): string {
     ...recipe.convert(o),
     recipe.encode(o),
     recipe.caps,
+    // Counts encoded frames for the metrics (a passthrough: no copy, no wait); silent: no
+    // per-buffer message.
+    `identity name=${FRAME_COUNTER} silent=true`,
     recipe.pay,
     rtpCaps(codecOf(o.encoder)),
     // allow-not-linked: the pipeline keeps running between viewers.

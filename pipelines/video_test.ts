@@ -30,6 +30,7 @@ Deno.test("videoPipeline() composes the x264 low-latency chain", () => {
       "bframes=0 b-adapt=false rc-lookahead=0 sync-lookahead=0 mb-tree=false bitrate=8000 pass=cbr " +
       "vbv-buf-capacity=25 key-int-max=2147483647 insert-vui=true aud=false byte-stream=true",
       "video/x-h264,profile=constrained-baseline,stream-format=byte-stream",
+      "identity name=framecount silent=true",
       "rtph264pay mtu=1200 config-interval=-1 aggregate-mode=zero-latency",
       "application/x-rtp,media=video,clock-rate=90000,encoding-name=H264,payload=96," +
       "rtcp-fb-nack-pli=true,rtcp-fb-ccm-fir=true," +
@@ -52,7 +53,7 @@ Deno.test("videoPipeline() builds VP8, VP9 and OpenH264 chains with their payloa
     /vp8enc name=videoenc deadline=1 cpu-used=-16 end-usage=cbr target-bitrate=8000000 /,
   );
   assert.match(vp8, / lag-in-frames=0 /);
-  assert.match(vp8, /! video\/x-vp8 ! rtpvp8pay mtu=1200 picture-id-mode=15-bit ! /);
+  assert.match(vp8, /! video\/x-vp8 ! identity name=framecount silent=true ! rtpvp8pay mtu=1200 /);
   assert.match(vp8, /encoding-name=VP8,payload=96/);
   const vp9 = videoPipeline({ ...BASE, encoder: "vp9enc" });
   assert.match(vp9, /vp9enc name=videoenc deadline=1 cpu-used=8 .* row-mt=true /);

@@ -12,6 +12,7 @@
 
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { pollUntil } from "../lib/poll.ts";
+import { signallingProtocols } from "../lib/protocol/page_token.ts";
 import { stopProcess } from "../lib/process.ts";
 import { readLines } from "../lib/read_lines.ts";
 
@@ -29,20 +30,31 @@ export interface TestServer {
   pid: number;
   /** Everything the server wrote on stderr so far. */
   stderr: string[];
+  /** Everything the server wrote on stdout so far (the URL and credentials lines). */
+  stdout: string[];
   /** Whether the process is still running. */
   alive(): boolean;
+  /** Resolves with the exit status (however the process ended), once its output is read. */
+  status: Promise<Deno.CommandStatus>;
   /** SIGTERM, then SIGKILL after 5 s; resolves with the exit status. */
   stop(): Promise<Deno.CommandStatus>;
 }
 
 /** Options of {@linkcode startServer}. */
 export interface StartServerOptions {
-  /** X display to stream; unset runs `demo` (an embedded desktop). */
-  display?: string;
+  /**
+   * X display to stream, and the DISPLAY and XAUTHORITY that open it; unset
+   * runs `demo` (an embedded desktop).
+   */
+  display?: { name: string; env: Readonly<Record<string, string>> };
   /** Extra flags. */
   args?: string[];
   /** Extra environment. */
   env?: Record<string, string>;
+  /** Deno's permission flags. Default `--allow-all`. */
+  permissions?: string[];
+  /** The module to run instead of cli.ts (a fixture that runs cli.ts's `main`). */
+  entry?: string;
 }
 
 /** Starts `cli.ts serve` (`demo` without a display) on a free port and waits for its URL line. */
@@ -51,8 +63,8 @@ export async function startServer(options: StartServerOptions): Promise<TestServ
     args: [
       "run",
       "--quiet",
-      "--allow-all",
-      `${ROOT}cli.ts`,
+      ...(options.permissions ?? ["--allow-all"]),
+      options.entry ?? `${ROOT}cli.ts`,
       options.display === undefined ? "demo" : "serve",
       "--addr=127.0.0.1",
       ...(options.args?.some((a) => a.startsWith("--port=")) ? [] : ["--port=0"]),
@@ -61,7 +73,7 @@ export async function startServer(options: StartServerOptions): Promise<TestServ
       ...(options.args ?? []),
     ],
     env: {
-      ...(options.display === undefined ? {} : { DISPLAY: options.display }),
+      ...options.display?.env,
       SKERRY_BASIC_AUTH_USER: AUTH.username,
       SKERRY_BASIC_AUTH_PASSWORD: AUTH.password,
       ...options.env,
@@ -76,21 +88,27 @@ export async function startServer(options: StartServerOptions): Promise<TestServ
   const stderrDone = (async () => {
     for await (const line of readLines(child.stderr)) stderr.push(line);
   })();
+  const stdout: string[] = [];
   const lines = readLines(child.stdout)[Symbol.asyncIterator]();
-  const port = await firstPort(lines, 30_000).catch(async (error) => {
+  const { scheme, port } = await firstPort(lines, stdout, 30_000).catch(async (error) => {
     await stopProcess(child);
     await Promise.all([stderrDone, lines.return?.(undefined)]);
     throw new Error(`${(error as Error).message}: ${stderr.slice(-5).join(" | ")}`);
   });
   const stdoutDone = (async () => {
-    for (let n = await lines.next(); !n.done; n = await lines.next()) { /* drain */ }
+    for (let n = await lines.next(); !n.done; n = await lines.next()) stdout.push(n.value);
   })();
   return {
-    url: `http://127.0.0.1:${port}/`,
+    url: `${scheme}://127.0.0.1:${port}/`,
     port,
     pid: child.pid,
     stderr,
+    stdout,
     alive: () => !exited,
+    status: child.status.then(async (status) => {
+      await Promise.all([stderrDone, stdoutDone]);
+      return status;
+    }),
     async stop() {
       const status = await stopProcess(child, { graceMs: 5000 });
       await Promise.all([stderrDone, stdoutDone]);
@@ -99,8 +117,12 @@ export async function startServer(options: StartServerOptions): Promise<TestServ
   };
 }
 
-/** Reads stdout lines until the server prints its URL; resolves with the port. */
-async function firstPort(lines: AsyncIterator<string>, timeoutMs: number): Promise<number> {
+/** Reads stdout lines (into `seen`) until the server prints its URL; resolves with its scheme and port. */
+async function firstPort(
+  lines: AsyncIterator<string>,
+  seen: string[],
+  timeoutMs: number,
+): Promise<{ scheme: string; port: number }> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error("server did not start")), timeoutMs);
@@ -109,8 +131,9 @@ async function firstPort(lines: AsyncIterator<string>, timeoutMs: number): Promi
     for (;;) {
       const next = await Promise.race([lines.next(), timeout]);
       if (next.done) throw new Error("server exited");
-      const port = Number(/open http:\/\/[^:]+:(\d+)\//.exec(next.value)?.[1] ?? 0);
-      if (port !== 0) return port;
+      seen.push(next.value);
+      const match = /open (https?):\/\/[^:]+:(\d+)\//.exec(next.value);
+      if (match) return { scheme: match[1]!, port: Number(match[2]) };
     }
   } finally {
     clearTimeout(timer);
@@ -153,7 +176,7 @@ export interface TestBrowser {
 /** Launches Debian's Chromium (never a downloaded one). */
 export async function launchBrowser(
   url: string,
-  options: { touch?: boolean; args?: string[] } = {},
+  options: { touch?: boolean; ignoreHttpsErrors?: boolean; args?: string[] } = {},
 ): Promise<TestBrowser> {
   const browser = await chromium.launch({
     executablePath: Deno.env.get("CHROMIUM") ?? "/usr/bin/chromium",
@@ -168,6 +191,8 @@ export async function launchBrowser(
     viewport: { width: 1280, height: 720 },
     // A phone or tablet: touch events, and the on-screen keyboard button.
     ...(options.touch ? { hasTouch: true, isMobile: true } : {}),
+    // A certificate made by the test, which Chromium does not know.
+    ...(options.ignoreHttpsErrors ? { ignoreHTTPSErrors: true } : {}),
   });
   // Chromium offers host candidates only to origins with media permission.
   await context.grantPermissions(["camera", "microphone"], { origin: new URL(url).origin });
@@ -200,6 +225,54 @@ export async function launchBrowser(
       await browser.close();
     },
   };
+}
+
+/** Options of {@linkcode signallingSocket}. */
+export interface SignallingSocketOptions {
+  /** The `Origin` header to send; unset sends none, like a non-browser client. */
+  origin?: string;
+  /** The page token to offer; unset fetches one, null offers none. */
+  token?: string | null;
+  /** For wss: with a test CA. */
+  client?: Deno.HttpClient;
+}
+
+/**
+ * Opens the signalling WebSocket of `server` the way the page does (Basic
+ * credentials, a fresh page token); rejects with the error when refused.
+ */
+export async function signallingSocket(
+  server: { url: string },
+  options: SignallingSocketOptions = {},
+): Promise<WebSocket> {
+  const authorization = `Basic ${btoa(`${AUTH.username}:${AUTH.password}`)}`;
+  let token = options.token;
+  if (token === undefined) {
+    const res = await fetch(`${server.url}ws-token`, {
+      headers: { Authorization: authorization },
+      ...(options.client ? { client: options.client } : {}),
+    });
+    if (!res.ok) throw new Error(`ws-token: HTTP ${res.status}`);
+    token = (await res.json()).token as string;
+  }
+  // Deno's WebSocket takes headers and an HTTP client (the DOM typings do not know them).
+  const DenoWebSocket = WebSocket as unknown as new (
+    url: string,
+    init: { protocols?: string[]; headers: Record<string, string>; client?: Deno.HttpClient },
+  ) => WebSocket;
+  const ws = new DenoWebSocket(`${server.url.replace(/^http/, "ws")}ws`, {
+    ...(token !== null ? { protocols: signallingProtocols(token) } : {}),
+    headers: {
+      Authorization: authorization,
+      ...(options.origin !== undefined ? { Origin: options.origin } : {}),
+    },
+    ...(options.client ? { client: options.client } : {}),
+  });
+  await new Promise((resolve, reject) => {
+    ws.onopen = resolve;
+    ws.onerror = (event) => reject(new Error((event as ErrorEvent).message));
+  });
+  return ws;
 }
 
 /** Inbound video of the newest peer connection, from `getStats()`. */

@@ -32,14 +32,15 @@ export class HelperRig implements AsyncDisposable {
   /** Resolves with the exit status. */
   readonly status: Promise<Deno.CommandStatus>;
 
-  constructor() {
+  /** Starts a helper; `env` is set over the test's environment (XAUTHORITY …). */
+  constructor(env: Readonly<Record<string, string>> = {}) {
     const [program, ...args] = helperCommand();
     this.#child = new Deno.Command(program!, {
       args,
       stdin: "piped",
       stdout: "piped",
       stderr: "piped",
-      env: { NO_COLOR: "1" },
+      env: { NO_COLOR: "1", ...env },
     }).spawn();
     this.#writer = this.#child.stdin.getWriter();
     this.status = this.#child.status.then((s) => {

@@ -22,9 +22,9 @@ export interface InputRig extends AsyncDisposable {
 /** Starts Xvfb at `width`x`height` with everything an input test uses. */
 export async function startInputRig(width = 640, height = 480): Promise<InputRig> {
   const display = await startXvfb({ width, height });
-  const recorder = await startRecorder(display.name);
-  const sink = XTestInputSink.open(display.name);
-  const probe = openX11(display.name);
+  const recorder = await startRecorder(display);
+  const sink = XTestInputSink.open(display.name, display);
+  const probe = openX11(display.name, display);
   return {
     display,
     recorder,

@@ -50,8 +50,15 @@ interface Waiter {
   reject(error: Error): void;
 }
 
+/** An X display and what a client needs in its environment to open it. */
+export interface TestDisplay {
+  readonly name: string;
+  /** DISPLAY and XAUTHORITY. */
+  readonly env: Readonly<Record<string, string>>;
+}
+
 /** Starts the recorder on `display` and waits until its window has the focus. */
-export async function startRecorder(display: string): Promise<Recorder> {
+export async function startRecorder(display: TestDisplay): Promise<Recorder> {
   const child = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
@@ -60,8 +67,9 @@ export async function startRecorder(display: string): Promise<Recorder> {
       "--allow-env",
       new URL("./fixtures/x_recorder.ts", import.meta.url).pathname,
       "--display",
-      display,
+      display.name,
     ],
+    env: display.env,
     stdout: "piped",
     stderr: "inherit",
   }).spawn();
@@ -110,9 +118,10 @@ export async function startRecorder(display: string): Promise<Recorder> {
 }
 
 /** Runs `setxkbmap` on `display`. */
-export async function setLayout(display: string, layout: string): Promise<void> {
+export async function setLayout(display: TestDisplay, layout: string): Promise<void> {
   const out = await new Deno.Command("setxkbmap", {
-    args: ["-display", display, layout],
+    args: ["-display", display.name, layout],
+    env: display.env,
     stderr: "piped",
   })
     .output();

@@ -1,12 +1,47 @@
 /**
  * The README's first command, as a test: `skerry demo` starts its own X
  * server and desktop, streams it to a real Chromium, and leaves nothing
- * behind when it stops.
+ * behind when it stops. It runs with the exact permission flags of
+ * `deno task demo`, so a permission Skerry lacks fails here.
  */
 
 import assert from "node:assert/strict";
 import { pollUntil } from "../lib/poll.ts";
-import { childPids, commandLine, launchBrowser, startServer, videoStats } from "./_harness.ts";
+import {
+  childPids,
+  commandLine,
+  launchBrowser,
+  ROOT,
+  startServer,
+  videoStats,
+} from "./_harness.ts";
+
+const TASKS = JSON.parse(await Deno.readTextFile(`${ROOT}deno.json`)).tasks as Record<
+  string,
+  { command: string }
+>;
+
+/** The permission flags of a `deno run`/`deno compile` command line: `--allow-*`, `--no-prompt`. */
+function permissionsOf(command: string): string[] {
+  return command.split(" ").filter((word) => /^--(allow|deny)-|^--no-prompt$|^-A$/.test(word));
+}
+
+Deno.test("deno task start, demo and compile and cli.ts's #! line grant the same narrow permissions", async () => {
+  const start = permissionsOf(TASKS.start!.command);
+  assert.deepEqual(start, [
+    "--allow-net",
+    "--allow-env",
+    "--allow-read",
+    "--allow-write=/tmp,/run/user",
+    "--allow-run=setpriv",
+    "--allow-ffi",
+    "--no-prompt",
+  ]);
+  assert.deepEqual(permissionsOf(TASKS.demo!.command), start);
+  assert.deepEqual(permissionsOf(TASKS.compile!.command), start);
+  const shebang = (await Deno.readTextFile(`${ROOT}cli.ts`)).split("\n")[0]!;
+  assert.deepEqual(permissionsOf(shebang), start);
+});
 
 /** Every descendant of `pid`, with its command line. */
 function descendants(pid: number): { pid: number; cmd: string }[] {
@@ -29,7 +64,10 @@ function alive(pid: number): boolean {
 Deno.test({
   name: "skerry demo streams an embedded desktop and stops everything it started",
   async fn() {
-    const server = await startServer({ args: ["--screen=1280x720"] });
+    const server = await startServer({
+      args: ["--screen=1280x720"],
+      permissions: permissionsOf(TASKS.demo!.command),
+    });
     const browser = await launchBrowser(server.url);
     let started: { pid: number; cmd: string }[] = [];
     try {
@@ -49,6 +87,14 @@ Deno.test({
       await page.screenshot({
         path: `${Deno.env.get("SKERRY_ARTIFACTS") ?? "/tmp"}/skerry-demo.png`,
       });
+      // No permission refused, but the known one: Deno 2.9 refuses /proc/self without
+      // --allow-all, so the helper leaves its media threads at nice 0 (thread_priority.ts).
+      const refused = server.stderr.filter((l) =>
+        /Requires .* access|NotCapable/.test(l) && !l.includes("Cannot lower the priority")
+      );
+      assert.deepEqual(refused, []);
+      // Skerry's own X connection (XTest) holds the cookie too.
+      assert.ok(server.stderr.some((l) => l.includes("Input: XTest")), "input disabled");
     } finally {
       await browser.close();
       const status = await server.stop();

@@ -19,10 +19,13 @@ function processesOn(display: string): number[] {
   return out;
 }
 
-async function visibleWindow(display: string, name: string): Promise<boolean> {
+async function visibleWindow(
+  display: { env: Record<string, string> },
+  name: string,
+): Promise<boolean> {
   const out = await new Deno.Command("xdotool", {
     args: ["search", "--onlyvisible", "--name", name],
-    env: { DISPLAY: display },
+    env: display.env,
     stdout: "piped",
     stderr: "null",
   }).output();
@@ -35,8 +38,8 @@ Deno.test("startEmbeddedDesktop() shows a terminal and a clock, and stop() leave
     assert.deepEqual(desktop.desktop.programs, ["icewm", "xterm", "xclock"]);
     await pollUntil(
       async () =>
-        await visibleWindow(desktop.name, "Terminal") &&
-        await visibleWindow(desktop.name, "xclock"),
+        await visibleWindow(desktop, "Terminal") &&
+        await visibleWindow(desktop, "xclock"),
       { what: "the terminal and the clock" },
     );
     assert.ok(processesOn(desktop.name).length >= 3);

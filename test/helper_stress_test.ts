@@ -168,7 +168,7 @@ Deno.test("the helper survives 500 viewer add/remove cycles while a steady viewe
   );
   const url = `http://127.0.0.1:${server.addr.port}/`;
   const browser = await launchBrowser(url);
-  const helper = new HelperRig();
+  const helper = new HelperRig(display.env);
   let watch: Awaited<ReturnType<typeof watchFrames>> | undefined;
   try {
     await helper.send({

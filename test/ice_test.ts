@@ -38,7 +38,7 @@ Deno.test({
   ignore: !ISOLATED,
   async fn(t) {
     const display = await startXvfb({ width: 640, height: 480 });
-    const server = await startServer({ display: display.name });
+    const server = await startServer({ display });
     const browser = await launchBrowser(server.url);
     try {
       await t.step("with UDP blocked, frames flow over ICE-TCP", async () => {

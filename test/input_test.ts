@@ -26,10 +26,10 @@ const TEXT = "Hello, wörld! €5 ñ Ж 中";
 /** A real Xvfb with the recorder on it, a Skerry server streaming it, and Chromium. */
 async function startRig(width: number, height: number, options: { touch?: boolean } = {}) {
   const display = await startXvfb({ width, height });
-  const recorder = await startRecorder(display.name);
-  const server = await startServer({ display: display.name });
+  const recorder = await startRecorder(display);
+  const server = await startServer({ display });
   const browser = await launchBrowser(server.url, options);
-  const probe = openX11(display.name);
+  const probe = openX11(display.name, display);
   return {
     display,
     recorder,
@@ -82,7 +82,7 @@ Deno.test({
 
     for (const layout of ["us", "de", "fr"]) {
       await t.step(`typing arrives exactly once on the ${layout} layout`, async () => {
-        await setLayout(display.name, layout);
+        await setLayout(display, layout);
         recorder.clear();
         await page.keyboard.type(TEXT);
         const events = await settle(page, recorder); // nothing more may come
@@ -92,7 +92,7 @@ Deno.test({
         assert.equal(keys.filter((e) => !e.down).length, [...TEXT].length);
       });
     }
-    await setLayout(display.name, "us");
+    await setLayout(display, "us");
 
     await t.step("Tab, Enter, Backspace, arrows and Ctrl+A arrive as those keys", async () => {
       recorder.clear();

@@ -33,6 +33,7 @@ Deno.test("every encoder pipeline this machine supports runs on real GStreamer",
         .replace("use-damage=false", "use-damage=false num-buffers=10");
       const out = await new Deno.Command("gst-launch-1.0", {
         args: ["-q", ...description.split(" ")],
+        env: display.env,
         stdout: "piped",
         stderr: "piped",
       }).output();

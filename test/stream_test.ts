@@ -5,14 +5,14 @@
  */
 
 import assert from "node:assert/strict";
-import { startXvfb } from "../lib/display.ts";
+import { startXvfb, type VirtualDisplay } from "../lib/display.ts";
 import { pollUntil } from "../lib/poll.ts";
 import {
-  AUTH,
   childPids,
   commandLine,
   launchBrowser,
   run,
+  signallingSocket,
   startServer,
   videoPixel,
   videoStats,
@@ -22,8 +22,8 @@ const WIDTH = 1024;
 const HEIGHT = 768;
 
 /** Paints the X root window one solid colour (no windows on this Xvfb). */
-function paintRoot(display: string, color: string): Promise<string> {
-  return run("xsetroot", ["-display", display, "-solid", color]);
+function paintRoot(display: VirtualDisplay, color: string): Promise<string> {
+  return run("xsetroot", ["-solid", color], display.env);
 }
 
 function near(actual: number[], expected: number[], tolerance: number): boolean {
@@ -34,7 +34,7 @@ Deno.test({
   name: "skerry streams the X display to Chromium: frames, size, pixels, faults",
   async fn(t) {
     const display = await startXvfb({ width: WIDTH, height: HEIGHT });
-    const server = await startServer({ display: display.name });
+    const server = await startServer({ display });
     const browser = await launchBrowser(server.url);
     try {
       const page = await browser.open(server.url);
@@ -61,7 +61,7 @@ Deno.test({
             0xe0,
           ]]] as const
         ) {
-          await paintRoot(display.name, name);
+          await paintRoot(display, name);
           await pollUntil(async () => {
             // Away from the centre, where the X pointer sits.
             const pixel = await videoPixel(page, WIDTH / 4, HEIGHT / 4);
@@ -90,20 +90,9 @@ Deno.test({
       await t.step(
         "a malformed signalling message gets an error, the connection goes on",
         async () => {
-          // Deno's WebSocket takes headers (the DOM typings do not know it).
-          const DenoWebSocket = WebSocket as unknown as new (
-            url: string,
-            options: { headers: Record<string, string> },
-          ) => WebSocket;
-          const ws = new DenoWebSocket(`ws://127.0.0.1:${server.port}/ws`, {
-            headers: { Authorization: `Basic ${btoa(`${AUTH.username}:${AUTH.password}`)}` },
-          });
+          const ws = await signallingSocket(server);
           const messages: Record<string, unknown>[] = [];
           ws.onmessage = (e) => messages.push(JSON.parse(e.data));
-          await new Promise((resolve, reject) => {
-            ws.onopen = resolve;
-            ws.onerror = reject;
-          });
           ws.send("{not json");
           ws.send(JSON.stringify({ type: "hello", protocol: 1 }));
           await pollUntil(() => messages.find((m) => m.type === "welcome"), {
@@ -129,17 +118,12 @@ Deno.test({
       );
 
       await t.step("viewers joining and leaving never stall the others", async () => {
-        const DenoWebSocket = WebSocket as unknown as new (
-          url: string,
-          options: { headers: Record<string, string> },
-        ) => WebSocket;
-        const auth = { Authorization: `Basic ${btoa(`${AUTH.username}:${AUTH.password}`)}` };
         for (let i = 0; i < 12; i++) {
           // Each socket is a viewer whose branch is added, offered, and removed again.
-          const ws = new DenoWebSocket(`ws://127.0.0.1:${server.port}/ws`, { headers: auth });
+          const ws = await signallingSocket(server);
           const offered = Promise.withResolvers<void>();
-          ws.onopen = () => ws.send(JSON.stringify({ type: "hello", protocol: 1 }));
           ws.onmessage = (e) => JSON.parse(e.data).type === "offer" && offered.resolve();
+          ws.send(JSON.stringify({ type: "hello", protocol: 1 }));
           await offered.promise;
           ws.close();
         }
@@ -213,7 +197,7 @@ Deno.test({
     const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
     const port = probe.addr.port;
     probe.close();
-    let server = await startServer({ display: display.name, args: [`--port=${port}`] });
+    let server = await startServer({ display, args: [`--port=${port}`] });
     const browser = await launchBrowser(server.url);
     try {
       const page = await browser.open(server.url);
@@ -223,7 +207,7 @@ Deno.test({
       });
       await server.stop();
       await page.waitForSelector('.status[data-phase="reconnecting"]', { timeout: 5000 });
-      server = await startServer({ display: display.name, args: [`--port=${port}`] });
+      server = await startServer({ display, args: [`--port=${port}`] });
       const after = await pollUntil(async () => {
         const s = await videoStats(page);
         return s.connections >= 2 && s.framesDecoded > 10 ? s : null;

@@ -85,7 +85,7 @@ Deno.test({
       args: [`--ignore-certificate-errors-spki-list=${certificate.spki}`],
     });
     const withSecret = (port: number, ...args: string[]) => ({
-      display: display.name,
+      display,
       args: ["--turn-host=127.0.0.1", `--turn-port=${port}`, ...args],
       env: { SKERRY_TURN_SHARED_SECRET: SECRET },
     });
@@ -140,7 +140,7 @@ Deno.test({
         "long-term user and password, TURN/UDP: frames flow over a relay",
         () =>
           relayed({
-            display: display.name,
+            display,
             args: [
               "--turn-host=127.0.0.1",
               `--turn-port=${userTurn.port}`,

@@ -32,7 +32,7 @@ Deno.test({
     await using rig = await startInputRig(640, 480);
     const { display, recorder, sink } = rig;
     for (const layout of ["us", "de", "fr"]) {
-      await setLayout(display.name, layout);
+      await setLayout(display, layout);
       recorder.clear();
       typeKeysyms(sink, TEXT);
       const n = [...TEXT].length;
@@ -125,7 +125,7 @@ Deno.test({
   name: "XTestInputSink survives its X server going away",
   async fn() {
     const display = await startXvfb({ width: 320, height: 240 });
-    const sink = XTestInputSink.open(display.name);
+    const sink = XTestInputSink.open(display.name, display);
     sink.key(XK.a, true);
     await display.stop();
     sink.key(XK.a, false);
@@ -140,6 +140,7 @@ Deno.test({
 
 Deno.test("XTestInputSink.open() explains a display it cannot open", () => {
   assert.throws(() => XTestInputSink.open(":4343"), {
-    message: 'Cannot open X display ":4343": no X server is listening (is DISPLAY right?)',
+    message:
+      'Cannot open X display ":4343": no X server is listening or it refused this client (check DISPLAY and XAUTHORITY)',
   });
 });

@@ -18,7 +18,10 @@ export function statusText(state: ConnectionState): string {
     case "restarting":
       return `Stream stopped, restarting${seconds}…`;
     case "reconnecting":
-      return `Connection lost, reconnecting${seconds}…`;
+      // detail: the server's reason for closing, e.g. "The server is full: …".
+      return state.detail
+        ? `${state.detail}; retrying${seconds}…`
+        : `Connection lost, reconnecting${seconds}…`;
     case "error":
       return state.detail ? `Error: ${state.detail}` : "Error";
   }

@@ -10,12 +10,18 @@
 
 import { INPUT_CHANNEL_LABEL } from "../../lib/protocol/input.ts";
 import {
+  PAGE_TOKEN_PATH,
+  type PageTokenResponse,
+  signallingProtocols,
+} from "../../lib/protocol/page_token.ts";
+import {
   type ClientMessage,
   type IceServer,
   parseServerMessage,
   type ServerMessage,
   SIGNALLING_PROTOCOL,
 } from "../../lib/protocol/signalling.ts";
+import type { ClientStats } from "../../lib/protocol/stats.ts";
 
 /** What the status line shows. */
 export type Phase =
@@ -39,6 +45,8 @@ export interface ConnectionState {
 export interface ConnectionOptions {
   /** WebSocket URL of the signalling endpoint. */
   url: string;
+  /** Where the page token comes from. Default: `ws-token` beside `url`, over http(s). */
+  tokenUrl?: string;
   /** Element that plays the stream. */
   video: HTMLVideoElement;
   /** Called on every state change. */
@@ -65,6 +73,22 @@ export function signallingUrl(
   return `${scheme}//${location.host}${base}ws`;
 }
 
+/** The page-token URL beside a signalling URL: `wss://h/desk/ws` gives `https://h/desk/ws-token`. */
+export function pageTokenUrl(signalling: string): string {
+  const url = new URL(PAGE_TOKEN_PATH, signalling);
+  url.protocol = url.protocol === "wss:" ? "https:" : "http:";
+  return url.href;
+}
+
+/** Fetches a fresh page token (same origin: the browser sends its cached credentials). */
+async function fetchPageToken(url: string): Promise<string> {
+  const res = await fetch(url, { cache: "no-store", credentials: "same-origin" });
+  if (!res.ok) throw new Error(`${PAGE_TOKEN_PATH}: HTTP ${res.status}`);
+  const body = await res.json() as Partial<PageTokenResponse>;
+  if (typeof body.token !== "string") throw new Error(`${PAGE_TOKEN_PATH}: no token`);
+  return body.token;
+}
+
 /** Keeps a viewer connected: signalling, peer connection, reconnects. */
 export class Connection {
   readonly #options: ConnectionOptions;
@@ -81,6 +105,10 @@ export class Connection {
   #restartTimer: ReturnType<typeof setTimeout> | undefined;
   /** A network change (`online`, Network Information `change`): the current ICE pair may be gone. */
   readonly #onNetworkChange = () => this.#requestIceRestart();
+  /** Why the server is about to close the socket (`full`, `too-big`), shown while reconnecting. */
+  #refusal: string | undefined;
+  /** Counts attempts, so a token that arrives after stop() or a newer attempt is dropped. */
+  #attempt = 0;
 
   constructor(options: ConnectionOptions) {
     this.#options = options;
@@ -95,11 +123,22 @@ export class Connection {
     this.#open();
   }
 
+  /** The current peer connection, if any (for statistics). */
+  get peerConnection(): RTCPeerConnection | undefined {
+    return this.#pc;
+  }
+
+  /** Sends the browser's statistics to the server (dropped while disconnected). */
+  reportStats(stats: ClientStats): void {
+    this.#send({ type: "stats", stats });
+  }
+
   /** Closes everything and stops reconnecting. */
   stop(): void {
     this.#stopped = true;
     globalThis.removeEventListener("online", this.#onNetworkChange);
     networkInformation()?.removeEventListener("change", this.#onNetworkChange);
+    this.#attempt++;
     clearTimeout(this.#timer);
     this.#closePeer();
     this.#socket?.close();
@@ -108,7 +147,17 @@ export class Connection {
 
   #open(): void {
     this.#options.onState({ phase: "connecting" });
-    const socket = new WebSocket(this.#options.url);
+    const attempt = ++this.#attempt;
+    const current = () => !this.#stopped && attempt === this.#attempt;
+    // A fresh token per attempt: the server refuses the socket without one.
+    fetchPageToken(this.#options.tokenUrl ?? pageTokenUrl(this.#options.url)).then(
+      (token) => current() && this.#connect(token),
+      () => current() && this.#scheduleReconnect(),
+    );
+  }
+
+  #connect(token: string): void {
+    const socket = new WebSocket(this.#options.url, signallingProtocols(token));
     this.#socket = socket;
     socket.onopen = () => this.#send({ type: "hello", protocol: SIGNALLING_PROTOCOL });
     socket.onmessage = (event) => {
@@ -135,7 +184,13 @@ export class Connection {
     if (this.#stopped) return;
     const delay = this.#delayMs;
     this.#delayMs = Math.min(delay * 2, this.#options.backoff?.maxMs ?? 8000);
-    this.#options.onState({ phase: "reconnecting", retryInMs: delay });
+    const detail = this.#refusal;
+    this.#refusal = undefined;
+    this.#options.onState({
+      phase: "reconnecting",
+      retryInMs: delay,
+      ...(detail === undefined ? {} : { detail }),
+    });
     this.#timer = setTimeout(() => this.#open(), delay);
   }
 
@@ -179,6 +234,11 @@ export class Connection {
       case "error":
         if (message.code === "media") {
           this.#options.onState({ phase: "error", detail: message.message });
+        } else if (message.code === "full" || message.code === "too-big") {
+          // The server closes the socket next; say why while waiting to retry.
+          this.#refusal = message.message;
+          // A full server frees a seat only when someone leaves: do not knock often.
+          if (message.code === "full") this.#delayMs = this.#options.backoff?.maxMs ?? 8000;
         }
         return;
     }

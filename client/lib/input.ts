@@ -15,7 +15,8 @@
 
 import { encodeInput, type InputEvent, Op } from "../../lib/protocol/input.ts";
 import { GamepadInput, snapshotPads } from "./gamepad.ts";
-import { KeyboardInput, platformOf, type TextInputLike } from "./keyboard.ts";
+import { KeyboardInput, type TextInputLike } from "./keyboard.ts";
+import { platformOf } from "./key_keysym.ts";
 import { type FramePoint, PointerInput, videoPoint, WheelAccumulator } from "./pointer.ts";
 import {
   EscapeHold,

@@ -1,13 +1,7 @@
 import assert from "node:assert/strict";
 import { type InputEvent, Op } from "../../lib/protocol/input.ts";
-import {
-  KeyboardInput,
-  type KeyboardInputOptions,
-  type KeyEventLike,
-  keysymForKeyEvent,
-  platformOf,
-  splitUtf8,
-} from "./keyboard.ts";
+import { KeyboardInput, type KeyboardInputOptions, splitUtf8 } from "./keyboard.ts";
+import { type KeyEventLike, keysymForKeyEvent, platformOf } from "./key_keysym.ts";
 
 /** A key event as Chrome reports it, defaults filled in. */
 function key(

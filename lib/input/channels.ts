@@ -14,6 +14,8 @@ import type { InputSink } from "./input_sink.ts";
 export interface InputChannels {
   /** The per-viewer sink for the session's data channels. */
   forPeer(peer: string): ChannelSink;
+  /** Input messages accepted and rejected, all viewers (gone ones included), for the metrics. */
+  totals(): { accepted: number; rejected: number };
   /** Releases everything and closes the sink. */
   close(): void;
 }
@@ -30,6 +32,8 @@ export function createInputChannels(
   options: InputChannelsOptions = {},
 ): InputChannels {
   const handlers = new Set<InputHandler>();
+  /** Counts of the handlers already closed. */
+  const past = { accepted: 0, rejected: 0 };
   return {
     forPeer(peer) {
       const pads = options.pads?.(peer);
@@ -41,9 +45,20 @@ export function createInputChannels(
         },
         close() {
           handler.close();
-          handlers.delete(handler);
+          if (handlers.delete(handler)) {
+            past.accepted += handler.stats.accepted;
+            past.rejected += handler.stats.rejected;
+          }
         },
       };
+    },
+    totals() {
+      const totals = { ...past };
+      for (const h of handlers) {
+        totals.accepted += h.stats.accepted;
+        totals.rejected += h.stats.rejected;
+      }
+      return totals;
     },
     close() {
       for (const handler of handlers) handler.close();

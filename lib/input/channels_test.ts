@@ -22,3 +22,16 @@ Deno.test("createInputChannels() drives the sink it is given from each viewer's 
   assert.deepEqual(sink.calls.slice(3), ["button 2 up"]);
   assert.equal(sink.closed, true);
 });
+
+Deno.test("createInputChannels().totals() counts accepted and rejected input of every viewer, gone ones too", () => {
+  const channels = createInputChannels(new RecordingSink());
+  const alice = channels.forPeer("alice");
+  const bob = channels.forPeer("bob");
+  alice.data(INPUT_CHANNEL_LABEL, encodeInput({ op: Op.KeyDown, keysym: 0x61 }));
+  alice.data(INPUT_CHANNEL_LABEL, new Uint8Array([0xff]));
+  bob.data(INPUT_CHANNEL_LABEL, encodeInput({ op: Op.ButtonDown, button: 1 }));
+  alice.close();
+  alice.close();
+  assert.deepEqual(channels.totals(), { accepted: 2, rejected: 1 });
+  channels.close();
+});

@@ -3,12 +3,25 @@
  * {@linkcode InputSink}, remembering what this viewer holds so that it is
  * released when the viewer blurs, leaves or goes silent (watchdog).
  *
+ * Every message passes the viewer's limits first ({@linkcode INPUT_LIMITS}:
+ * message rate, held keys, scroll notches, typed characters, gamepad
+ * connects): what exceeds them is dropped and counted, never injected, and
+ * logged at most once a second.
+ *
  * @module
  */
 
 import { getLogger } from "@logtape/logtape";
-import { decodeInput, type InputEvent, Op } from "../protocol/input.ts";
+import {
+  decodeInput,
+  INPUT_LIMITS,
+  type InputEvent,
+  type InputLimits,
+  Op,
+} from "../protocol/input.ts";
 import { codePointToKeysym } from "../protocol/keysyms.ts";
+import { Throttle } from "../throttle.ts";
+import { TokenBucket } from "../token_bucket.ts";
 import type { InputSink } from "./input_sink.ts";
 
 const log = getLogger(["skerry", "input"]);
@@ -23,14 +36,21 @@ export interface PadSink {
   close(): void;
 }
 
-/** Counters of one viewer's input. */
+/** Why a limit dropped input. */
+export type InputLimitReason = "rate" | "heldKeys" | "scroll" | "text" | "pads";
+
+/** Counters of one viewer's input: `received = accepted + rejected + limited`. */
 export interface InputStats {
   /** Messages received. */
   received: number;
-  /** Messages decoded and acted on. */
+  /** Messages decoded and acted on (a Scroll cut short by the notch limits included). */
   accepted: number;
   /** Messages dropped as malformed or out of range (nothing injected). */
   rejected: number;
+  /** Messages dropped whole by a limit (nothing injected). */
+  limited: number;
+  /** What each limit dropped: messages, except `scroll`, which counts wheel notches. */
+  limitedBy: Record<InputLimitReason, number>;
   /** Times the watchdog released held input. */
   watchdogReleases: number;
 }
@@ -43,6 +63,8 @@ export interface InputHandlerOptions {
   watchdogMs?: number;
   /** Peer id, for logs. */
   peer?: string;
+  /** The limits; default {@linkcode INPUT_LIMITS}. */
+  limits?: InputLimits;
 }
 
 /** Wheel notch buttons: up, down, left, right. */
@@ -52,41 +74,74 @@ const WHEEL = { up: 4, down: 5, left: 6, right: 7 } as const;
 export class InputHandler {
   readonly #sink: InputSink;
   readonly #options: InputHandlerOptions;
+  readonly #limits: InputLimits;
   readonly #keys = new Set<number>();
   readonly #buttons = new Set<number>();
+  /** Gamepad slots this viewer has connected. */
+  readonly #padSlots = new Set<number>();
+  readonly #rate: TokenBucket;
+  readonly #notches: TokenBucket;
+  readonly #chars: TokenBucket;
+  readonly #padConnects: TokenBucket;
+  readonly #rejectLog = new Throttle(1000);
+  readonly #limitLog = new Throttle(1000);
   #timer: ReturnType<typeof setTimeout> | undefined;
-  #lastReject = 0;
   #closed = false;
   /** Counters, for tests and metrics. */
-  readonly stats: InputStats = { received: 0, accepted: 0, rejected: 0, watchdogReleases: 0 };
+  readonly stats: InputStats = {
+    received: 0,
+    accepted: 0,
+    rejected: 0,
+    limited: 0,
+    limitedBy: { rate: 0, heldKeys: 0, scroll: 0, text: 0, pads: 0 },
+    watchdogReleases: 0,
+  };
 
   constructor(sink: InputSink, options: InputHandlerOptions = {}) {
     this.#sink = sink;
     this.#options = options;
+    const limits = this.#limits = options.limits ?? INPUT_LIMITS;
+    const now = Date.now();
+    this.#rate = new TokenBucket({ ratePerSecond: limits.rate, capacity: limits.burst }, now);
+    this.#notches = new TokenBucket(
+      { ratePerSecond: limits.notchesPerSecond, capacity: limits.notchesBurst },
+      now,
+    );
+    this.#chars = new TokenBucket(
+      { ratePerSecond: limits.textCharsPerSecond, capacity: limits.textBurst },
+      now,
+    );
+    this.#padConnects = new TokenBucket({
+      ratePerSecond: (limits.padConnects * 1000) / limits.padWindowMs,
+      capacity: limits.padConnects,
+    }, now);
   }
 
   /** Handles one data-channel message. Never throws. */
   handle(message: Uint8Array): void {
     if (this.#closed) return;
     this.stats.received++;
+    const now = Date.now();
+    // Before decoding: a flood costs one subtraction per message.
+    if (!this.#rate.take(now)) return this.#limited("rate", now);
     let event: InputEvent;
     try {
       event = decodeInput(message);
     } catch (error) {
       this.stats.rejected++;
-      const now = Date.now();
-      if (now - this.#lastReject > 1000) {
-        this.#lastReject = now;
+      if (this.#rejectLog.due(now)) {
         log.debug("Rejected input from {peer}: {reason} ({rejected} so far)", {
-          peer: this.#options.peer ?? "?",
+          peer: this.#peer,
           reason: (error as Error).message,
           rejected: this.stats.rejected,
         });
       }
       return;
     }
+    const over = this.#overLimit(event, now);
+    if (over !== undefined) return this.#limited(over, now);
     this.stats.accepted++;
-    this.#apply(event);
+    this.#apply(event, now);
     this.#armWatchdog();
   }
 
@@ -105,9 +160,66 @@ export class InputHandler {
     clearTimeout(this.#timer);
     this.releaseAll();
     this.#options.pads?.close();
+    const { limitedBy, ...stats } = this.stats;
+    log[stats.rejected + stats.limited > 0 ? "info" : "debug"](
+      "Input from {peer}: {received} messages, {accepted} accepted, {rejected} malformed, {limited} over a limit (rate {rate}, held keys {heldKeys}, text {text}, pads {pads}); {scroll} wheel notches dropped",
+      { peer: this.#peer, ...stats, ...limitedBy },
+    );
   }
 
-  #apply(event: InputEvent): void {
+  get #peer(): string {
+    return this.#options.peer ?? "?";
+  }
+
+  /** The limit `event` exceeds (it is then dropped whole), if any. */
+  #overLimit(event: InputEvent, now: number): InputLimitReason | undefined {
+    switch (event.op) {
+      case Op.KeyDown:
+        if (this.#keys.size >= this.#limits.heldKeys && !this.#keys.has(event.keysym)) {
+          return "heldKeys";
+        }
+        return;
+      case Op.Text:
+        // All or nothing: half a word typed would be worse than none.
+        if (!this.#chars.take(now, [...event.text].length)) return "text";
+        return;
+      case Op.PadConnect:
+        if (!this.#padSlots.has(event.index) && !this.#padConnects.take(now)) return "pads";
+        return;
+    }
+  }
+
+  #limited(reason: InputLimitReason, now: number): void {
+    this.stats.limited++;
+    this.stats.limitedBy[reason]++;
+    this.#logLimited(reason, now);
+  }
+
+  #logLimited(reason: InputLimitReason, now: number): void {
+    if (!this.#limitLog.due(now)) return;
+    log.info(
+      "Dropped input from {peer} over the {reason} limit ({limited} messages, {notches} wheel notches so far)",
+      {
+        peer: this.#peer,
+        reason,
+        limited: this.stats.limited,
+        notches: this.stats.limitedBy.scroll,
+      },
+    );
+  }
+
+  /** Wheel notches allowed now for a request of `n` (any sign): clamped, then budgeted. */
+  #allowNotches(n: number, now: number): number {
+    const asked = Math.abs(n);
+    const allowed = this.#notches.takeUpTo(now, Math.min(asked, this.#limits.notchesPerMessage));
+    if (allowed < asked) {
+      this.stats.limitedBy.scroll += asked - allowed;
+      this.#logLimited("scroll", now);
+    }
+    return allowed;
+  }
+
+  #apply(event: InputEvent, now: number): void {
     const sink = this.#sink;
     switch (event.op) {
       case Op.KeyDown:
@@ -140,8 +252,8 @@ export class InputHandler {
         sink.button(event.button, false);
         return;
       case Op.Scroll:
-        this.#notches(event.dy > 0 ? WHEEL.down : WHEEL.up, Math.abs(event.dy));
-        this.#notches(event.dx > 0 ? WHEEL.right : WHEEL.left, Math.abs(event.dx));
+        this.#scroll(event.dy > 0 ? WHEEL.down : WHEEL.up, this.#allowNotches(event.dy, now));
+        this.#scroll(event.dx > 0 ? WHEEL.right : WHEEL.left, this.#allowNotches(event.dx, now));
         return;
       case Op.Text:
         for (const char of event.text) {
@@ -157,9 +269,12 @@ export class InputHandler {
       case Op.Heartbeat:
         return;
       case Op.PadConnect:
+        if (this.#padSlots.has(event.index)) return;
+        this.#padSlots.add(event.index);
         this.#options.pads?.connect(event.index, { buttons: event.buttons, axes: event.axes });
         return;
       case Op.PadDisconnect:
+        if (!this.#padSlots.delete(event.index)) return;
         this.#options.pads?.disconnect(event.index);
         return;
       case Op.PadButton:
@@ -171,7 +286,7 @@ export class InputHandler {
     }
   }
 
-  #notches(button: number, count: number): void {
+  #scroll(button: number, count: number): void {
     for (let i = 0; i < count; i++) {
       this.#sink.button(button, true);
       this.#sink.button(button, false);
@@ -187,7 +302,7 @@ export class InputHandler {
       this.#timer = undefined;
       this.stats.watchdogReleases++;
       log.info("No input from {peer} for {ms} ms with keys held: releasing them", {
-        peer: this.#options.peer ?? "?",
+        peer: this.#peer,
         ms: this.#options.watchdogMs ?? 3000,
       });
       this.releaseAll();

@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import { InputHandler, type PadSink } from "./input_handler.ts";
-import { decodeInput, encodeInput, Op } from "../protocol/input.ts";
+import { decodeInput, encodeInput, INPUT_LIMITS, Op } from "../protocol/input.ts";
 import { RecordingSink } from "../../test/fixtures/recording_sink.ts";
 import { fakeTime } from "../../test/fixtures/fake_time.ts";
+
+const NOTHING_LIMITED = { rate: 0, heldKeys: 0, scroll: 0, text: 0, pads: 0 };
 
 Deno.test("InputHandler types text, scales moves to the screen and turns scroll into wheel clicks", () => {
   const sink = new RecordingSink({ width: 800, height: 600 });
@@ -34,7 +36,14 @@ Deno.test("InputHandler types text, scales moves to the screen and turns scroll 
     "button 6 down",
     "button 6 up",
   ]);
-  assert.deepEqual(handler.stats, { received: 6, accepted: 6, rejected: 0, watchdogReleases: 0 });
+  assert.deepEqual(handler.stats, {
+    received: 6,
+    accepted: 6,
+    rejected: 0,
+    limited: 0,
+    limitedBy: NOTHING_LIMITED,
+    watchdogReleases: 0,
+  });
   handler.close();
 });
 
@@ -85,6 +94,8 @@ Deno.test("InputHandler rejects malformed and out-of-range messages and injects 
     received: bad.length,
     accepted: 0,
     rejected: bad.length,
+    limited: 0,
+    limitedBy: NOTHING_LIMITED,
     watchdogReleases: 0,
   });
   handler.close();
@@ -139,5 +150,123 @@ Deno.test("InputHandler arms no watchdog while nothing is held", () => {
   time.tick(60_000);
   assert.equal(handler.stats.watchdogReleases, 0);
   assert.deepEqual(sink.calls, ["key 61 down", "key 61 up", "moveTo 400 300"]);
+  handler.close();
+});
+
+/** A pad sink that records connects and disconnects. */
+function recordingPads(): PadSink & { calls: string[] } {
+  const calls: string[] = [];
+  return {
+    calls,
+    connect: (index) => calls.push(`connect ${index}`),
+    button: () => {},
+    axis: () => {},
+    disconnect: (index) => calls.push(`disconnect ${index}`),
+    close: () => calls.push("close"),
+  };
+}
+
+Deno.test("InputHandler drops messages over the rate limit before decoding them, and counts them", () => {
+  using time = fakeTime();
+  const sink = new RecordingSink();
+  const handler = new InputHandler(sink, { limits: { ...INPUT_LIMITS, rate: 10, burst: 5 } });
+  const move = (x: number) => encodeInput({ op: Op.Move, x, y: 0, width: 800, height: 600 });
+  for (let x = 0; x < 7; x++) handler.handle(move(x));
+  handler.handle(new Uint8Array([0xff])); // malformed, but over the limit: never decoded
+  time.tick(99);
+  handler.handle(move(50));
+  time.tick(1);
+  handler.handle(move(60)); // one token per 100 ms
+  assert.deepEqual(sink.calls, [0, 1, 2, 3, 4, 60].map((x) => `moveTo ${x} 0`));
+  assert.deepEqual(
+    [handler.stats.received, handler.stats.accepted, handler.stats.rejected, handler.stats.limited],
+    [10, 6, 0, 4],
+  );
+  assert.deepEqual(handler.stats.limitedBy, { ...NOTHING_LIMITED, rate: 4 });
+  handler.close();
+});
+
+Deno.test("InputHandler holds at most INPUT_LIMITS.heldKeys keys and close() releases them all", () => {
+  const sink = new RecordingSink();
+  const handler = new InputHandler(sink);
+  const max = INPUT_LIMITS.heldKeys;
+  for (let keysym = 0x100; keysym < 0x100 + max + 52; keysym++) {
+    handler.handle(encodeInput({ op: Op.KeyDown, keysym }));
+  }
+  handler.handle(encodeInput({ op: Op.KeyDown, keysym: 0x100 })); // held already: a repeat
+  assert.equal(sink.calls.length, max);
+  assert.deepEqual(handler.stats.limitedBy, { ...NOTHING_LIMITED, heldKeys: 52 });
+  handler.handle(encodeInput({ op: Op.KeyUp, keysym: 0x100 }));
+  handler.handle(encodeInput({ op: Op.KeyDown, keysym: 0x61 })); // room again
+  assert.deepEqual(sink.calls.slice(max), ["key 100 up", "key 61 down"]);
+  sink.calls.length = 0;
+  handler.close();
+  assert.equal(sink.calls.length, max);
+  assert.ok(sink.calls.every((call) => call.endsWith(" up")));
+  assert.equal(new Set(sink.calls).size, max, "each held key released once");
+});
+
+Deno.test("InputHandler clamps notches per message and drops notches over the per-second budget", () => {
+  using time = fakeTime();
+  const sink = new RecordingSink();
+  const handler = new InputHandler(sink);
+  const { notchesPerMessage, notchesBurst, notchesPerSecond } = INPUT_LIMITS;
+  handler.handle(encodeInput({ op: Op.Scroll, dx: 0, dy: 127 }));
+  assert.equal(sink.calls.length, 2 * notchesPerMessage, "a press and a release per notch");
+  assert.ok(sink.calls.every((call) => call.startsWith("button 5 ")));
+  assert.equal(handler.stats.limitedBy.scroll, 127 - notchesPerMessage);
+  // Spend the rest of the burst, then one more message finds nothing left.
+  const left = notchesBurst - notchesPerMessage;
+  for (let i = 0; i < left / notchesPerMessage; i++) {
+    handler.handle(encodeInput({ op: Op.Scroll, dx: -notchesPerMessage, dy: 0 }));
+  }
+  sink.calls.length = 0;
+  handler.handle(encodeInput({ op: Op.Scroll, dx: 0, dy: -3 }));
+  assert.deepEqual(sink.calls, []);
+  time.tick(1000 / notchesPerSecond);
+  handler.handle(encodeInput({ op: Op.Scroll, dx: 0, dy: -3 }));
+  assert.deepEqual(sink.calls, ["button 4 down", "button 4 up"], "one notch earned back");
+  assert.equal(handler.stats.limitedBy.scroll, 127 - notchesPerMessage + 3 + 2);
+  assert.equal(handler.stats.limited, 0, "scroll messages are cut short, not dropped");
+  handler.close();
+});
+
+Deno.test("InputHandler types at most textBurst characters at once, then textCharsPerSecond", () => {
+  using time = fakeTime();
+  const sink = new RecordingSink();
+  const handler = new InputHandler(sink);
+  const { textBurst, textCharsPerSecond } = INPUT_LIMITS;
+  handler.handle(encodeInput({ op: Op.Text, text: "x".repeat(textBurst) }));
+  assert.equal(sink.calls.length, 2 * textBurst);
+  sink.calls.length = 0;
+  handler.handle(encodeInput({ op: Op.Text, text: "ab" })); // nothing left: dropped whole
+  time.tick(1000 / textCharsPerSecond);
+  handler.handle(encodeInput({ op: Op.Text, text: "ab" })); // one character earned: still whole
+  handler.handle(encodeInput({ op: Op.Text, text: "é" }));
+  assert.deepEqual(sink.calls, ["key e9 down", "key e9 up"]);
+  assert.deepEqual(handler.stats.limitedBy, { ...NOTHING_LIMITED, text: 2 });
+  handler.close();
+});
+
+Deno.test("InputHandler connects at most padConnects gamepads per padWindowMs", () => {
+  using time = fakeTime();
+  const pads = recordingPads();
+  const handler = new InputHandler(new RecordingSink(), { pads });
+  const { padConnects, padWindowMs } = INPUT_LIMITS;
+  const connect = encodeInput({ op: Op.PadConnect, index: 0, buttons: 17, axes: 4 });
+  const disconnect = encodeInput({ op: Op.PadDisconnect, index: 0 });
+  handler.handle(disconnect); // not connected: nothing to do
+  for (let i = 0; i < padConnects + 3; i++) {
+    handler.handle(connect);
+    handler.handle(connect); // connected already: free, and not a second device
+    handler.handle(disconnect);
+  }
+  assert.equal(pads.calls.filter((c) => c === "connect 0").length, padConnects);
+  assert.equal(pads.calls.filter((c) => c === "disconnect 0").length, padConnects);
+  // Three refused rounds, two refused connects each (the pad never came).
+  assert.deepEqual(handler.stats.limitedBy, { ...NOTHING_LIMITED, pads: 6 });
+  time.tick(padWindowMs / padConnects);
+  handler.handle(connect);
+  assert.equal(pads.calls.at(-1), "connect 0", "one connect earned back");
   handler.close();
 });

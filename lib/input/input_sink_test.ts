@@ -9,7 +9,10 @@ Deno.test("NullInputSink takes everything a viewer sends and reports the size it
   handler.handle(encodeInput({ op: Op.KeyDown, keysym: 0x61 }));
   handler.handle(encodeInput({ op: Op.Move, x: 1, y: 1, width: 2, height: 2 }));
   handler.handle(encodeInput({ op: Op.Text, text: "view only" }));
-  assert.deepEqual(handler.stats, { received: 3, accepted: 3, rejected: 0, watchdogReleases: 0 });
+  assert.deepEqual(
+    [handler.stats.received, handler.stats.accepted, handler.stats.rejected],
+    [3, 3, 0],
+  );
   assert.deepEqual(sink.screenSize(), { width: 1920, height: 1080 });
   assert.deepEqual(new NullInputSink().screenSize(), { width: 1, height: 1 });
   handler.close();

@@ -25,6 +25,7 @@ import {
   inputDeviceNames,
   keyboardMapping,
   openX11,
+  type OpenX11Options,
   queryPointer,
   rootSize,
   setKeysyms,
@@ -32,6 +33,7 @@ import {
 } from "../../ffi/x11.ts";
 import type { InputSink, ScreenSize } from "./input_sink.ts";
 import { Keymap } from "./keymap.ts";
+import { Throttle } from "../throttle.ts";
 
 const log = getLogger(["skerry", "input"]);
 
@@ -59,6 +61,7 @@ export class XTestInputSink implements InputSink {
   #buttonsDown = new Set<number>();
   #size: ScreenSize & { at: number } = { width: 0, height: 0, at: -Infinity };
   #mods = { mask: 0, at: -Infinity };
+  readonly #spareLog = new Throttle(1000);
   /** Counters, for tests and metrics. */
   readonly stats: XTestStats = { injected: 0, ignored: 0, remaps: 0, keymapReloads: 0 };
 
@@ -67,9 +70,12 @@ export class XTestInputSink implements InputSink {
     this.#keymap = new Keymap(keyboardMapping(display), convertCase);
   }
 
-  /** Opens `displayName` and checks for XTest; throws a one-line `Error` otherwise. */
-  static open(displayName: string): XTestInputSink {
-    const display = openX11(displayName);
+  /**
+   * Opens `displayName` (with `cookie`, an embedded display's; default
+   * XAUTHORITY's) and checks for XTest; throws a one-line `Error` otherwise.
+   */
+  static open(displayName: string, options: OpenX11Options = {}): XTestInputSink {
+    const display = openX11(displayName, options);
     if (!hasXTest(display)) {
       display.close();
       throw new Error(
@@ -110,8 +116,14 @@ export class XTestInputSink implements InputSink {
     const plan = this.#keymap.keyDown(keysym, () => this.#modifiers());
     if (plan.action === "none") return;
     if (plan.action === "drop") {
-      log.warn("No spare keycode left for keysym {keysym}", { keysym: keysym.toString(16) });
       this.stats.ignored++;
+      // Once a second at most: a viewer holding every spare could otherwise flood the log.
+      if (this.#spareLog.due(performance.now())) {
+        log.warn("No spare keycode left for keysym {keysym} ({ignored} ignored so far)", {
+          keysym: keysym.toString(16),
+          ignored: this.stats.ignored,
+        });
+      }
       return;
     }
     if (plan.remap) {

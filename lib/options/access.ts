@@ -1,11 +1,22 @@
 /** Options of access control: who may watch and control the desktop. */
 
 import { option, type OptionGroup } from "./option.ts";
-import { bool, optionalText, text } from "./parse.ts";
+import { bool, int, optionalText, text } from "./parse.ts";
 import { selkies } from "./selkies.ts";
+import { DEFAULT_MAX_VIEWERS } from "../protocol/signalling.ts";
 
 /** Access options. */
 export const ACCESS_OPTIONS = [
+  option({
+    key: "maxViewers",
+    flag: "max-viewers",
+    value: "N",
+    env: "SKERRY_MAX_VIEWERS",
+    default: String(DEFAULT_MAX_VIEWERS),
+    // Each viewer is a webrtcbin of its own (DTLS, SRTP, congestion control) in the helper.
+    help: 'Most viewers at once; one more is refused with "server full" until a seat frees',
+    parse: int(1, 256),
+  }),
   option({
     key: "enableBasicAuth",
     flag: "enable-basic-auth",
@@ -35,7 +46,7 @@ export const ACCESS_OPTIONS = [
     default: "",
     secret: true,
     help:
-      "Password for Basic authentication (prefer --basic-auth-password-file: flags show in ps); unset: a random one is generated",
+      "Password for Basic authentication (prefer --basic-auth-password-file: flags show in ps); unset: a random one, shown on the terminal or else written to a 0600 file",
     parse: optionalText,
   }),
 ] as const;

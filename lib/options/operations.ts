@@ -49,7 +49,7 @@ export const OPERATIONS_OPTIONS = [
     default: "false",
     boolean: true,
     help:
-      "Also serve /metrics on --metrics-http-port (it is always on the main port, authenticated)",
+      "Also serve /metrics on --metrics-http-port without authentication, for a Prometheus on an internal network (the main port always serves it, authenticated)",
     parse: bool,
   }),
   option({
@@ -69,7 +69,8 @@ export const OPERATIONS_OPTIONS = [
     ...selkies("enable_webrtc_statistics"),
     default: "false",
     boolean: true,
-    help: "Write viewers' WebRTC statistics as CSV files into --webrtc-statistics-dir",
+    help:
+      "Write each viewer's WebRTC statistics, once a second, to a CSV file of its own in --webrtc-statistics-dir",
     parse: bool,
   }),
   option({

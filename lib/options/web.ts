@@ -1,7 +1,7 @@
 /** Options of the web server: where it listens, TLS, origins, the client. */
 
 import { option, type OptionGroup } from "./option.ts";
-import { bool, int, optionalText, origins, text } from "./parse.ts";
+import { addresses, bool, int, optionalText, origins, text } from "./parse.ts";
 import { selkies } from "./selkies.ts";
 
 /** The web server's options. */
@@ -43,7 +43,7 @@ export const WEB_OPTIONS = [
     env: "SKERRY_HTTPS_CERT",
     ...selkies("https_cert"),
     default: "",
-    help: "PEM certificate chain for HTTPS",
+    help: "PEM certificate chain for HTTPS (unset: Debian's snake-oil pair, if readable)",
     parse: optionalText,
   }),
   option({
@@ -65,6 +65,16 @@ export const WEB_OPTIONS = [
     help:
       "Other page origins allowed to open the WebSocket (a reverse proxy on another host); the page's own origin always is",
     parse: origins,
+  }),
+  option({
+    key: "trustedProxies",
+    flag: "trusted-proxies",
+    value: "ADDR[,ADDR]",
+    env: "SKERRY_TRUSTED_PROXIES",
+    default: "",
+    help:
+      "Reverse proxies whose X-Forwarded-For names the client (failed-login limit, logs); others' is ignored",
+    parse: addresses,
   }),
   option({
     key: "webRoot",

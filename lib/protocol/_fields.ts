@@ -8,6 +8,9 @@
 /** A parsed JSON object whose fields are read with the helpers below. */
 export type JsonObject = Record<string, unknown>;
 
+/** Longest `type` accepted, in characters: every type is a short word, and errors quote it. */
+const MAX_TYPE = 64;
+
 /** Parses `text` as one JSON object with a string `type`. */
 export function parseObject(text: string, maxLength: number): JsonObject {
   if (text.length > maxLength) {
@@ -25,6 +28,9 @@ export function parseObject(text: string, maxLength: number): JsonObject {
   const object = value as JsonObject;
   if (typeof object.type !== "string") {
     throw new RangeError('Cannot parse message: missing string field "type"');
+  }
+  if (object.type.length > MAX_TYPE) {
+    throw new RangeError(`Cannot parse message: "type" is longer than ${MAX_TYPE} characters`);
   }
   return object;
 }

@@ -6,6 +6,7 @@
  */
 
 import { int, type JsonObject, parseObject, peerId, str } from "./_fields.ts";
+import { parsePeerStats, type PeerStats } from "./stats.ts";
 
 /** Exit codes of the helper. */
 export const HelperExit = {
@@ -37,6 +38,8 @@ export interface HelperStart {
   iceAddresses: string[];
   /** Data channels created for every viewer, by label. */
   channels: string[];
+  /** Name of an `identity` in `pipeline` after the encoder, whose buffer count is frames encoded. */
+  frameCounter?: string;
   /** STUN server for every webrtcbin, `stun://host:port`; absent or "": none. */
   stunServer?: string;
   /** TURN servers for every webrtcbin, `turn(s)://user:password@host:port` (user info percent-escaped). */
@@ -70,6 +73,7 @@ export type FromHelper =
   | { type: "peer-state"; peer: string; state: string }
   | { type: "channel-open"; peer: string; channel: string }
   | { type: "data"; peer: string; channel: string; data: string }
+  | { type: "stats"; peer: string; stats: PeerStats }
   | { type: "error"; message: string; fatal: boolean; peer?: string };
 
 /** Parses one line sent to the helper; throws `RangeError` on anything malformed. */
@@ -86,6 +90,7 @@ export function parseToHelper(line: string): ToHelper {
         encoder: str(o, "encoder", 256),
         iceAddresses: strings(o, "iceAddresses"),
         channels: strings(o, "channels"),
+        ...(o.frameCounter === undefined ? {} : { frameCounter: str(o, "frameCounter", 256) }),
       };
       if (o.stunServer !== undefined) start.stunServer = str(o, "stunServer", 4096);
       if (o.turnServers !== undefined) start.turnServers = strings(o, "turnServers");
@@ -142,6 +147,8 @@ export function parseFromHelper(line: string): FromHelper {
         channel: str(o, "channel", 256),
         data: str(o, "data"),
       };
+    case "stats":
+      return { type: "stats", peer: peerId(o), stats: parsePeerStats(o.stats) };
     case "error": {
       const message: FromHelper = {
         type: "error",

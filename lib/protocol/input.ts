@@ -36,6 +36,58 @@ const MAX_BUTTON = 9;
 /** Number of gamepads a client may connect at once. */
 export const MAX_PADS = 4;
 
+/** Per-viewer input limits: what exceeds them is dropped and counted, never injected. */
+export interface InputLimits {
+  /** Input messages per second, sustained. */
+  rate: number;
+  /** Input messages in one burst. */
+  burst: number;
+  /** Keys one viewer may hold at once; more key-downs are dropped. */
+  heldKeys: number;
+  /** Wheel notches one Scroll message may ask for, per axis; more are clamped to it. */
+  notchesPerMessage: number;
+  /** Wheel notches per second, sustained; more are dropped. */
+  notchesPerSecond: number;
+  /** Wheel notches in one burst. */
+  notchesBurst: number;
+  /** Characters typed through Text per second, sustained. */
+  textCharsPerSecond: number;
+  /** Characters typed through Text in one burst; a Text message that does not fit is dropped whole. */
+  textBurst: number;
+  /** Gamepad connects per {@linkcode InputLimits.padWindowMs}; more are dropped. */
+  padConnects: number;
+  /** The window of {@linkcode InputLimits.padConnects}, in ms. */
+  padWindowMs: number;
+}
+
+/**
+ * The limits the server applies (docs/PROTOCOL.md, "Limits", has the
+ * measurements behind them).
+ */
+export const INPUT_LIMITS: Readonly<InputLimits> = {
+  // A 1000 Hz mouse dragging makes the client send every coalesced point: about 1200
+  // messages in the busiest second (bench/limits_bench.ts). 2000/s leaves room for keys.
+  rate: 2000,
+  // Two seconds of the sustained rate: the same drag peaks at 300 messages in 100 ms.
+  burst: 4000,
+  // X has 248 keycodes (8-255): no viewer can need more keys down than that. Releasing
+  // all 248 through XTest takes about 3 ms.
+  heldKeys: 248,
+  // The client sends round(delta / notch), 1-3 for a mouse; 10 covers a hard flick.
+  notchesPerMessage: 10,
+  // A free-spinning wheel gives about 50 notches/s; each notch repaints the scrolled window.
+  notchesPerSecond: 100,
+  notchesBurst: 200,
+  // A character the layout lacks remaps a spare keycode, which every X client re-reads:
+  // one client absorbs about 2400 of them a second. A fifth of that, for a desktop of many.
+  textCharsPerSecond: 500,
+  // One full Text message of 1024 ASCII bytes goes through at once.
+  textBurst: 1024,
+  // Four pads plugged in, then each re-plugged once; every connect creates a uinput device.
+  padConnects: 8,
+  padWindowMs: 10_000,
+};
+
 /** One decoded input event. Coordinates and deltas are in pixels of the video frame. */
 export type InputEvent =
   | { op: typeof Op.KeyDown; keysym: number }

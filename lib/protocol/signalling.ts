@@ -6,11 +6,44 @@
  */
 
 import { int, type JsonObject, parseObject, str } from "./_fields.ts";
+import { type ClientStats, parseClientStats } from "./stats.ts";
 
 /** The protocol version this code speaks. */
 export const SIGNALLING_PROTOCOL = 1;
-/** Largest text frame accepted, in characters. */
+/**
+ * Largest frame accepted, in characters (text) or bytes (binary); a larger
+ * one closes the socket with {@linkcode CloseCode.TooBig}. An SDP answer is
+ * 2-10 KB; 64 KiB leaves room for many media sections.
+ */
 export const MAX_SIGNALLING_MESSAGE = 64 * 1024;
+
+/** The per-connection frame rate limit (docs/PROTOCOL.md, "Limits"). */
+export const SIGNALLING_LIMITS = {
+  // A real session sends 3-6 frames in its busiest second (hello, answer, trickled
+  // candidates; measured by bench/limits_bench.ts); a host with many interfaces and
+  // TURN servers sends a few dozen. 50/s and bursts of 200 leave a wide margin.
+  ratePerSecond: 50,
+  burst: 200,
+  // Frames over the limit a connection may send before it is closed: 500 at once, or
+  // a flood 25/s over the limit for 20 s. ICE bursts never come near.
+  abuseBurst: 500,
+  abusePerSecond: 25,
+  // Replies to frames over the limit: at most one `error` per this many ms.
+  errorIntervalMs: 1000,
+} as const;
+
+/** The maximum number of viewers when `--max-viewers` is not given. */
+export const DEFAULT_MAX_VIEWERS = 16;
+
+/** WebSocket close codes the server uses (RFC 6455, section 7.4.1). */
+export const CloseCode = {
+  /** No `hello` in time, or a connection that keeps flooding over the rate limit. */
+  PolicyViolation: 1008,
+  /** A frame over {@linkcode MAX_SIGNALLING_MESSAGE}. */
+  TooBig: 1009,
+  /** The server is full: `--max-viewers` are watching. */
+  TryAgainLater: 1013,
+} as const;
 
 /** An ICE server as `RTCPeerConnection` takes it. */
 export interface IceServer {
@@ -23,14 +56,15 @@ export interface IceServer {
 export type MediaState = "starting" | "streaming" | "restarting" | "failed";
 
 /** Error codes of the `error` message. */
-export type ErrorCode = "bad-message" | "protocol" | "media";
+export type ErrorCode = "bad-message" | "protocol" | "media" | "full" | "rate-limited" | "too-big";
 
 /** Browser to server. */
 export type ClientMessage =
   | { type: "hello"; protocol: number }
   | { type: "answer"; sdp: string }
   | { type: "ice"; candidate: string; sdpMLineIndex: number }
-  | { type: "ice-restart" };
+  | { type: "ice-restart" }
+  | { type: "stats"; stats: ClientStats };
 
 /** Server to browser. */
 export type ServerMessage =
@@ -57,6 +91,8 @@ export function parseClientMessage(text: string): ClientMessage {
       };
     case "ice-restart":
       return { type: "ice-restart" };
+    case "stats":
+      return { type: "stats", stats: parseClientStats(o.stats) };
     default:
       throw new RangeError(`Cannot parse message: unknown type "${o.type}"`);
   }

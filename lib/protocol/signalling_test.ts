@@ -26,6 +26,15 @@ Deno.test("parseClientMessage() names what is wrong", () => {
     ['{"sdp":"x"}', 'Cannot parse message: missing string field "type"'],
     ['{"type":"offer","sdp":"x"}', 'Cannot parse message: unknown type "offer"'],
     [
+      JSON.stringify({ type: "x".repeat(65) }),
+      'Cannot parse message: "type" is longer than 64 characters',
+    ],
+    [
+      '{"type":"hello","protocol":1e308}',
+      'Cannot parse "hello" message: "protocol" must be an integer 0-1000',
+    ],
+    ["[".repeat(60_000), "Cannot parse message: not JSON"],
+    [
       '{"type":"hello","protocol":"1"}',
       'Cannot parse "hello" message: "protocol" must be an integer 0-1000',
     ],
