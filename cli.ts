@@ -78,7 +78,11 @@ async function serve(
   const channels = await inputChannels(display, log);
   const { HelperProcess } = await import("./lib/helper_process.ts");
 
-  // 5. Metrics and statistics files, fed by the session and the browsers.
+  // 5. STUN/TURN servers for browsers and webrtcbin, renewed while Skerry runs.
+  const iceServers = await startIceServers(config);
+  shutdown.add("ice servers", () => iceServers.close());
+
+  // 6. Metrics and statistics files, fed by the session and the browsers.
   const { startMonitoring } = await import("./lib/metrics/monitoring.ts");
   const live: { session?: import("./lib/session.ts").MediaSession } = {};
   const monitoring = await startMonitoring(config, {
@@ -91,7 +95,7 @@ async function serve(
   });
   shutdown.add("monitoring", () => monitoring.close());
 
-  // 6. The media session (spawns the standby helper) and the web server.
+  // 7. The media session (spawns the standby helper) and the web server.
   const { MediaSession } = await import("./lib/session.ts");
   const { videoPipeline, peerBranch, VIDEO_TEE, VIDEO_ENCODER, PEER_WEBRTCBIN, FRAME_COUNTER } =
     await import("./pipelines/video.ts");
@@ -121,6 +125,7 @@ async function serve(
       channels: [INPUT_CHANNEL_LABEL],
       frameCounter: FRAME_COUNTER,
     },
+    iceServers,
     maxViewers: config.maxViewers,
   });
   shutdown.add("media session", () => session.close());
@@ -135,6 +140,7 @@ async function serve(
     webRoot,
     ...(auth ? { auth: { username: auth.username, password: auth.password } } : {}),
     channels: channels.forPeer,
+    iceServers,
     metrics: monitoring.metrics,
     monitor: monitoring.monitor,
     pwa: {
@@ -203,6 +209,32 @@ async function serve(
   }
   // deno-lint-ignore no-console
   console.log(lines.join("\n"));
+}
+
+/**
+ * The ICE servers of the options, resolved once (a REST service or
+ * Cloudflare asked, the RTC configuration file read) and then kept fresh.
+ */
+async function startIceServers(config: Config) {
+  const { IceServerFeed } = await import("./lib/turn/ice_server_feed.ts");
+  const { iceSources } = await import("./lib/turn/ice_sources.ts");
+  // Test-only: short-lived shared-secret credentials, to watch them being renewed.
+  const lifetimeS = Number(Deno.env.get("SKERRY_TEST_TURN_LIFETIME_S") ?? "") || undefined;
+  const feed = new IceServerFeed(
+    iceSources(config, lifetimeS ? { credentialLifetimeS: lifetimeS } : {}),
+  );
+  await feed.start();
+  return feed;
+}
+
+/** `skerry turn-config`: prints the browser's RTC configuration from the options, then exits. */
+async function printTurnConfig(config: Config): Promise<void> {
+  const { setupLogging } = await import("./lib/log.ts");
+  await setupLogging(config.logLevel === "info" ? "warning" : config.logLevel);
+  const feed = await startIceServers(config);
+  feed.close();
+  // deno-lint-ignore no-console
+  console.log(JSON.stringify(feed.current, null, 2));
 }
 
 /**
@@ -320,9 +352,20 @@ export async function main(): Promise<void> {
       Deno.exit(await runHelper(invocation.args));
       break;
     }
-    case "run":
+    case "run": {
+      const { iceOptionProblems } = await import("./lib/turn/ice_sources.ts");
+      const problems = iceOptionProblems(invocation.config);
+      if (invocation.command === "turn-config") {
+        if (problems[0] !== undefined) fail(`${problems[0]}. Run "skerry --help" for usage.`, 2);
+        await printTurnConfig(invocation.config);
+        return;
+      }
       try {
-        await serve(invocation.command, invocation.config, invocation.notices);
+        const notices = [
+          ...invocation.notices,
+          ...problems.map((p) => `TURN: ${p}; going on without it`),
+        ];
+        await serve(invocation.command, invocation.config, notices);
       } catch (error) {
         // deno-lint-ignore no-console
         console.error(`skerry: ${(error as Error).message}`);
@@ -330,6 +373,7 @@ export async function main(): Promise<void> {
         await shutdown.stop(1);
       }
       return;
+    }
   }
 }
 

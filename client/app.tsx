@@ -23,6 +23,7 @@ export function App() {
     let detachInput: (() => void) | undefined;
     const connection = new Connection({
       url: signallingUrl(location),
+      relay: relayOnly(location),
       video: element,
       onState: setState,
       onInputChannel: (channel) => {
@@ -75,10 +76,17 @@ export function App() {
           state={state}
           frameSize={frameSize}
           inputActive={inputActive}
+          relay={relayOnly(location)}
+          onRelay={(on) => location.search = on ? "?relay=1" : ""}
           onFullscreen={() => void toggleFullscreen(stage.current!, document)}
           onClose={() => setMenuOpen(false)}
         />
       )}
     </div>
   );
+}
+
+/** `?relay=1`: TURN relays only ("Force relay connection"), e.g. to test a TURN server. */
+function relayOnly(location: { search: string }): boolean {
+  return new URLSearchParams(location.search).get("relay") === "1";
 }

@@ -46,8 +46,11 @@ export const GST_STATE_PLAYING = 4;
 export const GST_STATE_CHANGE_FAILURE = 0;
 /** GstPadLinkReturn OK. */
 export const GST_PAD_LINK_OK = 0;
-/** GstWebRTCSDPType: ANSWER is 3 (2 is PRANSWER). */
+/** GstWebRTCSDPType: OFFER is 1, ANSWER is 3 (2 is PRANSWER). */
+export const GST_WEBRTC_SDP_TYPE_OFFER = 1;
 export const GST_WEBRTC_SDP_TYPE_ANSWER = 3;
+/** NiceRelayType values (libnice candidate.h). */
+export const NICE_RELAY_TYPE = { udp: 0, tcp: 1, tls: 2 } as const;
 /** GST_CLOCK_TIME_NONE, the "no time" value of a GstClockTime. */
 export const GST_CLOCK_TIME_NONE = 0xffffffffffffffffn;
 /** GstWebRTCPeerConnectionState values, indexed by their numeric value. */
@@ -116,8 +119,29 @@ const gobjectSymbols = {
     result: "void",
     nonblocking: true,
   },
+  /** g_signal_emit_by_name(instance, "add-turn-server", uri, &gboolean). */
+  emit_str_out: {
+    name: "g_signal_emit_by_name",
+    parameters: [P, B, B, B],
+    result: "void",
+    nonblocking: true,
+  },
   /** g_object_set(object, name, guint64 value, NULL). */
   g_object_set_u64: { name: "g_object_set", parameters: [P, B, "u64", P], result: "void" },
+  /** g_object_set(object, name, gboolean value, NULL), off the JS thread (ICE agents lock). */
+  g_object_set_bool: {
+    name: "g_object_set",
+    parameters: [P, B, "i32", P],
+    result: "void",
+    nonblocking: true,
+  },
+  /** g_object_set(object, name, const char *value, NULL), off the JS thread (webrtcbin). */
+  g_object_set_str: {
+    name: "g_object_set",
+    parameters: [P, B, B, P],
+    result: "void",
+    nonblocking: true,
+  },
   /** g_object_get(object, name, &out, NULL) for one pointer- or int-sized property. */
   g_object_get_1: {
     name: "g_object_get",
@@ -229,6 +253,22 @@ const niceSymbols = {
   nice_address_set_from_string: { parameters: [P, B], result: "i32" },
   nice_address_free: { parameters: [P], result: "void" },
   nice_agent_add_local_address: { parameters: [P, P], result: "i32" },
+  /** (agent, stream) -> gboolean: new local credentials, connectivity checks from scratch. */
+  nice_agent_restart_stream: { parameters: [P, "u32"], result: "i32", nonblocking: true },
+  /** (agent, stream, &ufrag, &pwd) -> gboolean; both strings to g_free. */
+  nice_agent_get_local_credentials: {
+    parameters: [P, "u32", B, B],
+    result: "i32",
+    nonblocking: true,
+  },
+  /** (agent, stream, component) -> gboolean; the agent lock: off the JS thread. */
+  nice_agent_forget_relays: { parameters: [P, "u32", "u32"], result: "i32", nonblocking: true },
+  /** (agent, stream, component, server, port, user, password, NiceRelayType) -> gboolean */
+  nice_agent_set_relay_info: {
+    parameters: [P, "u32", "u32", B, "u32", B, B, "i32"],
+    result: "i32",
+    nonblocking: true,
+  },
 } as const;
 
 /** Every symbol the helper uses, one namespace. */

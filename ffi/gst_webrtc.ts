@@ -1,7 +1,7 @@
 /**
  * Typed wrappers for one webrtcbin and its data channels: offer, answer, ICE,
- * channels, the connection state, and pinning local ICE addresses in its
- * libnice agent.
+ * channels, the connection state, and its libnice agent: UPnP off, pinned
+ * local addresses, STUN/TURN servers (renewed on live streams), ICE restarts.
  *
  * Every call into webrtcbin is a `nonblocking` FFI call (see `gst.ts`): it
  * runs on a worker thread, so the JS thread stays free to run a signal
@@ -17,6 +17,8 @@ import {
   getObjectProperty,
   gst,
   GST_WEBRTC_SDP_TYPE_ANSWER,
+  GST_WEBRTC_SDP_TYPE_OFFER,
+  NICE_RELAY_TYPE,
   OFFSET,
   PEER_CONNECTION_STATES,
   pointerBox,
@@ -155,19 +157,34 @@ export async function createOffer(webrtc: Deno.PointerObject): Promise<LocalOffe
  * Sets `sdp` as webrtcbin's remote answer. Throws a `RangeError` when the
  * text is not SDP and an `Error` with webrtcbin's reason when it refuses it.
  */
-export async function setRemoteAnswer(webrtc: Deno.PointerObject, sdp: string): Promise<void> {
+export function setRemoteAnswer(webrtc: Deno.PointerObject, sdp: string): Promise<void> {
+  return setDescription(webrtc, { signal: "set-remote-description", type: "answer", sdp });
+}
+
+/**
+ * Sets `sdp`, an offer webrtcbin made and the helper edited (new ICE
+ * credentials), as its local description. Throws like {@linkcode setRemoteAnswer}.
+ */
+export function setLocalOffer(webrtc: Deno.PointerObject, sdp: string): Promise<void> {
+  return setDescription(webrtc, { signal: "set-local-description", type: "offer", sdp });
+}
+
+async function setDescription(
+  webrtc: Deno.PointerObject,
+  d: { signal: string; type: "offer" | "answer"; sdp: string },
+): Promise<void> {
   const lib = gst();
   const box = pointerBox();
-  if (lib.gst_sdp_message_new_from_text(cstr(sdp), box) !== 0 || unbox(box) === null) {
+  if (lib.gst_sdp_message_new_from_text(cstr(d.sdp), box) !== 0 || unbox(box) === null) {
     if (unbox(box) !== null) lib.gst_sdp_message_free(unbox(box));
-    throw new RangeError("Cannot parse answer SDP");
+    throw new RangeError(`Cannot parse ${d.type} SDP`);
   }
   // The description takes ownership of the SDP message.
   const description = lib.gst_webrtc_session_description_new(
-    GST_WEBRTC_SDP_TYPE_ANSWER,
+    d.type === "offer" ? GST_WEBRTC_SDP_TYPE_OFFER : GST_WEBRTC_SDP_TYPE_ANSWER,
     unbox(box),
   );
-  const reply = await promiseReply(webrtc, { signal: "set-remote-description", arg: description });
+  const reply = await promiseReply(webrtc, { signal: d.signal, arg: description });
   reply.free();
   lib.gst_webrtc_session_description_free(description);
   if (reply.error !== null) throw new Error(reply.error);
@@ -235,20 +252,31 @@ export async function connectionState(webrtc: Deno.PointerObject): Promise<PeerC
   return PEER_CONNECTION_STATES[value] ?? `unknown(${value})`;
 }
 
+/** Options of {@linkcode configureIceAgent}. */
+export interface IceAgentOptions {
+  /** Local addresses to offer besides the interfaces libnice finds (it skips loopback). */
+  localAddresses: readonly string[];
+}
+
 /**
- * Adds `addresses` to webrtcbin's libnice agent as local addresses (libnice
- * skips loopback by itself). Resolves with the addresses it could not add.
+ * Prepares webrtcbin's libnice agent before it gathers: turns UPnP off
+ * (libnice's default searches the LAN for an IGD router with SSDP multicast
+ * and asks it for port mappings: noise on every network, and a hole in the
+ * firewall nobody asked for), keeps ICE-TCP on (TCP candidates, for
+ * browsers whose UDP is blocked), and adds `localAddresses`. Resolves with
+ * the addresses it could not add.
  */
-export async function addLocalIceAddresses(
+export async function configureIceAgent(
   webrtc: Deno.PointerObject,
-  addresses: readonly string[],
+  options: IceAgentOptions,
 ): Promise<string[]> {
-  if (addresses.length === 0) return [];
   const lib = gst();
   const ice = await getObjectProperty(lib, webrtc, "ice-agent");
   const agent = ice === null ? null : await getObjectProperty(lib, ice, "agent");
+  if (ice !== null) await lib.g_object_set_bool(ice, cstr("ice-tcp"), 1, null);
+  if (agent !== null) await lib.g_object_set_bool(agent, cstr("upnp"), 0, null);
   const refused: string[] = [];
-  for (const address of addresses) {
+  for (const address of options.localAddresses) {
     const a = lib.nice_address_new();
     const ok = lib.nice_address_set_from_string(a, cstr(address)) !== 0 && agent !== null &&
       lib.nice_agent_add_local_address(agent, a) !== 0;
@@ -258,6 +286,105 @@ export async function addLocalIceAddresses(
   if (agent !== null) lib.g_object_unref(agent);
   if (ice !== null) lib.g_object_unref(ice);
   return refused;
+}
+
+/** Sets webrtcbin's STUN server (`stun://host:port`); used by ICE streams made afterwards. */
+export async function setStunServer(webrtc: Deno.PointerObject, uri: string): Promise<void> {
+  await gst().g_object_set_str(webrtc, cstr("stun-server"), cstr(uri), null);
+}
+
+/**
+ * Adds a TURN server (`turn(s)://user:password@host:port`, user info
+ * percent-escaped) for the ICE streams webrtcbin makes afterwards (1.22
+ * does not reach existing ones: see {@linkcode replaceRelays}). Resolves
+ * false when webrtcbin refuses the URI.
+ */
+export async function addTurnServer(webrtc: Deno.PointerObject, uri: string): Promise<boolean> {
+  const ok = new Int32Array(1);
+  await gst().emit_str_out(webrtc, cstr("add-turn-server"), cstr(uri), ok);
+  return ok[0] !== 0;
+}
+
+/**
+ * Restarts ICE in webrtcbin's libnice agent (webrtcbin 1.22 cannot): every
+ * stream gets new local credentials and starts its connectivity checks
+ * again, keeping its candidates and, until a new pair is chosen, the pair in
+ * use. Resolves with the new credentials (to put in the next offer), or null
+ * when there is no stream yet.
+ */
+export async function restartIceAgent(
+  webrtc: Deno.PointerObject,
+): Promise<{ ufrag: string; pwd: string } | null> {
+  const lib = gst();
+  const ice = await getObjectProperty(lib, webrtc, "ice-agent");
+  const agent = ice === null ? null : await getObjectProperty(lib, ice, "agent");
+  let credentials: { ufrag: string; pwd: string } | null = null;
+  /** The stream's local credentials; null when there is no such stream. */
+  const read = async (stream: number) => {
+    const ufrag = pointerBox();
+    const pwd = pointerBox();
+    // libnice 0.1.21 answers TRUE for a stream it does not have; it then leaves both unset.
+    await lib.nice_agent_get_local_credentials(agent, stream, ufrag, pwd);
+    const out = { ufrag: takeCString(lib, unbox(ufrag)), pwd: takeCString(lib, unbox(pwd)) };
+    return out.ufrag === null || out.pwd === null ? null : out as { ufrag: string; pwd: string };
+  };
+  // libnice numbers streams from 1 (warning about unknown ones): restart those that exist.
+  for (let stream = 1; agent !== null && stream <= 8 && await read(stream); stream++) {
+    await lib.nice_agent_restart_stream(agent, stream);
+    credentials ??= await read(stream);
+  }
+  if (agent !== null) lib.g_object_unref(agent);
+  if (ice !== null) lib.g_object_unref(ice);
+  return credentials;
+}
+
+/** A TURN server as libnice takes it. */
+export interface RelayServer {
+  /** Host name or IP address (no brackets). */
+  host: string;
+  port: number;
+  username: string;
+  password: string;
+  /** Transport to the server. */
+  type: keyof typeof NICE_RELAY_TYPE;
+}
+
+/**
+ * Replaces the TURN servers of the ICE streams webrtcbin already made
+ * (renewed credentials): libnice forgets the old ones (a relay in use stays
+ * until another path is chosen) and allocates on the new ones at once;
+ * their relay candidates come through `on-ice-candidate`. webrtcbin 1.22's
+ * `add-turn-server` reaches only streams made later. Resolves with the
+ * number of streams updated.
+ */
+export async function replaceRelays(
+  webrtc: Deno.PointerObject,
+  relays: readonly RelayServer[],
+): Promise<number> {
+  const lib = gst();
+  const ice = await getObjectProperty(lib, webrtc, "ice-agent");
+  const agent = ice === null ? null : await getObjectProperty(lib, ice, "agent");
+  let streams = 0;
+  // libnice numbers streams from 1; webrtcbin with max-bundle makes one.
+  for (let stream = 1; agent !== null && stream <= 8; stream++) {
+    if (!await lib.nice_agent_forget_relays(agent, stream, 1)) break;
+    streams++;
+    for (const r of relays) {
+      await lib.nice_agent_set_relay_info(
+        agent,
+        stream,
+        1,
+        cstr(r.host),
+        r.port,
+        cstr(r.username),
+        cstr(r.password),
+        NICE_RELAY_TYPE[r.type],
+      );
+    }
+  }
+  if (agent !== null) lib.g_object_unref(agent);
+  if (ice !== null) lib.g_object_unref(ice);
+  return streams;
 }
 
 /**

@@ -7,7 +7,12 @@
  */
 
 import type { BusMessage } from "../ffi/gst_pipeline.ts";
-import { HelperExit, type HelperStart, type ToHelper } from "../lib/protocol/helper.ts";
+import {
+  HelperExit,
+  type HelperIceServers,
+  type HelperStart,
+  type ToHelper,
+} from "../lib/protocol/helper.ts";
 import { log } from "./log.ts";
 import { Peer } from "./peer.ts";
 import { Pipeline, PipelineError } from "./pipeline.ts";
@@ -26,6 +31,8 @@ export class MediaHelper {
   readonly #spec: HelperStart;
   readonly #warm: Promise<void>;
   #pipeline: Pipeline | null = null;
+  /** The STUN/TURN servers for new viewers (renewed by `ice-servers`). */
+  #iceServers: Omit<HelperIceServers, "type">;
   readonly #peers = new Map<string, Peer>();
   /** Removals under way, by peer id: a new branch with that id waits for its predecessor. */
   readonly #leaving = new Map<string, Promise<void>>();
@@ -39,6 +46,7 @@ export class MediaHelper {
   constructor(spec: HelperStart, warm: Promise<void>) {
     this.#spec = spec;
     this.#warm = warm;
+    this.#iceServers = { stunServer: spec.stunServer ?? "", turnServers: spec.turnServers ?? [] };
   }
 
   /** Resolves with the exit code once the helper has shut down. */
@@ -97,6 +105,14 @@ export class MediaHelper {
         return this.#addPeer(message.peer);
       case "peer-remove":
         return void this.#removePeer(message.peer);
+      case "ice-servers": {
+        const { type: _, ...servers } = message;
+        this.#iceServers = servers;
+        for (const peer of this.#peers.values()) void peer.updateIceServers(servers);
+        return;
+      }
+      case "ice-restart":
+        return void this.#peer(message)?.restartIce();
       case "answer":
         return void this.#peer(message)?.answer(message.sdp);
       case "ice":
@@ -141,6 +157,7 @@ export class MediaHelper {
       spec: this.#spec,
       pipeline: this.#pipeline!,
       ready: Promise.all([this.#warm, this.#leaving.get(id)]),
+      iceServers: this.#iceServers,
     });
     this.#peers.set(id, peer);
     void peer.open().then((linked) => {

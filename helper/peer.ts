@@ -18,8 +18,8 @@ import type { SignalHandler } from "../ffi/gst_signal.ts";
 import type { StructureData } from "../ffi/gst_structure.ts";
 import {
   addIceCandidate,
-  addLocalIceAddresses,
   closeChannel,
+  configureIceAgent,
   connectionState,
   createDataChannel,
   createOffer,
@@ -31,12 +31,16 @@ import {
   onIceCandidate,
   onNegotiationNeeded,
   type PeerConnectionState,
+  restartIceAgent,
   sendChannelData,
+  setLocalOffer,
   setRemoteAnswer,
 } from "../ffi/gst_webrtc.ts";
-import type { HelperStart } from "../lib/protocol/helper.ts";
+import type { HelperIceServers, HelperStart } from "../lib/protocol/helper.ts";
 import { Throttle } from "../lib/throttle.ts";
+import { applyIceServers } from "./apply_ice_servers.ts";
 import { type ChannelDrop, ChannelGate } from "./channel_gate.ts";
+import { withIceCredentials } from "./ice_credentials.ts";
 import { log } from "./log.ts";
 import type { Pipeline } from "./pipeline.ts";
 import { send } from "./send.ts";
@@ -53,6 +57,8 @@ export interface PeerOptions {
    * an earlier branch with the same id is gone.
    */
   ready: Promise<unknown>;
+  /** The STUN/TURN servers now (later ones come through {@linkcode Peer.updateIceServers}). */
+  iceServers: Omit<HelperIceServers, "type">;
 }
 
 interface Channel {
@@ -69,6 +75,9 @@ export class Peer {
   readonly #spec: HelperStart;
   readonly #pipeline: Pipeline;
   readonly #ready: Promise<unknown>;
+  #iceServers: Omit<HelperIceServers, "type">;
+  /** TURN URIs given to webrtcbin (it keeps them all; each is added once). */
+  readonly #turnAdded = new Set<string>();
   readonly #queue = new SerialQueue();
   #bin: Deno.PointerObject | null = null;
   #inPipeline = false;
@@ -81,6 +90,8 @@ export class Peer {
   readonly #dropLog = new Throttle(1000);
   /** Candidates gathered before the offer line was written; null once it was. */
   #pendingIce: IceCandidate[] | null = [];
+  /** Every local candidate so far: an ICE restart sends them again. */
+  readonly #candidates: IceCandidate[] = [];
   #offerQueued = false;
   #stateQueued = false;
   #state: PeerConnectionState = "new";
@@ -96,6 +107,7 @@ export class Peer {
     this.#spec = options.spec;
     this.#pipeline = options.pipeline;
     this.#ready = options.ready;
+    this.#iceServers = options.iceServers;
   }
 
   /**
@@ -132,6 +144,48 @@ export class Peer {
     // libnice needs no signal for the end of candidates.
     if (ice.candidate === "") return Promise.resolve();
     return this.#call("add an ICE candidate", (webrtc) => addIceCandidate(webrtc, ice));
+  }
+
+  /**
+   * Gives webrtcbin renewed STUN/TURN servers: new TURN servers are
+   * allocated at once (their relay candidates trickle to the browser).
+   */
+  updateIceServers(servers: Omit<HelperIceServers, "type">): Promise<void> {
+    this.#iceServers = servers;
+    return this.#call("update ICE servers", (webrtc) => this.#applyIceServers(webrtc));
+  }
+
+  /**
+   * Restarts ICE on the same connection (the browser's network changed):
+   * libnice gets new credentials and checks again; the offer carries them
+   * (edited in: webrtcbin 1.22 repeats its first ones), then every local
+   * candidate again, for the new ICE generation.
+   */
+  restartIce(): Promise<void> {
+    return this.#call("restart ICE", async (webrtc) => {
+      if (this.#pendingIce !== null) return; // not even offered yet
+      let offer;
+      try {
+        offer = await createOffer(webrtc);
+      } catch (error) {
+        return this.#error(`Cannot create offer: ${(error as Error).message}`);
+      }
+      offer.free();
+      const credentials = await restartIceAgent(webrtc);
+      if (this.#closed || credentials === null) return;
+      const sdp = withIceCredentials(offer.sdp, credentials);
+      send({ type: "offer", peer: this.id, sdp, iceRestart: true });
+      for (const ice of this.#candidates) send({ type: "ice", peer: this.id, ...ice });
+      log.debug("Peer {peer}: ICE restart offer sent", { peer: this.id });
+      try {
+        await setLocalOffer(webrtc, sdp);
+      } catch (error) {
+        log.warning("Peer {peer}: cannot set the ICE restart offer: {error}", {
+          peer: this.id,
+          error: (error as Error).message,
+        });
+      }
+    });
   }
 
   /** Sends `data` on the data channel `label`. */
@@ -241,9 +295,11 @@ export class Peer {
     lib.gst_object_set_name(bin, cstr(this.branch));
     const webrtc = this.#webrtc = lib.gst_bin_get_by_name(bin, cstr(this.#spec.webrtcbin));
     if (webrtc === null) throw new Error(`Cannot build branch: no "${this.#spec.webrtcbin}" in it`);
-    for (const address of await addLocalIceAddresses(webrtc, this.#spec.iceAddresses)) {
+    const refused = await configureIceAgent(webrtc, { localAddresses: this.#spec.iceAddresses });
+    for (const address of refused) {
       log.warning("Cannot add ICE address {address}", { peer: this.id, address });
     }
+    await this.#applyIceServers(webrtc);
     if (this.#closed) return false;
     this.#handlers.push(
       onNegotiationNeeded(webrtc, () => this.#negotiate()),
@@ -335,9 +391,19 @@ export class Peer {
     }
   }
 
+  /** Gives webrtcbin the current STUN/TURN servers (see {@linkcode applyIceServers}). */
+  #applyIceServers(webrtc: Deno.PointerObject): Promise<void> {
+    return applyIceServers(webrtc, this.#iceServers, {
+      peer: this.id,
+      added: this.#turnAdded,
+      offered: this.#pendingIce === null,
+    });
+  }
+
   /** on-ice-candidate (webrtcbin's thread waits): send it, or keep it until the offer is out. */
   #localCandidate(ice: IceCandidate): void {
     if (this.#closed) return;
+    this.#candidates.push(ice);
     if (this.#pendingIce) this.#pendingIce.push(ice);
     else send({ type: "ice", peer: this.id, ...ice });
   }

@@ -20,7 +20,7 @@ import { LoginLimiter } from "./login_limiter.ts";
 import { PageTokens } from "./page_token.ts";
 import { PAGE_TOKEN_PATH, SIGNALLING_SUBPROTOCOL } from "./protocol/page_token.ts";
 import { securityHeaders } from "./security_headers.ts";
-import type { Session } from "./session.ts";
+import type { IceServerSource, Session } from "./session.ts";
 import { type ChannelSink, ViewerConnection } from "./signalling.ts";
 import { staticGuard } from "./static_guard.ts";
 import { pageTokenRoute, wsGuard } from "./ws_guard.ts";
@@ -39,6 +39,8 @@ export interface AppDeps {
   auth?: { username: string; password: string };
   /** Makes the data-channel sink of each viewer (input). */
   channels?: (peer: string) => ChannelSink;
+  /** STUN/TURN servers for browsers (`welcome`, `ice-servers`, `/turn`). Default none. */
+  iceServers?: IceServerSource;
   /** Serves `/metrics` (authenticated); undefined: no such route. */
   metrics?: MetricsSource;
   /** Receives each browser's `stats`. */
@@ -99,6 +101,7 @@ export function createApp(deps: AppDeps): Hono {
             close: (code, reason) => ws.close(code, reason),
             unsent: () => (ws.raw as WebSocket | undefined)?.bufferedAmount ?? 0,
             ...(deps.channels ? { channels: deps.channels } : {}),
+            ...(deps.iceServers ? { iceServers: deps.iceServers } : {}),
             ...(deps.monitor ? { monitor: deps.monitor } : {}),
           });
         },
@@ -114,6 +117,12 @@ export function createApp(deps: AppDeps): Hono {
       };
     }, { protocol: SIGNALLING_SUBPROTOCOL }),
   );
+
+  // The browser's RTC configuration, as selkies-gstreamer's /turn (credentials: never cached).
+  app.get("/turn", (c) => {
+    c.header("Cache-Control", "no-store");
+    return c.json(deps.iceServers?.current ?? { iceServers: [] });
+  });
 
   app.use("*", async (c, next) => {
     await next();

@@ -29,6 +29,7 @@ function session(seats: number): Session & { viewers: Viewer[] } {
     },
     answer() {},
     ice() {},
+    iceRestart() {},
   };
 }
 

@@ -14,6 +14,7 @@ const NO_SESSION: Session = {
   leave: () => assert.fail("leave"),
   answer: () => assert.fail("answer"),
   ice: () => assert.fail("ice"),
+  iceRestart: () => assert.fail("iceRestart"),
 };
 
 const AUTH = { username: "ada", password: "s3cret-pass" };
@@ -334,6 +335,7 @@ Deno.test("createApp() joins a viewer to the session over /ws and makes it leave
     },
     answer: (id, sdp) => calls.push(`answer ${id} ${sdp}`),
     ice: () => {},
+    iceRestart: () => {},
   };
   await withServer(session, async (host) => {
     const ws = await openSocket(host, { origin: `http://${host}` });
@@ -431,4 +433,31 @@ Deno.test("createApp() serves the PWA manifest, service worker and icons without
   const page = await app.request("/");
   assert.equal(page.status, 401, "the page itself still needs credentials");
   await page.body?.cancel();
+});
+
+Deno.test("createApp() answers /turn with the browser's RTC configuration, behind auth, never cached", async () => {
+  const config = {
+    iceServers: [{
+      urls: ["turn:t:3478?transport=udp"],
+      username: "1700000000:u",
+      credential: "c",
+    }],
+  };
+  const app = createApp({
+    session: NO_SESSION,
+    version: "0",
+    webRoot: "/nonexistent",
+    auth: AUTH,
+    iceServers: { current: config, subscribe: () => () => {} },
+  });
+  const anonymous = await app.request("/turn");
+  assert.equal(anonymous.status, 401);
+  await anonymous.body?.cancel();
+  const res = await app.request("/turn", { headers: basic(AUTH.username, AUTH.password) });
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get("Cache-Control"), "no-store");
+  assert.equal(res.headers.get("X-Content-Type-Options"), "nosniff");
+  assert.deepEqual(await res.json(), config);
+  const none = createApp({ session: NO_SESSION, version: "0", webRoot: "/nonexistent" });
+  assert.deepEqual(await (await none.request("/turn")).json(), { iceServers: [] });
 });

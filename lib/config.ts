@@ -79,6 +79,7 @@ export const COMMANDS = {
   serve: 0,
   demo: 0,
   helper: 0,
+  "turn-config": 0,
 } as const;
 /** One of {@linkcode COMMANDS}. */
 export type Command = keyof typeof COMMANDS;

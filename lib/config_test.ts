@@ -124,6 +124,10 @@ Deno.test("parseCommandLine() parses sizes and address lists", () => {
 
 Deno.test("parseCommandLine() recognises commands, help and version", () => {
   assert.equal(run(["demo", "--port=1"]).command, "demo");
+  assert.equal(
+    run(["turn-config", "--turn-host=t", "--turn-shared-secret=s"]).command,
+    "turn-config",
+  );
   assert.deepEqual(parseCommandLine(["--help"], noEnv), { kind: "help" });
   assert.deepEqual(parseCommandLine(["-V"], noEnv), { kind: "version" });
   assert.deepEqual(parseCommandLine(["helper", "--probe", "x"], noEnv), {
@@ -167,7 +171,7 @@ Deno.test("parseCommandLine() rejects bad input with one precise line", () => {
     ],
     [["--bogus"], {}, "Unknown option '--bogus'"],
     [["--port"], {}, "Option '--port <value>' argument missing"],
-    [["launch"], {}, 'Unknown command "launch": expected one of serve, demo, helper'],
+    [["launch"], {}, 'Unknown command "launch": expected one of serve, demo, helper, turn-config'],
     [["--enable-clipboard=sideways"], {}, "Cannot parse --enable-clipboard: value must be one of"],
     [
       ["--turn-protocol=sctp"],

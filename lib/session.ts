@@ -20,6 +20,8 @@ import { HelperProcess } from "./helper_process.ts";
 import type { FromHelper, HelperStart } from "./protocol/helper.ts";
 import type { ViewerMonitor } from "./metrics/viewer_monitor.ts";
 import { DEFAULT_MAX_VIEWERS, type ServerMessage } from "./protocol/signalling.ts";
+import type { RtcConfiguration } from "./turn/rtc_configuration.ts";
+import { webrtcbinServers } from "./turn/webrtcbin_servers.ts";
 
 const log = getLogger(["skerry", "session"]);
 
@@ -50,6 +52,15 @@ export interface Session {
   answer(id: string, sdp: string): void;
   /** A viewer's ICE candidate (`""`: end of candidates). */
   ice(id: string, candidate: string, sdpMLineIndex: number): void;
+  /** A viewer asks for an ICE restart (its network changed): a new offer on the same connection. */
+  iceRestart(id: string): void;
+}
+
+/** The current STUN/TURN servers and their changes (an `IceServerFeed`). */
+export interface IceServerSource {
+  readonly current: RtcConfiguration;
+  /** Calls `listener` with each new configuration; returns a function that unsubscribes. */
+  subscribe(listener: (config: RtcConfiguration) => void): () => void;
 }
 
 /** Options of {@linkcode MediaSession}. */
@@ -64,6 +75,8 @@ export interface MediaSessionOptions {
   backoff?: BackoffOptions;
   /** Grace period for a helper to exit after `stop`, in ms. Default 3000. */
   stopGraceMs?: number;
+  /** STUN/TURN servers for webrtcbin, renewed while helpers run. Default none. */
+  iceServers?: IceServerSource;
   /** Told of viewers joining and leaving, and given the helper's statistics of each. */
   monitor?: Pick<ViewerMonitor, "viewerJoined" | "viewerLeft" | "peerStats">;
   /**
@@ -110,12 +123,19 @@ export class MediaSession implements Session {
   #restart: PendingRestart | undefined;
   #readyAt = 0;
   #closed = false;
+  #unsubscribe: (() => void) | undefined;
   /** Counters, for tests and health checks. */
   readonly stats: SessionStats = { spawned: 0, crashes: 0 };
 
   constructor(options: MediaSessionOptions) {
     this.#options = options;
     this.#backoff = new Backoff(options.backoff);
+    // Renewed credentials reach running helpers at once (new viewers and live ICE agents).
+    this.#unsubscribe = options.iceServers?.subscribe((config) => {
+      if (this.#state === "starting" || this.#state === "running") {
+        this.#helper?.send({ type: "ice-servers", ...webrtcbinServers(config.iceServers) });
+      }
+    });
     if (options.standby ?? true) this.#spawn();
   }
 
@@ -192,9 +212,15 @@ export class MediaSession implements Session {
     }
   }
 
+  /** Asks the helper for an ICE-restart offer; dropped unless it has offered to this viewer. */
+  iceRestart(id: string): void {
+    if (this.#offered.has(id)) this.#helper?.send({ type: "ice-restart", peer: id });
+  }
+
   /** Stops everything; the session cannot be used afterwards. */
   async close(): Promise<void> {
     this.#closed = true;
+    this.#unsubscribe?.();
     clearTimeout(this.#restart?.timer);
     this.#restart = undefined;
     this.#viewers.clear();
@@ -208,10 +234,12 @@ export class MediaSession implements Session {
   #ensureRunning(): void {
     if (!this.#helper) this.#spawn();
     switch (this.#state) {
-      case "standby":
-        this.#helper!.send(this.#options.start);
+      case "standby": {
+        const ice = this.#options.iceServers?.current.iceServers;
+        this.#helper!.send({ ...this.#options.start, ...(ice ? webrtcbinServers(ice) : {}) });
         this.#state = "starting";
         return;
+      }
       case "running":
         for (const id of this.#viewers.keys()) this.#addPeer(id);
         return;
@@ -262,7 +290,11 @@ export class MediaSession implements Session {
         const viewer = this.#viewers.get(message.peer);
         if (!viewer) return;
         this.#offered.add(message.peer);
-        viewer.send({ type: "offer", sdp: message.sdp });
+        viewer.send({
+          type: "offer",
+          sdp: message.sdp,
+          ...(message.iceRestart ? { iceRestart: true } : {}),
+        });
         viewer.send({ type: "status", state: "streaming" });
         return;
       }

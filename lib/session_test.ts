@@ -10,6 +10,7 @@ import type { HelperExitStatus, HelperLink } from "./helper_link.ts";
 import type { FromHelper, HelperStart, ToHelper } from "./protocol/helper.ts";
 import { DEFAULT_MAX_VIEWERS, type ServerMessage } from "./protocol/signalling.ts";
 import { MediaSession, type MediaSessionOptions, type Viewer } from "./session.ts";
+import type { RtcConfiguration } from "./turn/rtc_configuration.ts";
 
 const START: HelperStart = {
   type: "start",
@@ -357,6 +358,62 @@ Deno.test("MediaSession without standby spawns nothing until someone joins", asy
   r.session.join(new RecordingViewer("v"));
   assert.equal(r.helpers.length, 1);
   assert.deepEqual(r.last().sent, [START]);
+});
+
+/** STUN/TURN servers the test renews by hand. */
+class FakeIceServers {
+  current: RtcConfiguration = {
+    iceServers: [{ urls: "turn:t:3478?transport=udp", username: "1:u", credential: "c/1" }],
+  };
+  readonly listeners = new Set<(config: RtcConfiguration) => void>();
+  subscribe(listener: (config: RtcConfiguration) => void) {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+  renew(credential: string) {
+    this.current = { iceServers: [{ ...this.current.iceServers[0]!, credential }] };
+    for (const listener of this.listeners) listener(this.current);
+  }
+}
+
+Deno.test("MediaSession gives helpers the TURN servers in webrtcbin's form, and renewed ones", async () => {
+  const iceServers = new FakeIceServers();
+  {
+    await using r = rig({ iceServers });
+    iceServers.renew("c/2"); // a standby hears nothing: its start carries the servers
+    assert.deepEqual(r.last().sent, []);
+    r.session.join(new RecordingViewer("v1"));
+    assert.deepEqual(r.last().sent, [{
+      ...START,
+      stunServer: "",
+      turnServers: ["turn://1%3Au:c%2F2@t:3478?transport=udp"],
+    }]);
+    r.stream("v1");
+    iceServers.renew("c/3");
+    assert.deepEqual(r.last().sent.at(-1), {
+      type: "ice-servers",
+      stunServer: "",
+      turnServers: ["turn://1%3Au:c%2F3@t:3478?transport=udp"],
+    });
+  }
+  assert.equal(iceServers.listeners.size, 0, "close() unsubscribes");
+});
+
+Deno.test("MediaSession asks for an ICE restart only for a viewer offered to, and passes the offer on", async () => {
+  await using r = rig();
+  const viewer = new RecordingViewer("v1");
+  r.session.join(viewer);
+  r.session.iceRestart("v1"); // nothing offered yet: nothing to restart
+  r.stream("v1");
+  r.session.iceRestart("v1");
+  r.session.iceRestart("nobody");
+  assert.deepEqual(r.last().types(), ["start", "peer-add v1", "ice-restart v1"]);
+  viewer.take();
+  r.last().emit({ type: "offer", peer: "v1", sdp: "v=0 restart", iceRestart: true });
+  assert.deepEqual(viewer.take(), [
+    { type: "offer", sdp: "v=0 restart", iceRestart: true },
+    { type: "status", state: "streaming" },
+  ]);
 });
 
 Deno.test("MediaSession reports viewers and the helper's statistics of present viewers to its monitor", async () => {

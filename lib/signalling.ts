@@ -14,7 +14,7 @@
 
 import { getLogger } from "@logtape/logtape";
 import type { ViewerMonitor } from "./metrics/viewer_monitor.ts";
-import type { Session, Viewer } from "./session.ts";
+import type { IceServerSource, Session, Viewer } from "./session.ts";
 import {
   type ClientMessage,
   CloseCode,
@@ -56,6 +56,8 @@ export interface ViewerConnectionOptions {
   channels?: (peer: string) => ChannelSink;
   /** How long a socket may stay silent before `hello`, in ms. Default 10000. */
   helloTimeoutMs?: number;
+  /** STUN/TURN servers for the browser, sent in `welcome` and again (`ice-servers`) when renewed. */
+  iceServers?: IceServerSource;
   /** Receives the browser's `stats` (at most one per {@linkcode MIN_STATS_INTERVAL_MS}). */
   monitor?: Pick<ViewerMonitor, "clientStats">;
 }
@@ -85,6 +87,9 @@ export interface SignallingStats {
   ignored: number;
 }
 
+/** Shortest time between two ICE restarts a viewer may ask for, in ms. */
+const ICE_RESTART_MIN_MS = 1000;
+
 let nextPeer = 1;
 
 /** The server side of one `/ws` socket. Feed it frames; call `closed()` when it closes. */
@@ -97,6 +102,8 @@ export class ViewerConnection {
   #closing = false;
   #channels: ChannelSink | undefined;
   #helloTimer: ReturnType<typeof setTimeout> | undefined;
+  #unsubscribe: (() => void) | undefined;
+  #lastRestartMs = -Infinity;
   #lastStats = -Infinity;
   readonly #rate: TokenBucket;
   /** Frames over the rate limit tolerated before the connection is closed. */
@@ -170,6 +177,12 @@ export class ViewerConnection {
     if (message.type === "answer") session.answer(this.peer, message.sdp);
     else if (message.type === "ice") {
       session.ice(this.peer, message.candidate, message.sdpMLineIndex);
+    } else if (message.type === "ice-restart") {
+      // Each restart costs the helper a new offer: one per second at most.
+      const now = Date.now();
+      if (now - this.#lastRestartMs < ICE_RESTART_MIN_MS) return;
+      this.#lastRestartMs = now;
+      session.iceRestart(this.peer);
     } else {
       const now = Date.now();
       if (now - this.#lastStats < MIN_STATS_INTERVAL_MS) return;
@@ -183,6 +196,7 @@ export class ViewerConnection {
     if (this.#closed) return;
     this.#closed = true;
     clearTimeout(this.#helloTimer);
+    this.#unsubscribe?.();
     if (this.#joined) this.#options.session.leave(this.peer);
     this.#channels?.close();
     const stats = this.stats;
@@ -220,15 +234,19 @@ export class ViewerConnection {
       protocol: SIGNALLING_PROTOCOL,
       peer: this.peer,
       version: this.#options.version,
-      // Host candidates only until STUN/TURN servers come from the config.
-      iceServers: [],
+      iceServers: this.#options.iceServers?.current.iceServers ?? [],
     });
     const viewer: Viewer = {
       id: this.peer,
       send: (m) => this.#send(m),
       onData: (channel, bytes) => this.#channels?.data(channel, bytes),
     };
-    if (session.join(viewer)) return;
+    if (session.join(viewer)) {
+      this.#unsubscribe = this.#options.iceServers?.subscribe((config) => {
+        this.#send({ type: "ice-servers", iceServers: config.iceServers });
+      });
+      return;
+    }
     // Only a session shutting down refuses after saying it was not full.
     this.#joined = false;
     this.#full();

@@ -9,6 +9,7 @@ import {
   type ServerMessage,
   SIGNALLING_LIMITS,
 } from "./protocol/signalling.ts";
+import type { RtcConfiguration } from "./turn/rtc_configuration.ts";
 import { fakeTime } from "../test/fixtures/fake_time.ts";
 
 /** A session that records every call made on it. */
@@ -34,11 +35,29 @@ class RecordingSession implements Session {
   ice(id: string, candidate: string, sdpMLineIndex: number): void {
     this.calls.push(["ice", id, candidate, sdpMLineIndex]);
   }
+  iceRestart(id: string): void {
+    this.calls.push(["ice-restart", id]);
+  }
+}
+
+/** An ICE server source the test changes by hand. */
+class FakeIceServers {
+  current: RtcConfiguration = { iceServers: [{ urls: "stun:s:3478" }] };
+  readonly listeners = new Set<(config: RtcConfiguration) => void>();
+  subscribe(listener: (config: RtcConfiguration) => void) {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+  renew(config: RtcConfiguration) {
+    this.current = config;
+    for (const listener of this.listeners) listener(config);
+  }
 }
 
 function connect(
   options: Pick<ViewerConnectionOptions, "helloTimeoutMs" | "monitor"> & {
     unsent?: () => number;
+    iceServers?: FakeIceServers;
   } = {},
 ) {
   const session = new RecordingSession();
@@ -176,6 +195,46 @@ Deno.test("ViewerConnection passes the session's messages and data-channel bytes
   connection.closed();
   viewer.send({ type: "status", state: "streaming" });
   assert.equal(sent.length, 2, "nothing is written to a closed socket");
+});
+
+Deno.test("ViewerConnection sends the ICE servers in welcome and renewed ones until it closes", () => {
+  const iceServers = new FakeIceServers();
+  const { connection, sent } = connect({ iceServers });
+  connection.message(HELLO);
+  assert.deepEqual(sent[0], {
+    type: "welcome",
+    protocol: 1,
+    peer: connection.peer,
+    version: "9.9.9",
+    iceServers: [{ urls: "stun:s:3478" }],
+  });
+  const turn = { urls: "turn:t:3478", username: "1700000000:u", credential: "c" };
+  iceServers.renew({ iceServers: [turn] });
+  assert.deepEqual(sent[1], { type: "ice-servers", iceServers: [turn] });
+  connection.closed();
+  assert.equal(iceServers.listeners.size, 0);
+});
+
+Deno.test("ViewerConnection forwards ICE-restart requests, one per second at most", async () => {
+  const clock = FakeTimers.install({ toFake: ["setTimeout", "clearTimeout", "Date"] });
+  try {
+    const { connection, session } = connect();
+    connection.message(HELLO);
+    const restart = JSON.stringify({ type: "ice-restart" });
+    connection.message(restart);
+    connection.message(restart);
+    await clock.tickAsync(999);
+    connection.message(restart);
+    await clock.tickAsync(1);
+    connection.message(restart);
+    assert.deepEqual(session.calls.slice(1), [
+      ["ice-restart", connection.peer],
+      ["ice-restart", connection.peer],
+    ]);
+    connection.closed();
+  } finally {
+    clock.uninstall();
+  }
 });
 
 Deno.test("ViewerConnection passes the browser's stats on, at most one per 500 ms", async () => {

@@ -183,12 +183,13 @@ export interface TestBrowser {
 /** Launches Debian's Chromium (never a downloaded one). */
 export async function launchBrowser(
   url: string,
-  options: { touch?: boolean; ignoreHttpsErrors?: boolean } = {},
+  options: { touch?: boolean; ignoreHttpsErrors?: boolean; args?: string[] } = {},
 ): Promise<TestBrowser> {
   const browser = await chromium.launch({
     executablePath: Deno.env.get("CHROMIUM") ?? "/usr/bin/chromium",
     args: [
       ...CHROMIUM_ARGS,
+      ...(options.args ?? []),
       ...(Deno.env.get("CHROMIUM_EXTRA_ARGS")?.split(" ").filter(Boolean) ?? []),
     ],
   });

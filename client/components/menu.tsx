@@ -10,6 +10,10 @@ export interface MenuProps {
   frameSize: string;
   /** Whether input is being forwarded. */
   inputActive: boolean;
+  /** Whether the connection uses TURN relays only. */
+  relay: boolean;
+  /** Reconnects with relays only, or not (reloads the page). */
+  onRelay(on: boolean): void;
   onFullscreen(): void;
   onClose(): void;
 }
@@ -32,6 +36,14 @@ export function Menu(props: MenuProps) {
         <dt>Input</dt>
         <dd>{props.inputActive ? "connected" : "not connected"}</dd>
       </dl>
+      <label>
+        <input
+          type="checkbox"
+          checked={props.relay}
+          onChange={(e) => props.onRelay(e.currentTarget.checked)}
+        />{" "}
+        Force relay connection (TURN)
+      </label>
       <button type="button" onClick={props.onFullscreen}>Fullscreen (Ctrl+Shift+F)</button>
       <p class="hint">
         Ctrl+Shift+click locks the pointer (Escape leaves). In fullscreen, hold Escape to leave.

@@ -1,7 +1,9 @@
 /**
  * The browser's side of a session: the signalling WebSocket (reconnected with
  * backoff), one `RTCPeerConnection` per server offer, low-latency receiver
- * settings, and the input data channel.
+ * settings, and the input data channel. When the network changes or ICE
+ * fails, it asks the server for an ICE restart (a new offer on the same
+ * connection, no new page); renewed STUN/TURN servers are applied at once.
  *
  * @module
  */
@@ -53,7 +55,14 @@ export interface ConnectionOptions {
   onInputChannel(channel: RTCDataChannel | null): void;
   /** Reconnect delays in ms: first, and cap. Default 500 and 8000. */
   backoff?: { initialMs: number; maxMs: number };
+  /** Use TURN relays only (`iceTransportPolicy: "relay"`), as selkies' "Force relay connection". */
+  relay?: boolean;
 }
+
+/** How long ICE may stay `disconnected` before a restart is asked for, in ms. */
+const ICE_DISCONNECTED_MS = 2000;
+/** How long an ICE restart may take before the whole session is started again, in ms. */
+const ICE_RESTART_GIVE_UP_MS = 15_000;
 
 /** Builds the signalling URL from the page's location (works under a sub-path and behind TLS). */
 export function signallingUrl(
@@ -92,6 +101,10 @@ export class Connection {
   /** Remote candidates that arrived before the offer was applied. */
   #pendingIce: RTCIceCandidateInit[] = [];
   #remoteSet = false;
+  #disconnectedTimer: ReturnType<typeof setTimeout> | undefined;
+  #restartTimer: ReturnType<typeof setTimeout> | undefined;
+  /** A network change (`online`, Network Information `change`): the current ICE pair may be gone. */
+  readonly #onNetworkChange = () => this.#requestIceRestart();
   /** Why the server is about to close the socket (`full`, `too-big`), shown while reconnecting. */
   #refusal: string | undefined;
   /** Counts attempts, so a token that arrives after stop() or a newer attempt is dropped. */
@@ -105,6 +118,8 @@ export class Connection {
   /** Opens the WebSocket; reconnects on its own until {@linkcode stop}. */
   start(): void {
     this.#stopped = false;
+    globalThis.addEventListener("online", this.#onNetworkChange);
+    networkInformation()?.addEventListener("change", this.#onNetworkChange);
     this.#open();
   }
 
@@ -121,6 +136,8 @@ export class Connection {
   /** Closes everything and stops reconnecting. */
   stop(): void {
     this.#stopped = true;
+    globalThis.removeEventListener("online", this.#onNetworkChange);
+    networkInformation()?.removeEventListener("change", this.#onNetworkChange);
     this.#attempt++;
     clearTimeout(this.#timer);
     this.#closePeer();
@@ -202,7 +219,12 @@ export class Connection {
         if (message.state === "restarting") this.#closePeer();
         return;
       case "offer":
+        if (message.iceRestart && this.#pc && this.#remoteSet) {
+          return await this.#answerRestart(this.#pc, message.sdp);
+        }
         return await this.#answer(message.sdp);
+      case "ice-servers":
+        return await this.#renewIceServers(message.iceServers);
       case "ice": {
         const candidate = { candidate: message.candidate, sdpMLineIndex: message.sdpMLineIndex };
         if (!this.#pc || !this.#remoteSet) this.#pendingIce.push(candidate);
@@ -225,7 +247,7 @@ export class Connection {
   async #answer(sdp: string): Promise<void> {
     // A new offer means a new helper or a new branch: always a fresh peer connection.
     this.#closePeer();
-    const pc = new RTCPeerConnection({ iceServers: this.#iceServers as RTCIceServer[] });
+    const pc = new RTCPeerConnection(this.#configuration());
     this.#pc = pc;
     this.#remoteSet = false;
     pc.ontrack = (event) => {
@@ -251,8 +273,28 @@ export class Connection {
       channel.onclose = () => this.#pc === pc && this.#options.onInputChannel(null);
     };
     pc.onconnectionstatechange = () => {
+      // Failed with ICE still up: DTLS failed, which an ICE restart cannot mend.
+      const ice = pc.iceConnectionState;
+      if (this.#pc === pc && pc.connectionState === "failed" && /connected|completed/.test(ice)) {
+        this.#restart();
+      }
+    };
+    pc.oniceconnectionstatechange = () => {
       if (this.#pc !== pc) return;
-      if (pc.connectionState === "failed") this.#restart();
+      clearTimeout(this.#disconnectedTimer);
+      const state = pc.iceConnectionState;
+      if (state === "connected" || state === "completed") {
+        clearTimeout(this.#restartTimer);
+        this.#restartTimer = undefined;
+      } else if (state === "failed") {
+        this.#requestIceRestart();
+      } else if (state === "disconnected") {
+        // Often a moment's loss that ICE recovers from by itself; a restart if it lasts.
+        this.#disconnectedTimer = setTimeout(
+          () => this.#requestIceRestart(),
+          ICE_DISCONNECTED_MS,
+        );
+      }
     };
     await pc.setRemoteDescription({ type: "offer", sdp });
     this.#remoteSet = true;
@@ -264,7 +306,60 @@ export class Connection {
     this.#send({ type: "answer", sdp: answer.sdp ?? "" });
   }
 
+  /** Answers an ICE-restart offer on the current connection (new credentials, same media). */
+  async #answerRestart(pc: RTCPeerConnection, sdp: string): Promise<void> {
+    // Candidates of the new ICE generation wait until the offer is applied.
+    this.#remoteSet = false;
+    await pc.setRemoteDescription({ type: "offer", sdp });
+    if (this.#pc !== pc) return;
+    this.#remoteSet = true;
+    for (const candidate of this.#pendingIce.splice(0)) {
+      await pc.addIceCandidate(candidate).catch(() => {});
+    }
+    const answer = await pc.createAnswer();
+    await pc.setLocalDescription(answer);
+    this.#send({ type: "answer", sdp: answer.sdp ?? "" });
+  }
+
+  /**
+   * Asks the server for an ICE restart; if the connection is not back
+   * within {@linkcode ICE_RESTART_GIVE_UP_MS}, starts the session again.
+   */
+  #requestIceRestart(): void {
+    const pc = this.#pc;
+    if (!pc || !this.#remoteSet) return;
+    this.#send({ type: "ice-restart" });
+    if (this.#restartTimer !== undefined) return;
+    this.#restartTimer = setTimeout(() => {
+      this.#restartTimer = undefined;
+      const state = pc.iceConnectionState;
+      if (this.#pc === pc && state !== "connected" && state !== "completed") this.#restart();
+    }, ICE_RESTART_GIVE_UP_MS);
+  }
+
+  /**
+   * Applies renewed STUN/TURN servers. A connection through a relay keeps
+   * using the old credentials until ICE gathers again, so it restarts ICE.
+   */
+  async #renewIceServers(iceServers: IceServer[]): Promise<void> {
+    this.#iceServers = iceServers;
+    const pc = this.#pc;
+    if (!pc) return;
+    pc.setConfiguration(this.#configuration());
+    if (this.#options.relay || await usesRelay(pc)) this.#requestIceRestart();
+  }
+
+  #configuration(): RTCConfiguration {
+    return {
+      iceServers: this.#iceServers as RTCIceServer[],
+      ...(this.#options.relay ? { iceTransportPolicy: "relay" as const } : {}),
+    };
+  }
+
   #closePeer(): void {
+    clearTimeout(this.#disconnectedTimer);
+    clearTimeout(this.#restartTimer);
+    this.#restartTimer = undefined;
     const pc = this.#pc;
     this.#pc = undefined;
     this.#remoteSet = false;
@@ -288,4 +383,22 @@ function lowLatency(receiver: RTCRtpReceiver): void {
   } catch {
     // Older browsers throw on unknown values; the defaults still work.
   }
+}
+
+/** Whether the connection's selected candidate pair goes through a TURN relay here. */
+async function usesRelay(pc: RTCPeerConnection): Promise<boolean> {
+  const stats = await pc.getStats();
+  let relay = false;
+  stats.forEach((s: { type: string; selectedCandidatePairId?: string }) => {
+    if (s.type !== "transport" || !s.selectedCandidatePairId) return;
+    const pair = stats.get(s.selectedCandidatePairId) as { localCandidateId?: string } | undefined;
+    const local = pair?.localCandidateId ? stats.get(pair.localCandidateId) : undefined;
+    if ((local as { candidateType?: string } | undefined)?.candidateType === "relay") relay = true;
+  });
+  return relay;
+}
+
+/** The Network Information API (Chromium), whose `change` event says the network changed. */
+function networkInformation(): EventTarget | undefined {
+  return (navigator as Navigator & { connection?: EventTarget }).connection;
 }

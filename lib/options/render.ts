@@ -38,6 +38,7 @@ export function helpText(version: string, groups: readonly OptionGroup[]): strin
     "USAGE",
     "  skerry [serve] [OPTIONS]   stream DISPLAY (or an embedded desktop when DISPLAY is unset)",
     "  skerry demo [OPTIONS]      always stream an embedded desktop",
+    "  skerry turn-config [OPTIONS]  print the browser's RTC configuration (STUN/TURN) and exit",
     "  skerry --help | --version",
     ...sections,
     "",

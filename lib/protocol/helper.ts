@@ -40,12 +40,25 @@ export interface HelperStart {
   channels: string[];
   /** Name of an `identity` in `pipeline` after the encoder, whose buffer count is frames encoded. */
   frameCounter?: string;
+  /** STUN server for every webrtcbin, `stun://host:port`; absent or "": none. */
+  stunServer?: string;
+  /** TURN servers for every webrtcbin, `turn(s)://user:password@host:port` (user info percent-escaped). */
+  turnServers?: string[];
+}
+
+/** New STUN/TURN servers (renewed credentials): for new viewers, and added to running ones. */
+export interface HelperIceServers {
+  type: "ice-servers";
+  stunServer: string;
+  turnServers: string[];
 }
 
 /** Server to helper. */
 export type ToHelper =
   | HelperStart
+  | HelperIceServers
   | { type: "peer-add"; peer: string }
+  | { type: "ice-restart"; peer: string }
   | { type: "peer-remove"; peer: string }
   | { type: "answer"; peer: string; sdp: string }
   | { type: "ice"; peer: string; candidate: string; sdpMLineIndex: number }
@@ -55,7 +68,7 @@ export type ToHelper =
 /** Helper to server. */
 export type FromHelper =
   | { type: "ready"; pid: number }
-  | { type: "offer"; peer: string; sdp: string }
+  | { type: "offer"; peer: string; sdp: string; iceRestart?: boolean }
   | { type: "ice"; peer: string; candidate: string; sdpMLineIndex: number }
   | { type: "peer-state"; peer: string; state: string }
   | { type: "channel-open"; peer: string; channel: string }
@@ -67,8 +80,8 @@ export type FromHelper =
 export function parseToHelper(line: string): ToHelper {
   const o = parseObject(line, MAX_HELPER_LINE);
   switch (o.type) {
-    case "start":
-      return {
+    case "start": {
+      const start: HelperStart = {
         type: "start",
         pipeline: str(o, "pipeline"),
         branch: str(o, "branch"),
@@ -79,8 +92,19 @@ export function parseToHelper(line: string): ToHelper {
         channels: strings(o, "channels"),
         ...(o.frameCounter === undefined ? {} : { frameCounter: str(o, "frameCounter", 256) }),
       };
+      if (o.stunServer !== undefined) start.stunServer = str(o, "stunServer", 4096);
+      if (o.turnServers !== undefined) start.turnServers = strings(o, "turnServers");
+      return start;
+    }
+    case "ice-servers":
+      return {
+        type: "ice-servers",
+        stunServer: str(o, "stunServer", 4096),
+        turnServers: strings(o, "turnServers"),
+      };
     case "peer-add":
     case "peer-remove":
+    case "ice-restart":
       return { type: o.type, peer: peerId(o) };
     case "answer":
       return { type: "answer", peer: peerId(o), sdp: str(o, "sdp") };
@@ -107,7 +131,9 @@ export function parseFromHelper(line: string): FromHelper {
     case "ready":
       return { type: "ready", pid: int(o, "pid", 0, 2 ** 31) };
     case "offer":
-      return { type: "offer", peer: peerId(o), sdp: str(o, "sdp") };
+      return o.iceRestart === true
+        ? { type: "offer", peer: peerId(o), sdp: str(o, "sdp"), iceRestart: true }
+        : { type: "offer", peer: peerId(o), sdp: str(o, "sdp") };
     case "ice":
       return iceMessage(o);
     case "peer-state":

@@ -17,7 +17,17 @@ Deno.test("parseToHelper() reads start, peer and ICE messages", () => {
     type: "peer-add",
     peer: "p1",
   });
+  const withServers = { ...start, stunServer: "stun://s:3478", turnServers: ["turn://u:p@t:3478"] };
+  assert.deepEqual(parseToHelper(JSON.stringify(withServers)), withServers);
   assert.deepEqual(parseToHelper('{"type":"stop"}'), { type: "stop" });
+  assert.deepEqual(
+    parseToHelper('{"type":"ice-servers","stunServer":"","turnServers":["turns://a:b@h:5349"]}'),
+    { type: "ice-servers", stunServer: "", turnServers: ["turns://a:b@h:5349"] },
+  );
+  assert.deepEqual(parseToHelper('{"type":"ice-restart","peer":"p3"}'), {
+    type: "ice-restart",
+    peer: "p3",
+  });
   assert.deepEqual(parseToHelper('{"type":"send","peer":"p_2","channel":"input","data":"AQ=="}'), {
     type: "send",
     peer: "p_2",
@@ -58,6 +68,17 @@ Deno.test("parseFromHelper() reads every helper message", () => {
     message: "m",
     fatal: false,
     peer: "p1",
+  });
+  assert.deepEqual(parseFromHelper('{"type":"offer","peer":"p1","sdp":"v=0","iceRestart":true}'), {
+    type: "offer",
+    peer: "p1",
+    sdp: "v=0",
+    iceRestart: true,
+  });
+  assert.deepEqual(parseFromHelper('{"type":"offer","peer":"p1","sdp":"v=0"}'), {
+    type: "offer",
+    peer: "p1",
+    sdp: "v=0",
   });
   assert.throws(() => parseFromHelper("GStreamer-WARNING: something"), {
     message: "Cannot parse message: not JSON",

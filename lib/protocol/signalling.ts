@@ -5,7 +5,7 @@
  * @module
  */
 
-import { int, parseObject, str } from "./_fields.ts";
+import { int, type JsonObject, parseObject, str } from "./_fields.ts";
 import { type ClientStats, parseClientStats } from "./stats.ts";
 
 /** The protocol version this code speaks. */
@@ -63,14 +63,16 @@ export type ClientMessage =
   | { type: "hello"; protocol: number }
   | { type: "answer"; sdp: string }
   | { type: "ice"; candidate: string; sdpMLineIndex: number }
+  | { type: "ice-restart" }
   | { type: "stats"; stats: ClientStats };
 
 /** Server to browser. */
 export type ServerMessage =
   | { type: "welcome"; protocol: number; peer: string; version: string; iceServers: IceServer[] }
   | { type: "status"; state: MediaState; message?: string; retryInMs?: number }
-  | { type: "offer"; sdp: string }
+  | { type: "offer"; sdp: string; iceRestart?: boolean }
   | { type: "ice"; candidate: string; sdpMLineIndex: number }
+  | { type: "ice-servers"; iceServers: IceServer[] }
   | { type: "error"; code: ErrorCode; message: string };
 
 /** Parses one frame from the browser; throws `RangeError` saying what is wrong. */
@@ -87,6 +89,8 @@ export function parseClientMessage(text: string): ClientMessage {
         candidate: str(o, "candidate", 4096),
         sdpMLineIndex: int(o, "sdpMLineIndex", 0, 255),
       };
+    case "ice-restart":
+      return { type: "ice-restart" };
     case "stats":
       return { type: "stats", stats: parseClientStats(o.stats) };
     default:
@@ -104,7 +108,7 @@ export function parseServerMessage(text: string): ServerMessage {
         protocol: int(o, "protocol", 0, 1000),
         peer: str(o, "peer", 64),
         version: str(o, "version", 64),
-        iceServers: Array.isArray(o.iceServers) ? o.iceServers as IceServer[] : [],
+        iceServers: iceServers(o),
       };
     case "status": {
       const message: ServerMessage = { type: "status", state: str(o, "state", 32) as MediaState };
@@ -113,7 +117,11 @@ export function parseServerMessage(text: string): ServerMessage {
       return message;
     }
     case "offer":
-      return { type: "offer", sdp: str(o, "sdp") };
+      return o.iceRestart === true
+        ? { type: "offer", sdp: str(o, "sdp"), iceRestart: true }
+        : { type: "offer", sdp: str(o, "sdp") };
+    case "ice-servers":
+      return { type: "ice-servers", iceServers: iceServers(o) };
     case "ice":
       return {
         type: "ice",
@@ -125,4 +133,12 @@ export function parseServerMessage(text: string): ServerMessage {
     default:
       throw new RangeError(`Cannot parse message: unknown type "${o.type}"`);
   }
+}
+
+/** The `iceServers` field: a list of objects with `urls` (anything else is dropped). */
+function iceServers(o: JsonObject): IceServer[] {
+  if (!Array.isArray(o.iceServers)) return [];
+  return o.iceServers.filter((s): s is IceServer =>
+    typeof s === "object" && s !== null && "urls" in s
+  );
 }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { MAX_SIGNALLING_MESSAGE, parseClientMessage, parseServerMessage } from "./signalling.ts";
 
-Deno.test("parseClientMessage() reads hello, answer and ice", () => {
+Deno.test("parseClientMessage() reads hello, answer, ice and ice-restart", () => {
   assert.deepEqual(parseClientMessage('{"type":"hello","protocol":1}'), {
     type: "hello",
     protocol: 1,
@@ -16,6 +16,7 @@ Deno.test("parseClientMessage() reads hello, answer and ice", () => {
     ),
     { type: "ice", candidate: "candidate:1 1 UDP 1 127.0.0.1 5 typ host", sdpMLineIndex: 0 },
   );
+  assert.deepEqual(parseClientMessage('{"type":"ice-restart"}'), { type: "ice-restart" });
 });
 
 Deno.test("parseClientMessage() names what is wrong", () => {
@@ -67,6 +68,16 @@ Deno.test("parseServerMessage() reads what the server sends", () => {
   assert.deepEqual(
     parseServerMessage('{"type":"status","state":"restarting","retryInMs":500,"message":"m"}'),
     { type: "status", state: "restarting", retryInMs: 500, message: "m" },
+  );
+  assert.deepEqual(parseServerMessage('{"type":"offer","sdp":"v=0","iceRestart":true}'), {
+    type: "offer",
+    sdp: "v=0",
+    iceRestart: true,
+  });
+  const turn = { urls: ["turn:t:3478?transport=udp"], username: "1:u", credential: "c" };
+  assert.deepEqual(
+    parseServerMessage(JSON.stringify({ type: "ice-servers", iceServers: [turn, 5, null] })),
+    { type: "ice-servers", iceServers: [turn] },
   );
   assert.deepEqual(parseServerMessage('{"type":"error","code":"media","message":"boom"}'), {
     type: "error",
