@@ -121,6 +121,8 @@ export class HelperProcess implements HelperLink {
       const status = await child.status;
       this.#writable = false;
       clearTimeout(this.#stall);
+      // Release our end of its stdin: nothing reads it any more (a pipe descriptor per helper otherwise).
+      await this.#writer.abort().catch(() => {});
       await Promise.allSettled([stdout, stderr]);
       return { code: status.code, signal: status.signal };
     })();
