@@ -21,7 +21,7 @@
 
 import { getLogger } from "@logtape/logtape";
 import { checkFileName, MAX_NAME_NUMBER, numberedName } from "./file_name.ts";
-import type { FileEntry, UploadResponse } from "../protocol/files.ts";
+import { type FileEntry, humanBytes, type UploadResponse } from "../protocol/files.ts";
 
 const log = getLogger(["skerry", "files"]);
 
@@ -275,13 +275,4 @@ async function writeAll(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
   for (let offset = 0; offset < bytes.byteLength;) {
     offset += await file.write(bytes.subarray(offset));
   }
-}
-
-/** A size for messages: "512 bytes", "12 KiB", "1.5 MiB", "1024 MiB". */
-export function humanBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} bytes`;
-  const [value, unit] = bytes < 1024 * 1024
-    ? [bytes / 1024, "KiB"]
-    : [bytes / (1024 * 1024), "MiB"];
-  return `${value < 10 ? Number(value.toFixed(1)) : Math.round(value)} ${unit}`;
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { FileRefusedError, FileStore, humanBytes } from "./file_store.ts";
+import { FileRefusedError, FileStore } from "./file_store.ts";
 
 /** A store on a fresh temporary folder, removed afterwards. */
 async function withStore(
@@ -204,14 +204,4 @@ Deno.test("FileStore says so when the folder is gone", async () => {
   assert.deepEqual(await refusal(store.list()), missing);
   assert.deepEqual(await refusal(store.save("a.txt", body("x"))), missing);
   assert.deepEqual(await refusal(store.open("a.txt")), missing);
-});
-
-Deno.test("humanBytes() says sizes the way people read them", () => {
-  assert.equal(humanBytes(0), "0 bytes");
-  assert.equal(humanBytes(1023), "1023 bytes");
-  assert.equal(humanBytes(1024), "1 KiB");
-  assert.equal(humanBytes(1536), "1.5 KiB");
-  assert.equal(humanBytes(3 * 1024 * 1024), "3 MiB");
-  assert.equal(humanBytes(12.6 * 1024 * 1024), "13 MiB");
-  assert.equal(humanBytes(1024 ** 4), "1048576 MiB");
 });

@@ -49,3 +49,12 @@ export function fileUrl(name: string): string {
 export function uploadUrl(name: string): string {
   return `${FILES_PATH}?name=${encodeURIComponent(name)}`;
 }
+
+/** A size for messages and lists: "1 byte", "512 bytes", "12 KiB", "1.5 MiB", "1024 MiB". */
+export function humanBytes(bytes: number): string {
+  if (bytes < 1024) return bytes === 1 ? "1 byte" : `${bytes} bytes`;
+  const [value, unit] = bytes < 1024 * 1024
+    ? [bytes / 1024, "KiB"]
+    : [bytes / (1024 * 1024), "MiB"];
+  return `${value < 10 ? Number(value.toFixed(1)) : Math.round(value)} ${unit}`;
+}
