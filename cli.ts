@@ -42,6 +42,16 @@ async function serve(
   // The certificate question is settled before anything starts.
   const { resolveTlsFiles } = await import("./lib/tls_files.ts");
   const tls = resolveTlsFiles(config);
+  // So is the file transfer folder (and Deno's permission to write there).
+  const { openFileTransfers } = await import("./lib/files/file_transfers.ts");
+  const files = await openFileTransfers(config);
+  if (files) {
+    log.info("File transfers: {which} in {dir}, up to {maxMb} MiB each, full control only", {
+      which: config.fileTransfers,
+      dir: files.dir,
+      maxMb: config.fileTransferMaxMb,
+    });
+  }
 
   const { Shutdown, installShutdownHandlers } = await import("./lib/shutdown.ts");
   shutdown = new Shutdown();
@@ -138,15 +148,7 @@ async function serve(
   if (!auth && config.basicAuthViewonlyPassword !== undefined) {
     log.warn("--basic-auth-viewonly-password is ignored: authentication is off", {});
   }
-  const { openFileTransfers } = await import("./lib/files/file_transfers.ts");
-  const files = await openFileTransfers(config);
-  if (files) {
-    log.info("File transfers: {which} in {dir}, up to {maxMb} MiB each, full control only", {
-      which: config.fileTransfers,
-      dir: files.dir,
-      maxMb: config.fileTransferMaxMb,
-    });
-  }
+
   const webRoot = config.webRoot ?? new URL("./client/dist", import.meta.url).pathname;
   const app = createApp({
     session,
