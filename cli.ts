@@ -42,6 +42,16 @@ async function serve(
   // The certificate question is settled before anything starts.
   const { resolveTlsFiles } = await import("./lib/tls_files.ts");
   const tls = resolveTlsFiles(config);
+  // So is the file transfer folder (and Deno's permission to write there).
+  const { openFileTransfers } = await import("./lib/files/file_transfers.ts");
+  const files = await openFileTransfers(config);
+  if (files) {
+    log.info("File transfers: {which} in {dir}, up to {maxMb} MiB each, full control only", {
+      which: config.fileTransfers,
+      dir: files.dir,
+      maxMb: config.fileTransferMaxMb,
+    });
+  }
 
   const { Shutdown, installShutdownHandlers } = await import("./lib/shutdown.ts");
   shutdown = new Shutdown();
@@ -74,8 +84,10 @@ async function serve(
     throw new Error(`GStreamer elements missing for --encoder=${encoder}: ${hints}`);
   }
 
-  // 4. Input: the sinks, chosen once (XTest, uinput, or none).
-  const channels = await inputChannels(display, log);
+  // 4. Input: the sinks, chosen once (XTest, uinput, or none); one controller at a time.
+  const { Control } = await import("./lib/roles/control.ts");
+  const control = new Control();
+  const channels = await inputChannels(display, control, log);
   const { HelperProcess } = await import("./lib/helper_process.ts");
 
   // 5. STUN/TURN servers for browsers and webrtcbin, renewed while Skerry runs.
@@ -133,13 +145,29 @@ async function serve(
   const { createApp } = await import("./lib/app.ts");
   const { resolveAuth } = await import("./lib/auth.ts");
   const auth = resolveAuth(config);
+  if (!auth && config.basicAuthViewonlyPassword !== undefined) {
+    log.warn("--basic-auth-viewonly-password is ignored: authentication is off", {});
+  }
+
   const webRoot = config.webRoot ?? new URL("./client/dist", import.meta.url).pathname;
   const app = createApp({
     session,
     version: VERSION,
     webRoot,
-    ...(auth ? { auth: { username: auth.username, password: auth.password } } : {}),
+    ...(auth
+      ? {
+        auth: {
+          username: auth.username,
+          password: auth.password,
+          ...(auth.viewOnlyPassword === undefined
+            ? {}
+            : { viewOnlyPassword: auth.viewOnlyPassword }),
+        },
+      }
+      : {}),
     channels: channels.forPeer,
+    control,
+    ...(files ? { files } : {}),
     iceServers,
     metrics: monitoring.metrics,
     monitor: monitoring.monitor,
@@ -206,6 +234,9 @@ async function serve(
     lines.push(
       "  authentication is OFF: anyone who can reach this port sees and controls the desktop",
     );
+  }
+  if (auth?.viewOnlyPassword !== undefined) {
+    lines.push(`  view-only: user ${auth.username} with the view-only password, as configured`);
   }
   // deno-lint-ignore no-console
   console.log(lines.join("\n"));
@@ -286,6 +317,7 @@ async function waitForReadyFile(
  */
 async function inputChannels(
   display: { name: string; cookie?: Uint8Array },
+  control: import("./lib/roles/control.ts").Control,
   log: {
     info(message: string, props: Record<string, unknown>): void;
     warn(message: string, props: Record<string, unknown>): void;
@@ -324,7 +356,7 @@ async function inputChannels(
   } catch (error) {
     log.warn("Input disabled: {reason}", { reason: (error as Error).message });
   }
-  const channels = createInputChannels(sink, pads ? { pads } : {});
+  const channels = createInputChannels(sink, { control, ...(pads ? { pads } : {}) });
   shutdown!.add("input", () => channels.close());
   return channels;
 }

@@ -1,6 +1,8 @@
 /** The whole client: a full-window video, the status line, the menu, input. */
 
 import { useEffect, useRef, useState } from "preact/hooks";
+import { ControlBadge } from "./components/control_badge.tsx";
+import { FileTransfer } from "./components/file_transfer.tsx";
 import { KeyboardButton } from "./components/keyboard_button.tsx";
 import { Menu } from "./components/menu.tsx";
 import { StatusLine } from "./components/status_line.tsx";
@@ -8,6 +10,8 @@ import { Connection, type ConnectionState, signallingUrl } from "./lib/connectio
 import { attachInput } from "./lib/input.ts";
 import { StatsCollector } from "./lib/stats.ts";
 import { toggleFullscreen } from "./lib/shortcuts.ts";
+import { displayName } from "./lib/display_name.ts";
+import type { ControlView } from "../lib/protocol/control.ts";
 
 /** The client application. */
 export function App() {
@@ -17,6 +21,10 @@ export function App() {
   const [menuOpen, setMenuOpen] = useState(false);
   const [frameSize, setFrameSize] = useState("");
   const [inputActive, setInputActive] = useState(false);
+  const [control, setControl] = useState<ControlView | null>(null);
+  const connectionRef = useRef<Connection>();
+  /** View-only logins forward no input (the server would drop it anyway). */
+  const viewOnly = useRef(false);
 
   useEffect(() => {
     const element = video.current!;
@@ -26,6 +34,11 @@ export function App() {
       relay: relayOnly(location),
       video: element,
       onState: setState,
+      name: () => displayName({ search: location.search, storage: localStore() }),
+      onControl: (view) => {
+        viewOnly.current = view.you.role === "view";
+        setControl(view);
+      },
       onInputChannel: (channel) => {
         detachInput?.();
         detachInput = undefined;
@@ -36,6 +49,7 @@ export function App() {
           video: element,
           send: (message) => channel.send(message as Uint8Array<ArrayBuffer>),
           onMenu: () => setMenuOpen((open) => !open),
+          viewOnly: viewOnly.current,
         });
       },
     });
@@ -49,6 +63,7 @@ export function App() {
       peerConnection: () => connection.peerConnection,
       report: (s) => connection.reportStats(s),
     });
+    connectionRef.current = connection;
     connection.start();
     stats.start();
     return () => {
@@ -71,6 +86,12 @@ export function App() {
       />
       <StatusLine state={state} />
       <KeyboardButton container={stage} />
+      <ControlBadge
+        view={control}
+        onTake={() => connectionRef.current?.requestControl()}
+        onRelease={() => connectionRef.current?.releaseControl()}
+      />
+      <FileTransfer />
       {menuOpen && (
         <Menu
           state={state}
@@ -89,4 +110,13 @@ export function App() {
 /** `?relay=1`: TURN relays only ("Force relay connection"), e.g. to test a TURN server. */
 function relayOnly(location: { search: string }): boolean {
   return new URLSearchParams(location.search).get("relay") === "1";
+}
+
+/** `localStorage`, or undefined where reading it throws (sandboxed frames, some private modes). */
+function localStore(): Storage | undefined {
+  try {
+    return globalThis.localStorage;
+  } catch {
+    return undefined;
+  }
 }

@@ -24,6 +24,8 @@ import {
   SIGNALLING_LIMITS,
   SIGNALLING_PROTOCOL,
 } from "./protocol/signalling.ts";
+import type { Role } from "./protocol/control.ts";
+import type { Control } from "./roles/control.ts";
 import { Throttle } from "./throttle.ts";
 import { TokenBucket } from "./token_bucket.ts";
 
@@ -60,6 +62,10 @@ export interface ViewerConnectionOptions {
   iceServers?: IceServerSource;
   /** Receives the browser's `stats` (at most one per {@linkcode MIN_STATS_INTERVAL_MS}). */
   monitor?: Pick<ViewerMonitor, "clientStats">;
+  /** What this viewer's login may do (lib/login_guard.ts). Default `full`. */
+  role?: Role;
+  /** Who controls the desktop; default none (no `control` messages, requests ignored). */
+  control?: Pick<Control, "join" | "leave" | "take" | "release" | "rename">;
 }
 
 /** Shortest time between two `stats` a browser may send, in ms; quicker ones are dropped. */
@@ -162,7 +168,7 @@ export class ViewerConnection {
       this.#reject((error as Error).message);
       return;
     }
-    if (message.type === "hello") return this.#hello(message.protocol);
+    if (message.type === "hello") return this.#hello(message.protocol, message.name);
     if (!this.#joined) {
       this.stats.rejected++;
       this.#send({
@@ -183,12 +189,12 @@ export class ViewerConnection {
       if (now - this.#lastRestartMs < ICE_RESTART_MIN_MS) return;
       this.#lastRestartMs = now;
       session.iceRestart(this.peer);
-    } else {
+    } else if (message.type === "stats") {
       const now = Date.now();
       if (now - this.#lastStats < MIN_STATS_INTERVAL_MS) return;
       this.#lastStats = now;
       this.#options.monitor?.clientStats(this.peer, message.stats);
-    }
+    } else this.#control(message);
   }
 
   /** The socket closed: leave the session and release input. */
@@ -197,7 +203,10 @@ export class ViewerConnection {
     this.#closed = true;
     clearTimeout(this.#helloTimer);
     this.#unsubscribe?.();
-    if (this.#joined) this.#options.session.leave(this.peer);
+    if (this.#joined) {
+      this.#options.control?.leave(this.peer);
+      this.#options.session.leave(this.peer);
+    }
     this.#channels?.close();
     const stats = this.stats;
     const level = stats.rejected + stats.limited + stats.tooBig > 0 ? "info" : "debug";
@@ -207,7 +216,24 @@ export class ViewerConnection {
     );
   }
 
-  #hello(protocol: number): void {
+  /** `control-request`, `control-release`, `name` (docs/PROTOCOL.md, "Roles and control"). */
+  #control(
+    message: Extract<ClientMessage, { type: "control-request" | "control-release" | "name" }>,
+  ) {
+    const control = this.#options.control;
+    if (!control) return;
+    if (message.type === "name") return control.rename(this.peer, message.name);
+    if (message.type === "control-release") return void control.release(this.peer);
+    if (control.take(this.peer) === "view-only") {
+      this.#send({
+        type: "error",
+        code: "forbidden",
+        message: "This login is view-only: it cannot take control",
+      });
+    }
+  }
+
+  #hello(protocol: number, name: string | undefined): void {
     if (this.#joined) {
       this.stats.rejected++;
       this.#send({ type: "error", code: "protocol", message: "Already said hello" });
@@ -244,6 +270,11 @@ export class ViewerConnection {
     if (session.join(viewer)) {
       this.#unsubscribe = this.#options.iceServers?.subscribe((config) => {
         this.#send({ type: "ice-servers", iceServers: config.iceServers });
+      });
+      this.#options.control?.join(this.peer, {
+        role: this.#options.role ?? "full",
+        ...(name === undefined ? {} : { name }),
+        notify: (view) => this.#send({ type: "control", ...view }),
       });
       return;
     }

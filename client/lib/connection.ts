@@ -22,6 +22,7 @@ import {
   SIGNALLING_PROTOCOL,
 } from "../../lib/protocol/signalling.ts";
 import type { ClientStats } from "../../lib/protocol/stats.ts";
+import type { ControlView } from "../../lib/protocol/control.ts";
 
 /** What the status line shows. */
 export type Phase =
@@ -57,6 +58,10 @@ export interface ConnectionOptions {
   backoff?: { initialMs: number; maxMs: number };
   /** Use TURN relays only (`iceTransportPolicy: "relay"`), as selkies' "Force relay connection". */
   relay?: boolean;
+  /** The display name other viewers see while this one controls (sent in `hello`). Default none. */
+  name?: () => string;
+  /** Called with this viewer's role and who controls, on joining and on every change. */
+  onControl?(view: ControlView): void;
 }
 
 /** How long ICE may stay `disconnected` before a restart is asked for, in ms. */
@@ -133,6 +138,21 @@ export class Connection {
     this.#send({ type: "stats", stats });
   }
 
+  /** "Take control": asks the server to hand control to this viewer. */
+  requestControl(): void {
+    this.#send({ type: "control-request" });
+  }
+
+  /** Gives control up. */
+  releaseControl(): void {
+    this.#send({ type: "control-release" });
+  }
+
+  /** Changes the display name other viewers see. */
+  rename(name: string): void {
+    this.#send({ type: "name", name });
+  }
+
   /** Closes everything and stops reconnecting. */
   stop(): void {
     this.#stopped = true;
@@ -159,7 +179,10 @@ export class Connection {
   #connect(token: string): void {
     const socket = new WebSocket(this.#options.url, signallingProtocols(token));
     this.#socket = socket;
-    socket.onopen = () => this.#send({ type: "hello", protocol: SIGNALLING_PROTOCOL });
+    socket.onopen = () => {
+      const name = this.#options.name?.();
+      this.#send({ type: "hello", protocol: SIGNALLING_PROTOCOL, ...(name ? { name } : {}) });
+    };
     socket.onmessage = (event) => {
       if (typeof event.data !== "string") return;
       let message: ServerMessage;
@@ -225,6 +248,9 @@ export class Connection {
         return await this.#answer(message.sdp);
       case "ice-servers":
         return await this.#renewIceServers(message.iceServers);
+      case "control":
+        this.#options.onControl?.({ you: message.you, controller: message.controller });
+        return;
       case "ice": {
         const candidate = { candidate: message.candidate, sdpMLineIndex: message.sdpMLineIndex };
         if (!this.#pc || !this.#remoteSet) this.#pendingIce.push(candidate);

@@ -17,8 +17,8 @@ export interface MetricsSources {
   viewers(): number;
   /** Helpers spawned (standby included) and helpers that exited unasked. */
   helper(): { spawned: number; crashes: number };
-  /** Input messages accepted and rejected, all viewers, since start. */
-  input?(): { accepted: number; rejected: number };
+  /** Input messages accepted, rejected and refused (not in control), all viewers, since start. */
+  input?(): { accepted: number; rejected: number; refused?: number };
 }
 
 /** Options of {@linkcode SkerryMetrics}. */
@@ -64,7 +64,8 @@ export class SkerryMetrics implements ViewerMonitor {
       }),
       input: r.counter({
         name: "skerry_input_messages_total",
-        help: "Input messages from viewers, by result (rejected: malformed, nothing injected)",
+        help:
+          "Input messages from viewers, by result (rejected: malformed; refused: view-only or not in control; nothing injected)",
         labelNames: ["result"],
       }),
       framesSent: r.counter({
@@ -180,6 +181,7 @@ export class SkerryMetrics implements ViewerMonitor {
       if (input) {
         m.input.set({ result: "accepted" }, input.accepted);
         m.input.set({ result: "rejected" }, input.rejected);
+        if (input.refused !== undefined) m.input.set({ result: "refused" }, input.refused);
       }
     });
   }
