@@ -3,8 +3,11 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { KeyboardButton } from "./components/keyboard_button.tsx";
 import { Menu } from "./components/menu.tsx";
+import { StatsOverlay } from "./components/stats_overlay.tsx";
 import { StatusLine } from "./components/status_line.tsx";
+import { StreamControls, type StreamControlsProps } from "./components/stream_controls.tsx";
 import { Connection, type ConnectionState, signallingUrl } from "./lib/connection.ts";
+import { type Figure, overlayFigures } from "./lib/overlay_figures.ts";
 import { attachInput } from "./lib/input.ts";
 import { StatsCollector } from "./lib/stats.ts";
 import { toggleFullscreen } from "./lib/shortcuts.ts";
@@ -17,6 +20,10 @@ export function App() {
   const [menuOpen, setMenuOpen] = useState(false);
   const [frameSize, setFrameSize] = useState("");
   const [inputActive, setInputActive] = useState(false);
+  const [settings, setSettings] = useState<StreamControlsProps["settings"]>(null);
+  const [overlay, setOverlay] = useState(false);
+  const [figures, setFigures] = useState<Figure[]>([]);
+  const connectionRef = useRef<Connection>();
 
   useEffect(() => {
     const element = video.current!;
@@ -26,6 +33,7 @@ export function App() {
       relay: relayOnly(location),
       video: element,
       onState: setState,
+      onSettings: ({ type: _, ...s }) => setSettings(s),
       onInputChannel: (channel) => {
         detachInput?.();
         detachInput = undefined;
@@ -36,6 +44,7 @@ export function App() {
           video: element,
           send: (message) => channel.send(message as Uint8Array<ArrayBuffer>),
           onMenu: () => setMenuOpen((open) => !open),
+          onStats: () => setOverlay((on) => !on),
         });
       },
     });
@@ -48,7 +57,9 @@ export function App() {
       video: element,
       peerConnection: () => connection.peerConnection,
       report: (s) => connection.reportStats(s),
+      onStats: (s, sample, previous) => setFigures(overlayFigures(s, sample, previous)),
     });
+    connectionRef.current = connection;
     connection.start();
     stats.start();
     return () => {
@@ -70,6 +81,7 @@ export function App() {
         disablePictureInPicture
       />
       <StatusLine state={state} />
+      {overlay && <StatsOverlay figures={figures} />}
       <KeyboardButton container={stage} />
       {menuOpen && (
         <Menu
@@ -80,7 +92,14 @@ export function App() {
           onRelay={(on) => location.search = on ? "?relay=1" : ""}
           onFullscreen={() => void toggleFullscreen(stage.current!, document)}
           onClose={() => setMenuOpen(false)}
-        />
+        >
+          <StreamControls
+            settings={settings}
+            onChange={(change) => connectionRef.current?.sendSettings(change)}
+            overlay={overlay}
+            onOverlay={setOverlay}
+          />
+        </Menu>
       )}
     </div>
   );

@@ -183,6 +183,9 @@ export class ViewerConnection {
       if (now - this.#lastRestartMs < ICE_RESTART_MIN_MS) return;
       this.#lastRestartMs = now;
       session.iceRestart(this.peer);
+    } else if (message.type === "settings") {
+      const { type: _, ...change } = message;
+      session.settings(this.peer, change);
     } else {
       const now = Date.now();
       if (now - this.#lastStats < MIN_STATS_INTERVAL_MS) return;

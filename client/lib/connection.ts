@@ -21,6 +21,7 @@ import {
   type ServerMessage,
   SIGNALLING_PROTOCOL,
 } from "../../lib/protocol/signalling.ts";
+import type { LiveSettingsChange } from "../../lib/protocol/live_settings.ts";
 import type { ClientStats } from "../../lib/protocol/stats.ts";
 
 /** What the status line shows. */
@@ -57,6 +58,8 @@ export interface ConnectionOptions {
   backoff?: { initialMs: number; maxMs: number };
   /** Use TURN relays only (`iceTransportPolicy: "relay"`), as selkies' "Force relay connection". */
   relay?: boolean;
+  /** Called with the stream's live settings whenever the server says them. */
+  onSettings?(settings: Extract<ServerMessage, { type: "settings" }>): void;
 }
 
 /** How long ICE may stay `disconnected` before a restart is asked for, in ms. */
@@ -131,6 +134,11 @@ export class Connection {
   /** Sends the browser's statistics to the server (dropped while disconnected). */
   reportStats(stats: ClientStats): void {
     this.#send({ type: "stats", stats });
+  }
+
+  /** Asks the server to change live settings (dropped while disconnected). */
+  sendSettings(change: LiveSettingsChange): void {
+    this.#send({ type: "settings", ...change });
   }
 
   /** Closes everything and stops reconnecting. */
@@ -225,6 +233,8 @@ export class Connection {
         return await this.#answer(message.sdp);
       case "ice-servers":
         return await this.#renewIceServers(message.iceServers);
+      case "settings":
+        return this.#options.onSettings?.(message);
       case "ice": {
         const candidate = { candidate: message.candidate, sdpMLineIndex: message.sdpMLineIndex };
         if (!this.#pc || !this.#remoteSet) this.#pendingIce.push(candidate);

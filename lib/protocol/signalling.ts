@@ -6,6 +6,12 @@
  */
 
 import { int, type JsonObject, parseObject, str } from "./_fields.ts";
+import {
+  type LiveSettings,
+  type LiveSettingsChange,
+  parseSettings,
+  parseSettingsChange,
+} from "./live_settings.ts";
 import { type ClientStats, parseClientStats } from "./stats.ts";
 
 /** The protocol version this code speaks. */
@@ -64,7 +70,8 @@ export type ClientMessage =
   | { type: "answer"; sdp: string }
   | { type: "ice"; candidate: string; sdpMLineIndex: number }
   | { type: "ice-restart" }
-  | { type: "stats"; stats: ClientStats };
+  | { type: "stats"; stats: ClientStats }
+  | ({ type: "settings" } & LiveSettingsChange);
 
 /** Server to browser. */
 export type ServerMessage =
@@ -73,6 +80,7 @@ export type ServerMessage =
   | { type: "offer"; sdp: string; iceRestart?: boolean }
   | { type: "ice"; candidate: string; sdpMLineIndex: number }
   | { type: "ice-servers"; iceServers: IceServer[] }
+  | ({ type: "settings"; congestionControl: boolean } & LiveSettings)
   | { type: "error"; code: ErrorCode; message: string };
 
 /** Parses one frame from the browser; throws `RangeError` saying what is wrong. */
@@ -93,6 +101,8 @@ export function parseClientMessage(text: string): ClientMessage {
       return { type: "ice-restart" };
     case "stats":
       return { type: "stats", stats: parseClientStats(o.stats) };
+    case "settings":
+      return { type: "settings", ...parseSettingsChange(o) };
     default:
       throw new RangeError(`Cannot parse message: unknown type "${o.type}"`);
   }
@@ -127,6 +137,12 @@ export function parseServerMessage(text: string): ServerMessage {
         type: "ice",
         candidate: str(o, "candidate", 4096),
         sdpMLineIndex: int(o, "sdpMLineIndex", 0, 255),
+      };
+    case "settings":
+      return {
+        type: "settings",
+        ...parseSettings(o),
+        congestionControl: o.congestionControl === true,
       };
     case "error":
       return { type: "error", code: str(o, "code", 32) as ErrorCode, message: str(o, "message") };
