@@ -171,16 +171,23 @@ export function relayInitScript(
     script: ([browserPort, helperPort]) => {
       const udpHost = /^(candidate:\S+ \d+ udp \d+ 127\.0\.0\.1 )(\d+)( typ host.*)$/i;
       const proto = RTCPeerConnection.prototype;
-      const add = proto.addIceCandidate;
+      const add = proto.addIceCandidate as (
+        this: RTCPeerConnection,
+        candidate?: RTCIceCandidateInit,
+      ) => Promise<void>;
+      const rewrite = (text: string, port: number) => {
+        const match = udpHost.exec(text);
+        return match ? `${match[1]}${port}${match[3]}` : null;
+      };
       proto.addIceCandidate = function (
         this: RTCPeerConnection,
         candidate?: RTCIceCandidateInit | null,
       ) {
         const text = candidate?.candidate ?? "";
         if (text === "") return add.call(this, candidate ?? undefined);
-        const match = udpHost.exec(text);
-        if (!match) return Promise.resolve();
-        return add.call(this, { ...candidate, candidate: match[1] + browserPort + match[3] });
+        const rewritten = rewrite(text, browserPort);
+        if (rewritten === null) return Promise.resolve();
+        return add.call(this, { ...candidate, candidate: rewritten });
       } as typeof proto.addIceCandidate;
       const slot = Object.getOwnPropertyDescriptor(proto, "onicecandidate")!;
       Object.defineProperty(proto, "onicecandidate", {
@@ -191,13 +198,10 @@ export function relayInitScript(
             fn === null ? null : (event: RTCPeerConnectionIceEvent) => {
               const c = event.candidate;
               if (!c?.candidate) return fn(event);
-              const match = udpHost.exec(c.candidate);
-              if (!match) return;
+              const rewritten = rewrite(c.candidate, helperPort);
+              if (rewritten === null) return;
               fn({
-                candidate: {
-                  candidate: match[1] + helperPort + match[3],
-                  sdpMLineIndex: c.sdpMLineIndex ?? 0,
-                },
+                candidate: { candidate: rewritten, sdpMLineIndex: c.sdpMLineIndex ?? 0 },
               } as unknown as RTCPeerConnectionIceEvent);
             },
           );

@@ -169,12 +169,17 @@ export class CongestionController {
   }
 
   /**
-   * New limits (a live change of bitrate or frame rate): the target is
-   * clamped to the new ceiling at once; a higher ceiling is reached by growth.
+   * New limits (a viewer chose a bitrate or frame rate live). A new ceiling
+   * becomes the target at once, up or down: the viewer asked for that
+   * bitrate, and if the path cannot carry it the next reports say so.
    */
   setLimits(limits: ControllerLimits): void {
+    const bitrateChanged = limits.maxBps !== this.#limits.maxBps;
     this.#limits = { ...limits };
-    this.#target = clamp(this.#target, Math.min(this.#minBps, limits.maxBps), limits.maxBps);
+    if (bitrateChanged) {
+      this.#target = clamp(limits.maxBps, Math.min(this.#minBps, limits.maxBps), limits.maxBps);
+      this.#capacity = undefined;
+    }
   }
 
   /** Takes one sample and returns the new output. */

@@ -193,10 +193,15 @@ Deno.test("CongestionController asks for at least 5 fps", () => {
   assert.equal(c.state.framerate, 5);
 });
 
-Deno.test("CongestionController.setLimits() clamps the target to a lower ceiling at once", () => {
+Deno.test("CongestionController.setLimits() makes a new ceiling the target at once, up or down", () => {
   const c = controller();
+  c.update({ at: 0, loss: 0.5, receiveBps: 1_000_000 });
+  assert.equal(c.state.targetBps, 850_000);
   c.setLimits({ maxBps: 800_000, maxFramerate: 30 });
-  assert.deepEqual(c.state, { targetBps: 800_000, framerate: 30, signal: "unknown" });
+  assert.deepEqual(c.state, { targetBps: 800_000, framerate: 30, signal: "overuse" });
   c.setLimits({ maxBps: 5_000_000, maxFramerate: 30 });
-  assert.equal(c.state.targetBps, 800_000, "a higher ceiling is reached by growth");
+  assert.equal(c.state.targetBps, 5_000_000, "the viewer asked for it; reports will tell");
+  c.setLimits({ maxBps: 5_000_000, maxFramerate: 60 });
+  assert.equal(c.state.targetBps, 5_000_000);
+  assert.equal(c.state.framerate, 60);
 });
