@@ -136,7 +136,16 @@ async function serve(
       iceAddresses: config.iceAddresses,
       channels: [INPUT_CHANNEL_LABEL],
       frameCounter: FRAME_COUNTER,
+      tuning: {
+        videoBitrate: config.videoBitrate,
+        framerate: config.framerate,
+        audio: config.enableAudio,
+        keyframeDistance: config.keyframeDistance,
+        congestionControl: config.congestionControl,
+        fecPercent: config.videoPacketlossPercent,
+      },
     },
+    settings: await liveSettings(config),
     iceServers,
     maxViewers: config.maxViewers,
   });
@@ -240,6 +249,23 @@ async function serve(
   }
   // deno-lint-ignore no-console
   console.log(lines.join("\n"));
+}
+
+/** The live settings viewers may change, remembered in the `--json-config` file if any. */
+async function liveSettings(config: Config) {
+  const { SettingsFile } = await import("./lib/settings_file.ts");
+  const path = config.jsonConfig;
+  const file = path === undefined || path === "" ? undefined : new SettingsFile(path);
+  return {
+    initial: {
+      videoBitrate: config.videoBitrate,
+      framerate: config.framerate,
+      audio: config.enableAudio,
+    },
+    congestionControl: config.congestionControl,
+    onChange: (settings: { videoBitrate: number; framerate: number }) =>
+      void file?.remember({ videoBitrate: settings.videoBitrate, framerate: settings.framerate }),
+  };
 }
 
 /**

@@ -5,8 +5,11 @@ import { ControlBadge } from "./components/control_badge.tsx";
 import { FileTransfer } from "./components/file_transfer.tsx";
 import { KeyboardButton } from "./components/keyboard_button.tsx";
 import { Menu } from "./components/menu.tsx";
+import { StatsOverlay } from "./components/stats_overlay.tsx";
 import { StatusLine } from "./components/status_line.tsx";
+import { StreamControls, type StreamControlsProps } from "./components/stream_controls.tsx";
 import { Connection, type ConnectionState, signallingUrl } from "./lib/connection.ts";
+import { type Figure, overlayFigures } from "./lib/overlay_figures.ts";
 import { attachInput } from "./lib/input.ts";
 import { StatsCollector } from "./lib/stats.ts";
 import { toggleFullscreen } from "./lib/shortcuts.ts";
@@ -25,6 +28,9 @@ export function App() {
   const connectionRef = useRef<Connection>();
   /** View-only logins forward no input (the server would drop it anyway). */
   const viewOnly = useRef(false);
+  const [settings, setSettings] = useState<StreamControlsProps["settings"]>(null);
+  const [overlay, setOverlay] = useState(false);
+  const [figures, setFigures] = useState<Figure[]>([]);
 
   useEffect(() => {
     const element = video.current!;
@@ -39,6 +45,7 @@ export function App() {
         viewOnly.current = view.you.role === "view";
         setControl(view);
       },
+      onSettings: ({ type: _, ...s }) => setSettings(s),
       onInputChannel: (channel) => {
         detachInput?.();
         detachInput = undefined;
@@ -50,6 +57,7 @@ export function App() {
           send: (message) => channel.send(message as Uint8Array<ArrayBuffer>),
           onMenu: () => setMenuOpen((open) => !open),
           viewOnly: viewOnly.current,
+          onStats: () => setOverlay((on) => !on),
         });
       },
     });
@@ -62,6 +70,7 @@ export function App() {
       video: element,
       peerConnection: () => connection.peerConnection,
       report: (s) => connection.reportStats(s),
+      onStats: (s, sample, previous) => setFigures(overlayFigures(s, sample, previous)),
     });
     connectionRef.current = connection;
     connection.start();
@@ -85,6 +94,7 @@ export function App() {
         disablePictureInPicture
       />
       <StatusLine state={state} />
+      {overlay && <StatsOverlay figures={figures} />}
       <KeyboardButton container={stage} />
       <ControlBadge
         view={control}
@@ -101,7 +111,14 @@ export function App() {
           onRelay={(on) => location.search = on ? "?relay=1" : ""}
           onFullscreen={() => void toggleFullscreen(stage.current!, document)}
           onClose={() => setMenuOpen(false)}
-        />
+        >
+          <StreamControls
+            settings={settings}
+            onChange={(change) => connectionRef.current?.sendSettings(change)}
+            overlay={overlay}
+            onOverlay={setOverlay}
+          />
+        </Menu>
       )}
     </div>
   );

@@ -13,6 +13,7 @@ import {
   type HelperStart,
   type ToHelper,
 } from "../lib/protocol/helper.ts";
+import { LiveControl } from "./live_control.ts";
 import { log } from "./log.ts";
 import { Peer } from "./peer.ts";
 import { Pipeline, PipelineError } from "./pipeline.ts";
@@ -41,6 +42,7 @@ export class MediaHelper {
   #poll: ReturnType<typeof setInterval> | undefined;
   #nice: ReturnType<typeof setInterval> | undefined;
   #stats: StatsPoller | undefined;
+  #live: LiveControl | undefined;
 
   /** `warm` resolves once the DTLS certificate exists; branches wait for it. */
   constructor(spec: HelperStart, warm: Promise<void>) {
@@ -89,7 +91,12 @@ export class MediaHelper {
         clearInterval(this.#nice);
       }
     }, NICE_MS);
-    this.#stats = new StatsPoller({ peers: () => this.#peers.values(), pipeline: this.#pipeline });
+    this.#live = new LiveControl(this.#pipeline, this.#spec);
+    this.#stats = new StatsPoller({
+      peers: () => this.#peers.values(),
+      pipeline: this.#pipeline,
+      ...(this.#live.loop ? { loop: this.#live.loop } : {}),
+    });
     this.#stats.start();
     send({ type: "ready", pid: Deno.pid });
   }
@@ -122,6 +129,8 @@ export class MediaHelper {
           message.channel,
           Uint8Array.fromBase64(message.data),
         );
+      case "settings":
+        return this.#live?.settings(message);
       case "stop":
         return void this.stop(HelperExit.Ok);
     }
@@ -134,9 +143,11 @@ export class MediaHelper {
     clearInterval(this.#poll);
     clearInterval(this.#nice);
     this.#stats?.stop();
+    this.#live?.stop();
     const peers = [...this.#peers.values()];
     for (const peer of peers) peer.silence();
     await this.#pipeline?.stop();
+    await this.#live?.close();
     // Every branch is in NULL now: no thread can be running a callback.
     for (const peer of peers) peer.freeCallbacks();
     this.#done.resolve(code);
@@ -161,6 +172,7 @@ export class MediaHelper {
     });
     this.#peers.set(id, peer);
     void peer.open().then((linked) => {
+      if (linked && this.#peers.get(id) === peer) this.#live?.watch(id, peer.branch);
       if (!linked && this.#peers.get(id) === peer) void this.#removePeer(id);
     });
   }
@@ -169,6 +181,7 @@ export class MediaHelper {
     const peer = this.#peers.get(id);
     if (!peer) return;
     this.#peers.delete(id);
+    this.#live?.unwatch(id);
     const closing: Promise<void> = peer.close().finally(() => {
       if (this.#leaving.get(id) === closing) this.#leaving.delete(id);
     });

@@ -45,6 +45,7 @@ import { log } from "./log.ts";
 import type { Pipeline } from "./pipeline.ts";
 import { send } from "./send.ts";
 import { SerialQueue } from "./serial_queue.ts";
+import { configureRepair } from "./transceiver.ts";
 
 /** Options of {@linkcode Peer}. */
 export interface PeerOptions {
@@ -364,6 +365,7 @@ export class Peer {
   }
 
   async #offer(webrtc: Deno.PointerObject): Promise<void> {
+    await configureRepair(webrtc, { fecPercent: this.#spec.tuning?.fecPercent ?? 0 });
     let offer;
     try {
       offer = await createOffer(webrtc);

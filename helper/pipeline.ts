@@ -166,6 +166,11 @@ export class Pipeline {
     this.#branches.delete(name);
   }
 
+  /** The element called `name` in the pipeline (a reference to unref), or null. */
+  findElement(name: string): Deno.PointerObject | null {
+    return this.#stopped ? null : gst().gst_bin_get_by_name(this.#element, cstr(name));
+  }
+
   /** Asks the encoder for a keyframe now (a viewer just connected). */
   requestKeyframe(): void {
     if (this.#encoderPad !== null) requestKeyframe(this.#encoderPad);

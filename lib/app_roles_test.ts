@@ -19,6 +19,7 @@ const SESSION: Session = {
   answer: () => {},
   ice: () => {},
   iceRestart: () => {},
+  settings: () => {},
 };
 
 /** Deno's WebSocket takes headers (the DOM typings do not know it). */

@@ -18,6 +18,8 @@ import { Backoff, type BackoffOptions } from "./backoff.ts";
 import type { HelperExitStatus, HelperLink, SpawnHelper } from "./helper_link.ts";
 import { HelperProcess } from "./helper_process.ts";
 import type { FromHelper, HelperStart } from "./protocol/helper.ts";
+import type { LiveSettingsChange } from "./protocol/live_settings.ts";
+import { type SessionSettings, SettingsKeeper } from "./session_settings.ts";
 import type { ViewerMonitor } from "./metrics/viewer_monitor.ts";
 import { DEFAULT_MAX_VIEWERS, type ServerMessage } from "./protocol/signalling.ts";
 import type { RtcConfiguration } from "./turn/rtc_configuration.ts";
@@ -54,6 +56,8 @@ export interface Session {
   ice(id: string, candidate: string, sdpMLineIndex: number): void;
   /** A viewer asks for an ICE restart (its network changed): a new offer on the same connection. */
   iceRestart(id: string): void;
+  /** A viewer changes live settings (bitrate, frame rate, audio) for the shared stream. */
+  settings(id: string, change: LiveSettingsChange): void;
 }
 
 /** The current STUN/TURN servers and their changes (an `IceServerFeed`). */
@@ -79,6 +83,8 @@ export interface MediaSessionOptions {
   iceServers?: IceServerSource;
   /** Told of viewers joining and leaving, and given the helper's statistics of each. */
   monitor?: Pick<ViewerMonitor, "viewerJoined" | "viewerLeft" | "peerStats">;
+  /** Live settings (lib/session_settings.ts); absent: viewers' `settings` are ignored. */
+  settings?: SessionSettings;
   /**
    * Most viewers at once (`--max-viewers`); default
    * {@linkcode DEFAULT_MAX_VIEWERS}. Each is a webrtcbin with its own
@@ -124,12 +130,17 @@ export class MediaSession implements Session {
   #readyAt = 0;
   #closed = false;
   #unsubscribe: (() => void) | undefined;
+  readonly #settings: SettingsKeeper | undefined;
   /** Counters, for tests and health checks. */
   readonly stats: SessionStats = { spawned: 0, crashes: 0 };
 
   constructor(options: MediaSessionOptions) {
     this.#options = options;
     this.#backoff = new Backoff(options.backoff);
+    this.#settings = options.settings && new SettingsKeeper(options.settings, {
+      phase: () => this.#state === "running" || this.#state === "starting" ? this.#state : "none",
+      send: (change) => this.#helper?.send({ type: "settings", ...change }),
+    });
     // Renewed credentials reach running helpers at once (new viewers and live ICE agents).
     this.#unsubscribe = options.iceServers?.subscribe((config) => {
       if (this.#state === "starting" || this.#state === "running") {
@@ -178,6 +189,7 @@ export class MediaSession implements Session {
       peer: viewer.id,
       viewers: this.#viewers.size,
     });
+    if (this.#settings) viewer.send(this.#settings.message);
     const restart = this.#restart;
     if (restart) {
       viewer.send({ ...restart.status, retryInMs: Math.max(0, restart.at - Date.now()) });
@@ -217,10 +229,25 @@ export class MediaSession implements Session {
     if (this.#offered.has(id)) this.#helper?.send({ type: "ice-restart", peer: id });
   }
 
+  /**
+   * A viewer's change of the live settings: applied to the shared stream and
+   * told to every viewer (a change to the values already set is answered with
+   * the settings, to that viewer only). Ignored without live settings.
+   */
+  settings(id: string, change: LiveSettingsChange): void {
+    const viewer = this.#viewers.get(id);
+    if (!viewer || !this.#settings) return;
+    const changed = this.#settings.change(change);
+    if (!changed) return viewer.send(this.#settings.message);
+    log.info("Viewer {peer} changed {change}", { peer: id, change: changed });
+    for (const v of this.#viewers.values()) v.send(this.#settings.message);
+  }
+
   /** Stops everything; the session cannot be used afterwards. */
   async close(): Promise<void> {
     this.#closed = true;
     this.#unsubscribe?.();
+    this.#settings?.close();
     clearTimeout(this.#restart?.timer);
     this.#restart = undefined;
     this.#viewers.clear();
@@ -236,7 +263,13 @@ export class MediaSession implements Session {
     switch (this.#state) {
       case "standby": {
         const ice = this.#options.iceServers?.current.iceServers;
-        this.#helper!.send({ ...this.#options.start, ...(ice ? webrtcbinServers(ice) : {}) });
+        const { tuning } = this.#options.start;
+        this.#helper!.send({
+          ...this.#options.start,
+          ...(ice ? webrtcbinServers(ice) : {}),
+          ...(tuning && this.#settings ? { tuning: this.#settings.tuning(tuning) } : {}),
+        });
+        this.#settings?.started();
         this.#state = "starting";
         return;
       }
@@ -285,6 +318,7 @@ export class MediaSession implements Session {
         this.#readyAt = Date.now();
         log.info("Helper {pid} is streaming", { pid: message.pid });
         for (const id of this.#viewers.keys()) this.#addPeer(id);
+        this.#settings?.flush();
         return;
       case "offer": {
         const viewer = this.#viewers.get(message.peer);

@@ -189,6 +189,18 @@ export class ViewerConnection {
       if (now - this.#lastRestartMs < ICE_RESTART_MIN_MS) return;
       this.#lastRestartMs = now;
       session.iceRestart(this.peer);
+    } else if (message.type === "settings") {
+      // The stream is shared: a view-only login may watch it, not retune it.
+      if (this.#options.role === "view") {
+        this.#send({
+          type: "error",
+          code: "forbidden",
+          message: "This login is view-only: it cannot change the stream",
+        });
+        return;
+      }
+      const { type: _, ...change } = message;
+      session.settings(this.peer, change);
     } else if (message.type === "stats") {
       const now = Date.now();
       if (now - this.#lastStats < MIN_STATS_INTERVAL_MS) return;

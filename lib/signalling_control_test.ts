@@ -9,7 +9,7 @@ import { Control } from "./roles/control.ts";
 import { fakeTime } from "../test/fixtures/fake_time.ts";
 
 /** A session that accepts everyone and does nothing. */
-function quietSession(): Session {
+function quietSession(changes: unknown[] = []): Session {
   const viewers = new Map<string, Viewer>();
   return {
     get viewerCount() {
@@ -24,6 +24,7 @@ function quietSession(): Session {
     answer: () => {},
     ice: () => {},
     iceRestart: () => {},
+    settings: (id, change) => void changes.push({ id, change }),
   };
 }
 
@@ -121,4 +122,19 @@ Deno.test("ViewerConnection without a Control ignores control requests", () => {
   assert.deepEqual(sent.map((m) => m.type), ["welcome"]);
   assert.equal(connection.stats.accepted, 3);
   connection.closed();
+});
+
+Deno.test("ViewerConnection refuses live settings from a view-only login", () => {
+  const changes: unknown[] = [];
+  const session = quietSession(changes);
+  const control = new Control();
+  const full = viewer(session, control, "full");
+  const view = viewer(session, control, "view");
+  view.connection.message('{"type":"settings","videoBitrate":500}');
+  assert.equal(changes.length, 0);
+  assert.equal(view.sent.at(-1)?.type, "error");
+  full.connection.message('{"type":"settings","videoBitrate":500}');
+  assert.equal(changes.length, 1);
+  full.connection.closed();
+  view.connection.closed();
 });

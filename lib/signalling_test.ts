@@ -9,6 +9,7 @@ import {
   type ServerMessage,
   SIGNALLING_LIMITS,
 } from "./protocol/signalling.ts";
+import type { LiveSettingsChange } from "./protocol/live_settings.ts";
 import type { RtcConfiguration } from "./turn/rtc_configuration.ts";
 import { fakeTime } from "../test/fixtures/fake_time.ts";
 
@@ -37,6 +38,9 @@ class RecordingSession implements Session {
   }
   iceRestart(id: string): void {
     this.calls.push(["ice-restart", id]);
+  }
+  settings(id: string, change: LiveSettingsChange): void {
+    this.calls.push(["settings", id, change]);
   }
 }
 
@@ -235,6 +239,22 @@ Deno.test("ViewerConnection forwards ICE-restart requests, one per second at mos
   } finally {
     clock.uninstall();
   }
+});
+
+Deno.test("ViewerConnection passes live settings to the session and refuses bad ones", () => {
+  const { connection, session, sent } = connect();
+  connection.message(HELLO);
+  connection.message(JSON.stringify({ type: "settings", videoBitrate: 2500, audio: false }));
+  connection.message(JSON.stringify({ type: "settings", framerate: 0 }));
+  assert.deepEqual(session.calls.slice(1), [
+    ["settings", connection.peer, { videoBitrate: 2500, audio: false }],
+  ]);
+  assert.deepEqual(sent.at(-1), {
+    type: "error",
+    code: "bad-message",
+    message: 'Cannot parse "settings" message: "framerate" must be an integer 1-240',
+  });
+  connection.closed();
 });
 
 Deno.test("ViewerConnection passes the browser's stats on, at most one per 500 ms", async () => {

@@ -20,13 +20,27 @@ export const FRAME_COUNTER = "framecount";
 /** Name of the queue before the encoder: its thread is the encoding thread. */
 export const ENCODE_QUEUE = "encodequeue";
 /** Name of the queue in a viewer branch: its thread sends that viewer's packets. */
-const SEND_QUEUE = "sendqueue";
+export const SEND_QUEUE = "sendqueue";
+/** Name of the capsfilter after the capture: a live frame-rate change rewrites its caps. */
+export const CAPTURE_CAPS = "capturecaps";
+/** Most a viewer's send queue holds, in ns of video (see {@linkcode peerBranch}). */
+const SEND_QUEUE_NS = 200_000_000;
 /** Name of webrtcbin inside a viewer branch. */
 export const PEER_WEBRTCBIN = "webrtc";
 /** RTP payload type offered for video. */
 const VIDEO_PAYLOAD_TYPE = 96;
 /** RTP header extension id of playout-delay in the offer. */
 const PLAYOUT_DELAY_EXTMAP_ID = 1;
+/** RTP header extension id of the transport-wide sequence number in the offer. */
+const TWCC_EXTMAP_ID = 3;
+/**
+ * URI of the transport-wide congestion control sequence number extension.
+ * With it in the caps the payloader writes the field, webrtcbin's RTP
+ * session numbers every packet across streams, and the browser reports when
+ * each arrived (RTCP transport-cc feedback): loss, receive rate and delay
+ * trend for the congestion controller (helper/congestion.ts).
+ */
+export const TWCC_URI = "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01";
 /**
  * URI of the playout-delay RTP header extension, as in SDP `a=extmap`. The
  * helper registers an element for it (helper/playout_delay.ts) that writes
@@ -246,7 +260,9 @@ export function videoPipeline(options: VideoPipelineOptions): string {
   return [
     // use-damage=false: XDamage tracking costs more than full-frame XShm copies at 60 fps.
     `ximagesrc display-name=${o.display} show-pointer=${o.showPointer} use-damage=false`,
-    `video/x-raw,framerate=${o.framerate}/1`,
+    // Named: a live frame-rate change sets new caps here and ximagesrc renegotiates its
+    // capture rate, with no rebuild (helper/encoder_control.ts).
+    `capsfilter name=${CAPTURE_CAPS} caps=${captureCaps(o.framerate)}`,
     ...recipe.convert(o),
     recipe.encode(o),
     recipe.caps,
@@ -260,6 +276,44 @@ export function videoPipeline(options: VideoPipelineOptions): string {
   ].join(" ! ");
 }
 
+/** The capture caps at `framerate` frames per second. */
+export function captureCaps(framerate: number): string {
+  return `video/x-raw,framerate=${framerate}/1`;
+}
+
+/**
+ * The encoder properties for a live bitrate or frame-rate change, by the
+ * encoder's factory name: the bitrate in the encoder's own unit, and the
+ * buffer sizes that depend on the frame rate (so one and a half frames stay
+ * one and a half frames). Property values are in GStreamer's text form.
+ * Every property listed is applied by the encoder while it runs. Empty for
+ * an unknown factory.
+ */
+export function liveEncoderSettings(
+  factory: string,
+  o: { bitrateKbps: number; framerate: number; keyframeDistance: number },
+): Record<string, number> {
+  const buffer = bufferMs(o.framerate, o.keyframeDistance);
+  switch (factory) {
+    case "x264enc":
+      return { bitrate: o.bitrateKbps, "vbv-buf-capacity": buffer };
+    case "openh264enc":
+      return { bitrate: o.bitrateKbps * 1000 };
+    case "vp8enc":
+    case "vp9enc":
+      return {
+        "target-bitrate": o.bitrateKbps * 1000,
+        "buffer-size": buffer,
+        "buffer-initial-size": buffer,
+        "buffer-optimal-size": buffer,
+      };
+    case "nvh264enc":
+      return { bitrate: o.bitrateKbps };
+    default:
+      return {};
+  }
+}
+
 /** The RTP caps offered for `codec`, with the feedback the browser should send. */
 export function rtpCaps(codec: VideoCodec): string {
   return [
@@ -269,6 +323,7 @@ export function rtpCaps(codec: VideoCodec): string {
     "rtcp-fb-nack-pli=true,rtcp-fb-ccm-fir=true",
     // playout-delay 0/0 (helper/playout_delay.ts): the browser renders each frame once decoded.
     `extmap-${PLAYOUT_DELAY_EXTMAP_ID}=(string)"${PLAYOUT_DELAY_URI}"`,
+    `extmap-${TWCC_EXTMAP_ID}=(string)"${TWCC_URI}"`,
   ].join(",");
 }
 
@@ -285,9 +340,12 @@ export function peerBranch(): string {
     // errorignore: a viewer whose webrtcbin fails (error, EOS, not negotiated) must not
     // send that flow return up the tee, which would stop the capture for every viewer.
     "errorignore ignore-error=true ignore-notnegotiated=true ignore-eos=true",
-    // A leaky queue per viewer: a slow viewer drops its own packets and never stalls the others;
-    // 100 ms: beyond that, late packets are worth less than the keyframe their loss will ask for.
-    `queue name=${SEND_QUEUE} max-size-buffers=0 max-size-bytes=0 max-size-time=100000000 leaky=downstream`,
+    // A leaky queue per viewer: a slow viewer drops its own packets and never stalls the others.
+    // It is empty unless this viewer's send thread stalls. A packet dropped here never reaches
+    // RTX's history, so no NACK can bring it back: 200 ms (held packets are still repairable
+    // frames), and every drop is counted and answered with a keyframe at once
+    // (helper/send_queue_watch.ts) rather than after the browser's 3 s wait for one.
+    `queue name=${SEND_QUEUE} max-size-buffers=0 max-size-bytes=0 max-size-time=${SEND_QUEUE_NS} leaky=downstream`,
     webrtc.join(" "),
   ].join(" ! ");
 }

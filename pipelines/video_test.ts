@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import {
+  captureCaps,
+  liveEncoderSettings,
   peerBranch,
   requiredElements,
   rtpCaps,
@@ -22,7 +24,7 @@ Deno.test("videoPipeline() composes the x264 low-latency chain", () => {
     videoPipeline(BASE),
     [
       "ximagesrc display-name=:5 show-pointer=true use-damage=false",
-      "video/x-raw,framerate=60/1",
+      "capsfilter name=capturecaps caps=video/x-raw,framerate=60/1",
       "videoconvert n-threads=2 qos=false",
       "video/x-raw,format=I420",
       "queue name=encodequeue max-size-buffers=1 max-size-bytes=0 max-size-time=0 leaky=downstream",
@@ -34,7 +36,8 @@ Deno.test("videoPipeline() composes the x264 low-latency chain", () => {
       "rtph264pay mtu=1200 config-interval=-1 aggregate-mode=zero-latency",
       "application/x-rtp,media=video,clock-rate=90000,encoding-name=H264,payload=96," +
       "rtcp-fb-nack-pli=true,rtcp-fb-ccm-fir=true," +
-      'extmap-1=(string)"http://www.webrtc.org/experiments/rtp-hdrext/playout-delay"',
+      'extmap-1=(string)"http://www.webrtc.org/experiments/rtp-hdrext/playout-delay",' +
+      'extmap-3=(string)"http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01"',
       "tee name=videotee allow-not-linked=true",
     ].join(" ! "),
   );
@@ -97,20 +100,36 @@ Deno.test("videoPipeline() rejects out-of-range numbers and odd display names", 
   });
 });
 
-Deno.test("rtpCaps() names the codec the browser negotiates and asks for playout delay", () => {
+Deno.test("rtpCaps() names the codec, asks for playout delay and transport-wide feedback", () => {
   assert.equal(
     rtpCaps("VP9"),
     "application/x-rtp,media=video,clock-rate=90000,encoding-name=VP9,payload=96," +
       "rtcp-fb-nack-pli=true,rtcp-fb-ccm-fir=true," +
-      'extmap-1=(string)"http://www.webrtc.org/experiments/rtp-hdrext/playout-delay"',
+      'extmap-1=(string)"http://www.webrtc.org/experiments/rtp-hdrext/playout-delay",' +
+      'extmap-3=(string)"http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01"',
   );
+});
+
+Deno.test("liveEncoderSettings() gives each encoder its bitrate unit and frame-rate buffers", () => {
+  const o = { bitrateKbps: 2500, framerate: 30, keyframeDistance: -1 };
+  assert.deepEqual(liveEncoderSettings("x264enc", o), { bitrate: 2500, "vbv-buf-capacity": 50 });
+  assert.deepEqual(liveEncoderSettings("openh264enc", o), { bitrate: 2_500_000 });
+  assert.deepEqual(liveEncoderSettings("vp8enc", o), {
+    "target-bitrate": 2_500_000,
+    "buffer-size": 50,
+    "buffer-initial-size": 50,
+    "buffer-optimal-size": 50,
+  });
+  assert.deepEqual(liveEncoderSettings("nvh264enc", { ...o, framerate: 60 }), { bitrate: 2500 });
+  assert.deepEqual(liveEncoderSettings("fakeenc", o), {});
+  assert.equal(captureCaps(24), "video/x-raw,framerate=24/1");
 });
 
 Deno.test("peerBranch() isolates a viewer: error filter, leaky queue, bundled webrtcbin", () => {
   assert.equal(
     peerBranch(),
     "errorignore ignore-error=true ignore-notnegotiated=true ignore-eos=true ! " +
-      "queue name=sendqueue max-size-buffers=0 max-size-bytes=0 max-size-time=100000000 leaky=downstream ! " +
+      "queue name=sendqueue max-size-buffers=0 max-size-bytes=0 max-size-time=200000000 leaky=downstream ! " +
       "webrtcbin name=webrtc bundle-policy=max-bundle latency=0",
   );
 });

@@ -21,6 +21,7 @@ import {
   type ServerMessage,
   SIGNALLING_PROTOCOL,
 } from "../../lib/protocol/signalling.ts";
+import type { LiveSettingsChange } from "../../lib/protocol/live_settings.ts";
 import type { ClientStats } from "../../lib/protocol/stats.ts";
 import type { ControlView } from "../../lib/protocol/control.ts";
 
@@ -62,6 +63,8 @@ export interface ConnectionOptions {
   name?: () => string;
   /** Called with this viewer's role and who controls, on joining and on every change. */
   onControl?(view: ControlView): void;
+  /** Called with the stream's live settings whenever the server says them. */
+  onSettings?(settings: Extract<ServerMessage, { type: "settings" }>): void;
 }
 
 /** How long ICE may stay `disconnected` before a restart is asked for, in ms. */
@@ -151,6 +154,11 @@ export class Connection {
   /** Changes the display name other viewers see. */
   rename(name: string): void {
     this.#send({ type: "name", name });
+  }
+
+  /** Asks the server to change live settings (dropped while disconnected). */
+  sendSettings(change: LiveSettingsChange): void {
+    this.#send({ type: "settings", ...change });
   }
 
   /** Closes everything and stops reconnecting. */
@@ -251,6 +259,8 @@ export class Connection {
       case "control":
         this.#options.onControl?.({ you: message.you, controller: message.controller });
         return;
+      case "settings":
+        return this.#options.onSettings?.(message);
       case "ice": {
         const candidate = { candidate: message.candidate, sdpMLineIndex: message.sdpMLineIndex };
         if (!this.#pc || !this.#remoteSet) this.#pendingIce.push(candidate);

@@ -13,6 +13,7 @@ const NO_SESSION: Session = {
   answer: () => {},
   ice: () => {},
   iceRestart: () => {},
+  settings: () => {},
 };
 
 const AUTH = { username: "ada", password: "full-pass", viewOnlyPassword: "view-pass" };

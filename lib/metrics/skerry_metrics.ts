@@ -90,7 +90,22 @@ export class SkerryMetrics implements ViewerMonitor {
       }),
       availableBitrate: r.gauge({
         name: "skerry_viewer_available_bitrate_bits_per_second",
-        help: "Available send rate the congestion controller estimates (when GStreamer reports it)",
+        help: "Bitrate the viewer's congestion controller finds its path can carry",
+        ...perViewer,
+      }),
+      encoderBitrate: r.gauge({
+        name: "skerry_viewer_encoder_bitrate_bits_per_second",
+        help: "Bitrate the encoder serving the viewer is set to",
+        ...perViewer,
+      }),
+      encoderFramerate: r.gauge({
+        name: "skerry_viewer_encoder_frames_per_second",
+        help: "Frame rate the capture serving the viewer runs at",
+        ...perViewer,
+      }),
+      retransmitted: r.counter({
+        name: "skerry_viewer_retransmitted_packets_total",
+        help: "Packets resent to the viewer (RTX) after its retransmission requests",
         ...perViewer,
       }),
       rtt: r.gauge({
@@ -214,6 +229,11 @@ export class SkerryMetrics implements ViewerMonitor {
     m.firs.set(p, s.firCount);
     setIf(m.sendBitrate, p, s.sendBitsPerSecond);
     setIf(m.availableBitrate, p, s.availableBitsPerSecond);
+    setIf(m.encoderBitrate, p, s.encoderBitsPerSecond);
+    setIf(m.encoderFramerate, p, s.encoderFramerate);
+    if (s.retransmittedPacketsSent !== undefined) {
+      m.retransmitted.set(p, s.retransmittedPacketsSent);
+    }
     setIf(m.rtt, p, seconds(s.roundTripTimeMs));
     setIf(m.jitter, p, seconds(s.jitterMs));
     setIf(m.lossRatio, p, s.fractionLost);

@@ -6,6 +6,12 @@
  */
 
 import { int, type JsonObject, parseObject, peerId, str } from "./_fields.ts";
+import {
+  type HelperTuning,
+  type LiveSettingsChange,
+  parseSettingsChange,
+  parseTuning,
+} from "./live_settings.ts";
 import { parsePeerStats, type PeerStats } from "./stats.ts";
 
 /** Exit codes of the helper. */
@@ -44,6 +50,8 @@ export interface HelperStart {
   stunServer?: string;
   /** TURN servers for every webrtcbin, `turn(s)://user:password@host:port` (user info percent-escaped). */
   turnServers?: string[];
+  /** Bitrate, frame rate, audio, congestion control and FEC to start with; absent: the pipeline's own. */
+  tuning?: HelperTuning;
 }
 
 /** New STUN/TURN servers (renewed credentials): for new viewers, and added to running ones. */
@@ -63,6 +71,7 @@ export type ToHelper =
   | { type: "answer"; peer: string; sdp: string }
   | { type: "ice"; peer: string; candidate: string; sdpMLineIndex: number }
   | { type: "send"; peer: string; channel: string; data: string }
+  | ({ type: "settings" } & LiveSettingsChange)
   | { type: "stop" };
 
 /** Helper to server. */
@@ -94,6 +103,7 @@ export function parseToHelper(line: string): ToHelper {
       };
       if (o.stunServer !== undefined) start.stunServer = str(o, "stunServer", 4096);
       if (o.turnServers !== undefined) start.turnServers = strings(o, "turnServers");
+      if (o.tuning !== undefined) start.tuning = parseTuning(o, "tuning");
       return start;
     }
     case "ice-servers":
@@ -117,6 +127,8 @@ export function parseToHelper(line: string): ToHelper {
         channel: str(o, "channel", 256),
         data: str(o, "data"),
       };
+    case "settings":
+      return { type: "settings", ...parseSettingsChange(o) };
     case "stop":
       return { type: "stop" };
     default:

@@ -6,6 +6,12 @@
  */
 
 import { int, type JsonObject, parseObject, str } from "./_fields.ts";
+import {
+  type LiveSettings,
+  type LiveSettingsChange,
+  parseSettings,
+  parseSettingsChange,
+} from "./live_settings.ts";
 import { type ClientStats, parseClientStats } from "./stats.ts";
 import { type ControlView, isRole, MAX_DISPLAY_NAME } from "./control.ts";
 
@@ -82,7 +88,8 @@ export type ClientMessage =
   | { type: "stats"; stats: ClientStats }
   | { type: "control-request" }
   | { type: "control-release" }
-  | { type: "name"; name: string };
+  | { type: "name"; name: string }
+  | ({ type: "settings" } & LiveSettingsChange);
 
 /** Server to browser. */
 export type ServerMessage =
@@ -92,7 +99,8 @@ export type ServerMessage =
   | { type: "ice"; candidate: string; sdpMLineIndex: number }
   | { type: "ice-servers"; iceServers: IceServer[] }
   | { type: "error"; code: ErrorCode; message: string }
-  | ({ type: "control" } & ControlView);
+  | ({ type: "control" } & ControlView)
+  | ({ type: "settings"; congestionControl: boolean } & LiveSettings);
 
 /** Parses one frame from the browser; throws `RangeError` saying what is wrong. */
 export function parseClientMessage(text: string): ClientMessage {
@@ -122,6 +130,8 @@ export function parseClientMessage(text: string): ClientMessage {
       return { type: "control-release" };
     case "name":
       return { type: "name", name: str(o, "name", MAX_NAME_FIELD) };
+    case "settings":
+      return { type: "settings", ...parseSettingsChange(o) };
     default:
       throw new RangeError(`Cannot parse message: unknown type "${o.type}"`);
   }
@@ -156,6 +166,12 @@ export function parseServerMessage(text: string): ServerMessage {
         type: "ice",
         candidate: str(o, "candidate", 4096),
         sdpMLineIndex: int(o, "sdpMLineIndex", 0, 255),
+      };
+    case "settings":
+      return {
+        type: "settings",
+        ...parseSettings(o),
+        congestionControl: o.congestionControl === true,
       };
     case "error":
       return { type: "error", code: str(o, "code", 32) as ErrorCode, message: str(o, "message") };
