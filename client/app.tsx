@@ -1,6 +1,7 @@
 /** The whole client: a full-window video, the status line, the menu, input. */
 
 import { useEffect, useRef, useState } from "preact/hooks";
+import { EncoderSelect } from "./components/encoder_select.tsx";
 import { KeyboardButton } from "./components/keyboard_button.tsx";
 import { Menu } from "./components/menu.tsx";
 import { StatusLine } from "./components/status_line.tsx";
@@ -8,6 +9,7 @@ import { Connection, type ConnectionState, signallingUrl } from "./lib/connectio
 import { attachInput } from "./lib/input.ts";
 import { StatsCollector } from "./lib/stats.ts";
 import { toggleFullscreen } from "./lib/shortcuts.ts";
+import type { Encoder } from "../lib/protocol/encoders.ts";
 
 /** The client application. */
 export function App() {
@@ -17,6 +19,10 @@ export function App() {
   const [menuOpen, setMenuOpen] = useState(false);
   const [frameSize, setFrameSize] = useState("");
   const [inputActive, setInputActive] = useState(false);
+  const [encoders, setEncoders] = useState<{ current?: Encoder; choices: Encoder[] }>({
+    choices: [],
+  });
+  const connectionRef = useRef<Connection>();
 
   useEffect(() => {
     const element = video.current!;
@@ -26,6 +32,7 @@ export function App() {
       relay: relayOnly(location),
       video: element,
       onState: setState,
+      onEncoder: (current, choices) => setEncoders({ current, choices }),
       onInputChannel: (channel) => {
         detachInput?.();
         detachInput = undefined;
@@ -49,6 +56,7 @@ export function App() {
       peerConnection: () => connection.peerConnection,
       report: (s) => connection.reportStats(s),
     });
+    connectionRef.current = connection;
     connection.start();
     stats.start();
     return () => {
@@ -80,7 +88,13 @@ export function App() {
           onRelay={(on) => location.search = on ? "?relay=1" : ""}
           onFullscreen={() => void toggleFullscreen(stage.current!, document)}
           onClose={() => setMenuOpen(false)}
-        />
+        >
+          <EncoderSelect
+            encoder={encoders.current}
+            encoders={encoders.choices}
+            onChange={(e) => connectionRef.current?.requestEncoder(e)}
+          />
+        </Menu>
       )}
     </div>
   );

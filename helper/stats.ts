@@ -21,6 +21,8 @@ export interface StatsPollerOptions {
   peers(): Iterable<Peer>;
   /** The shared pipeline, for the frame count. */
   pipeline: Pipeline;
+  /** A viewer's encoder's frame count (its encode tier's); default the pipeline's. */
+  framesOf?: (peer: Peer) => Promise<number | undefined>;
   /** Interval in ms; default {@linkcode STATS_INTERVAL_MS}. */
   intervalMs?: number;
 }
@@ -61,7 +63,10 @@ export class StatsPoller {
     const frames = await this.#options.pipeline.framesEncoded();
     for (const peer of peers) {
       try {
-        await this.#report(peer, frames);
+        await this.#report(
+          peer,
+          this.#options.framesOf ? await this.#options.framesOf(peer) : frames,
+        );
       } catch (error) {
         // One line for the first failure, not one a second.
         if (this.#failures++ === 0) {

@@ -6,6 +6,8 @@
  */
 
 import { int, type JsonObject, parseObject, str } from "./_fields.ts";
+import { type DecodableCodec, parseDecodableCodecs } from "./codecs.ts";
+import { type Encoder, isEncoder } from "./encoders.ts";
 import { type ClientStats, parseClientStats } from "./stats.ts";
 
 /** The protocol version this code speaks. */
@@ -56,11 +58,19 @@ export interface IceServer {
 export type MediaState = "starting" | "streaming" | "restarting" | "failed";
 
 /** Error codes of the `error` message. */
-export type ErrorCode = "bad-message" | "protocol" | "media" | "full" | "rate-limited" | "too-big";
+export type ErrorCode =
+  | "bad-message"
+  | "protocol"
+  | "media"
+  | "full"
+  | "rate-limited"
+  | "too-big"
+  | "no-codec";
 
 /** Browser to server. */
 export type ClientMessage =
-  | { type: "hello"; protocol: number }
+  | { type: "hello"; protocol: number; codecs?: DecodableCodec[] }
+  | { type: "encoder"; encoder: Encoder }
   | { type: "answer"; sdp: string }
   | { type: "ice"; candidate: string; sdpMLineIndex: number }
   | { type: "ice-restart" }
@@ -73,14 +83,21 @@ export type ServerMessage =
   | { type: "offer"; sdp: string; iceRestart?: boolean }
   | { type: "ice"; candidate: string; sdpMLineIndex: number }
   | { type: "ice-servers"; iceServers: IceServer[] }
+  | { type: "encoder"; encoder: Encoder; encoders: Encoder[] }
   | { type: "error"; code: ErrorCode; message: string };
 
 /** Parses one frame from the browser; throws `RangeError` saying what is wrong. */
 export function parseClientMessage(text: string): ClientMessage {
   const o = parseObject(text, MAX_SIGNALLING_MESSAGE);
   switch (o.type) {
-    case "hello":
-      return { type: "hello", protocol: int(o, "protocol", 0, 1000) };
+    case "hello": {
+      const protocol = int(o, "protocol", 0, 1000);
+      return o.codecs === undefined
+        ? { type: "hello", protocol }
+        : { type: "hello", protocol, codecs: parseDecodableCodecs(o.codecs) };
+    }
+    case "encoder":
+      return { type: "encoder", encoder: encoder(o, "encoder") };
     case "answer":
       return { type: "answer", sdp: str(o, "sdp", MAX_SIGNALLING_MESSAGE) };
     case "ice":
@@ -128,11 +145,28 @@ export function parseServerMessage(text: string): ServerMessage {
         candidate: str(o, "candidate", 4096),
         sdpMLineIndex: int(o, "sdpMLineIndex", 0, 255),
       };
+    case "encoder": {
+      const list = Array.isArray(o.encoders) ? o.encoders : [];
+      return {
+        type: "encoder",
+        encoder: encoder(o, "encoder"),
+        encoders: list.filter((e): e is Encoder => typeof e === "string" && isEncoder(e)),
+      };
+    }
     case "error":
       return { type: "error", code: str(o, "code", 32) as ErrorCode, message: str(o, "message") };
     default:
       throw new RangeError(`Cannot parse message: unknown type "${o.type}"`);
   }
+}
+
+/** A field naming one of Skerry's encoders. */
+function encoder(o: JsonObject, name: string): Encoder {
+  const v = str(o, name, 64);
+  if (!isEncoder(v)) {
+    throw new RangeError(`Cannot parse "${o.type}" message: unknown encoder "${v}"`);
+  }
+  return v;
 }
 
 /** The `iceServers` field: a list of objects with `urls` (anything else is dropped). */
