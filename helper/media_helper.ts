@@ -151,6 +151,9 @@ export class MediaHelper {
     this.#stats?.stop();
     const peers = [...this.#peers.values()];
     for (const peer of peers) peer.silence();
+    // Removals under way finish first: the pipeline going to NULL passes through PAUSED, which
+    // would bring a branch already set to NULL back up just before it is freed.
+    await Promise.all([...this.#leaving.values(), ...this.#tiersLeaving.values()]);
     await this.#pipeline?.stop();
     // Every branch is in NULL now: no thread can be running a callback.
     for (const peer of peers) peer.freeCallbacks();

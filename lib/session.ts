@@ -239,11 +239,12 @@ export class MediaSession implements Session {
     const viewer = this.#viewers.get(id);
     const decision = viewer && this.#encoders?.request(id, encoder);
     if (!viewer || !decision) return;
-    log.info("Viewer {peer} asked for {requested}: {encoder} ({reason})", {
+    const { encoder: now, reason } = decision;
+    log.info("Viewer {peer} asked for {encoder}: {now} ({reason})", {
       peer: id,
-      requested: encoder,
-      encoder: decision.encoder,
-      reason: decision.reason,
+      encoder,
+      now,
+      reason,
     });
     viewer.send(decision.reply);
     this.#sendAll(id, decision.messages);
@@ -398,7 +399,7 @@ export class MediaSession implements Session {
           v.send({
             type: "error",
             code: "media",
-            message: userMessage(message.message, encoder ? { encoder } : {}),
+            message: userMessage(message.message, { encoder }),
           });
         }
         return;
@@ -433,11 +434,12 @@ export class MediaSession implements Session {
     let told: PendingRestart["status"];
     if (this.#backoff.atMax) {
       // It keeps failing: say so (with its own reason), and keep trying at the longest delay.
-      const message = userMessage(this.#fatal ?? reason, { fatal: true });
-      log.error("Helper keeps failing ({reason}); retrying every {delayMs} ms", {
+      const detail = this.#fatal === undefined ? reason : `${reason}: ${this.#fatal}`;
+      log.error("Helper keeps failing ({detail}); retrying every {delayMs} ms", {
         delayMs: delay,
-        reason: this.#fatal === undefined ? reason : `${reason}: ${this.#fatal}`,
+        detail,
       });
+      const message = userMessage(detail, { fatal: true });
       told = { type: "status", state: "failed", retryInMs: delay, message };
     } else {
       told = { type: "status", state: "restarting", retryInMs: delay, message: reason };

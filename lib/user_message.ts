@@ -12,7 +12,7 @@ import { codecLabel, codecOf, type Encoder } from "./protocol/encoders.ts";
 /** What is known about the failure besides the helper's text. */
 export interface UserMessageContext {
   /** The viewer's encoder, named in the sentence. */
-  encoder?: Encoder;
+  encoder?: Encoder | undefined;
   /** The whole helper failed (every viewer is affected), not one viewer's stream. */
   fatal?: boolean;
 }

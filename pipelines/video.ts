@@ -171,6 +171,9 @@ const RECIPES: Record<Encoder, Recipe> = {
         // usage-profile=realtime, cpu-used=10: libaom's real-time mode at its fastest speed step.
         "usage-profile=realtime cpu-used=10",
         `end-usage=cbr target-bitrate=${o.bitrateKbps}`,
+        // The quantizer range must be set: the element's defaults (0-0) make libaom 3.6 abort
+        // (a rate-control assertion) on the first frames; 4-56 are libaom's real-time bounds.
+        "min-quantizer=4 max-quantizer=56",
         // lag-in-frames=0: no lookahead; row-mt and two tile columns: threads share one frame.
         `lag-in-frames=0 threads=${o.threads} row-mt=true tile-columns=1`,
         `keyframe-max-dist=${gopFrames(o)}`,

@@ -122,7 +122,7 @@ Deno.test("videoPipeline() builds the AV1 chain in libaom's real-time mode", () 
   const p = videoPipeline({ ...BASE, encoder: "av1enc", bitrateKbps: 4000, framerate: 30 });
   assert.match(
     p,
-    / ! av1enc name=videoenc usage-profile=realtime cpu-used=10 end-usage=cbr target-bitrate=4000 lag-in-frames=0 threads=2 row-mt=true tile-columns=1 keyframe-max-dist=2147483647 buf-sz=50 buf-initial-sz=50 buf-optimal-sz=50 undershoot-pct=25 overshoot-pct=10 ! video\/x-av1 ! identity name=framecount silent=true ! rtpav1pay mtu=1200 ! application\/x-rtp,media=video,clock-rate=90000,encoding-name=AV1,/,
+    / ! av1enc name=videoenc usage-profile=realtime cpu-used=10 end-usage=cbr target-bitrate=4000 min-quantizer=4 max-quantizer=56 lag-in-frames=0 threads=2 row-mt=true tile-columns=1 keyframe-max-dist=2147483647 buf-sz=50 buf-initial-sz=50 buf-optimal-sz=50 undershoot-pct=25 overshoot-pct=10 ! video\/x-av1 ! identity name=framecount silent=true ! rtpav1pay mtu=1200 ! application\/x-rtp,media=video,clock-rate=90000,encoding-name=AV1,/,
   );
   assert.deepEqual(requiredElements("av1enc"), [
     "ximagesrc",

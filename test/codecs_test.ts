@@ -97,6 +97,25 @@ Deno.test({
         );
         await decodes(page, "x264enc", (await videoStats(page)).connections - 1);
       });
+
+      await t.step(
+        "--encoder=nvh264enc without NVIDIA: one warning, then x264enc plays",
+        async () => {
+          const nvidia = await startServer({ display, args: ["--encoder=nvh264enc"] });
+          try {
+            const page2 = await browser.open(nvidia.url);
+            await decodes(page2, "x264enc", 0);
+            const warnings = nvidia.stderr.filter((l) =>
+              l.includes("nvh264enc is not usable here")
+            );
+            assert.equal(warnings.length, 1, warnings.join("\n"));
+            assert.match(warnings[0]!, /falling back to x264enc/);
+            await page2.close();
+          } finally {
+            await nvidia.stop();
+          }
+        },
+      );
     } finally {
       await browser.close();
       await server.stop();
