@@ -67,22 +67,23 @@ async function serve(
   // 2. A sidecar may say when the streamed app is ready (selkies' --app_wait_ready).
   if (config.appWaitReady) await waitForReadyFile(config.appReadyFile, log);
 
-  // 3. The encoder and the plugins it needs; NVIDIA falls back to x264.
+  // 3. The encoders this machine can run, in the order they are offered (nvh264enc without
+  // NVIDIA falls back to the next one with a warning).
   const { requiredElements } = await import("./pipelines/video.ts");
   const { ELEMENT_PACKAGES, probeElements } = await import("./lib/probe.ts");
-  let encoder = config.encoder;
-  let probe = await probeElements(requiredElements(encoder));
-  if (probe.missing.length > 0 && encoder === "nvh264enc") {
-    log.warn("nvh264enc is not usable here (missing {missing}); falling back to x264enc", {
-      missing: probe.missing.join(", "),
-    });
-    encoder = "x264enc";
-    probe = await probeElements(requiredElements(encoder));
-  }
-  if (probe.missing.length > 0) {
-    const hints = probe.missing.map((e) => `${e} (${ELEMENT_PACKAGES[e] ?? "?"})`).join(", ");
-    throw new Error(`GStreamer elements missing for --encoder=${encoder}: ${hints}`);
-  }
+  const { planEncoders } = await import("./lib/encoder_plan.ts");
+  const { ENCODERS } = await import("./lib/protocol/encoders.ts");
+  const probe = await probeElements([...new Set(ENCODERS.flatMap(requiredElements))]);
+  const plan = planEncoders(config, probe, {
+    required: requiredElements,
+    packages: ELEMENT_PACKAGES,
+  });
+  for (const warning of plan.warnings) log.warn(warning);
+  log.info("Offering {offered} (in this order); also installed: {installed}", {
+    offered: plan.offered.join(", "),
+    installed: plan.installed.join(", ") || "-",
+  });
+  const encoder = plan.offered[0]!;
 
   // 4. Input: the sinks, chosen once (XTest, uinput, or none); one controller at a time.
   const { Control } = await import("./lib/roles/control.ts");
@@ -109,33 +110,26 @@ async function serve(
 
   // 7. The media session (spawns the standby helper) and the web server.
   const { MediaSession } = await import("./lib/session.ts");
-  const { videoPipeline, peerBranch, VIDEO_TEE, VIDEO_ENCODER, PEER_WEBRTCBIN, FRAME_COUNTER } =
-    await import("./pipelines/video.ts");
+  const video = await import("./pipelines/video.ts");
   const { INPUT_CHANNEL_LABEL } = await import("./lib/protocol/input.ts");
   const session = live.session = new MediaSession({
     monitor: monitoring.monitor,
     // ximagesrc needs the embedded display's cookie; a user's DISPLAY uses their XAUTHORITY.
     spawn: (onMessage) => HelperProcess.spawn({ onMessage, env: display.env ?? {} }),
+    // One capture; each encoder in use is an encode tier of it (lib/viewer_encoders.ts).
     start: {
       type: "start",
-      pipeline: videoPipeline({
+      pipeline: video.capturePipeline({
         display: display.name,
-        encoder,
         framerate: config.framerate,
-        bitrateKbps: config.videoBitrate,
-        keyframeDistance: config.keyframeDistance,
         showPointer: true,
-        gpuId: config.gpuId,
-        // Encoder and converter threads: one per core, at most 4.
-        threads: Math.max(1, Math.min(4, navigator.hardwareConcurrency ?? 2)),
       }),
-      branch: peerBranch(),
-      tee: VIDEO_TEE,
-      webrtcbin: PEER_WEBRTCBIN,
-      encoder: VIDEO_ENCODER,
+      branch: video.peerBranch(),
+      tee: video.CAPTURE_TEE,
+      webrtcbin: video.PEER_WEBRTCBIN,
+      encoder: video.VIDEO_ENCODER,
       iceAddresses: config.iceAddresses,
       channels: [INPUT_CHANNEL_LABEL],
-      frameCounter: FRAME_COUNTER,
       tuning: {
         videoBitrate: config.videoBitrate,
         framerate: config.framerate,
@@ -144,6 +138,26 @@ async function serve(
         congestionControl: config.congestionControl,
         fecPercent: config.videoPacketlossPercent,
       },
+    },
+    encoders: {
+      offered: plan.offered,
+      installed: plan.installed,
+      tier: (tierEncoder) => ({
+        type: "tier-add",
+        tier: tierEncoder,
+        pipeline: video.encodeTier({
+          encoder: tierEncoder,
+          framerate: config.framerate,
+          bitrateKbps: config.videoBitrate,
+          keyframeDistance: config.keyframeDistance,
+          gpuId: config.gpuId,
+          // Encoder and converter threads: one per core, at most 4.
+          threads: Math.max(1, Math.min(4, navigator.hardwareConcurrency ?? 2)),
+        }),
+        tee: video.VIDEO_TEE,
+        encoder: video.VIDEO_ENCODER,
+        frameCounter: video.FRAME_COUNTER,
+      }),
     },
     settings: await liveSettings(config),
     iceServers,

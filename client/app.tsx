@@ -3,6 +3,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { ControlBadge } from "./components/control_badge.tsx";
 import { FileTransfer } from "./components/file_transfer.tsx";
+import { EncoderSelect } from "./components/encoder_select.tsx";
 import { KeyboardButton } from "./components/keyboard_button.tsx";
 import { Menu } from "./components/menu.tsx";
 import { StatsOverlay } from "./components/stats_overlay.tsx";
@@ -15,6 +16,7 @@ import { StatsCollector } from "./lib/stats.ts";
 import { toggleFullscreen } from "./lib/shortcuts.ts";
 import { displayName } from "./lib/display_name.ts";
 import type { ControlView } from "../lib/protocol/control.ts";
+import type { Encoder } from "../lib/protocol/encoders.ts";
 
 /** The client application. */
 export function App() {
@@ -31,6 +33,9 @@ export function App() {
   const [settings, setSettings] = useState<StreamControlsProps["settings"]>(null);
   const [overlay, setOverlay] = useState(false);
   const [figures, setFigures] = useState<Figure[]>([]);
+  const [encoders, setEncoders] = useState<{ current?: Encoder; choices: Encoder[] }>({
+    choices: [],
+  });
 
   useEffect(() => {
     const element = video.current!;
@@ -46,6 +51,7 @@ export function App() {
         setControl(view);
       },
       onSettings: ({ type: _, ...s }) => setSettings(s),
+      onEncoder: (current, choices) => setEncoders({ current, choices }),
       onInputChannel: (channel) => {
         detachInput?.();
         detachInput = undefined;
@@ -117,6 +123,11 @@ export function App() {
             onChange={(change) => connectionRef.current?.sendSettings(change)}
             overlay={overlay}
             onOverlay={setOverlay}
+          />
+          <EncoderSelect
+            encoder={encoders.current}
+            encoders={encoders.choices}
+            onChange={(e) => connectionRef.current?.requestEncoder(e)}
           />
         </Menu>
       )}

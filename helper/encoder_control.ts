@@ -11,6 +11,9 @@
  *   renegotiates and captures at the new rate (no wasted captures), the
  *   encoder is reconfigured by the new caps. x264enc restarts its encoder on
  *   new caps, so a change costs one keyframe.
+ * - Several encoders: with encode tiers (one per codec in use) every tier's
+ *   encoder is attached and gets the same bitrate and keyframe interval, so
+ *   a tier opened after a change starts at the current settings.
  * - Keyframes: GstVideoEncoder's `min-force-key-unit-interval`. Each viewer's
  *   PLI or FIR becomes a force-key-unit event that travels up the tee to the
  *   one shared encoder; within the interval they wait and coalesce into one
@@ -40,10 +43,9 @@ export interface EncoderControlOptions {
 
 /** The encoder and capture of one pipeline, changed live. */
 export class EncoderControl {
-  readonly #encoder: Deno.PointerObject | null;
+  /** The encoders steered, by tier id (`""`: the single-encode pipeline's), with factory names. */
+  readonly #encoders = new Map<string, { element: Deno.PointerObject; factory: string }>();
   readonly #capture: Deno.PointerObject | null;
-  /** The encoder's factory name (`"x264enc"`), or null without an encoder. */
-  readonly factory: string | null;
   readonly #keyframeDistance: number;
   #bitrateKbps: number;
   #framerate: number;
@@ -54,9 +56,10 @@ export class EncoderControl {
     parts: { encoder: Deno.PointerObject | null; capture: Deno.PointerObject | null },
     options: EncoderControlOptions,
   ) {
-    this.#encoder = parts.encoder;
+    if (parts.encoder !== null) {
+      this.#encoders.set("", { element: parts.encoder, factory: factoryName(parts.encoder) ?? "" });
+    }
     this.#capture = parts.capture;
-    this.factory = parts.encoder === null ? null : factoryName(parts.encoder);
     this.#bitrateKbps = options.bitrateKbps;
     this.#framerate = options.framerate;
     this.#keyframeDistance = options.keyframeDistance;
@@ -67,15 +70,38 @@ export class EncoderControl {
     const encoder = pipeline.findElement(options.encoder);
     const capture = pipeline.findElement(options.captureCaps);
     const control = new EncoderControl({ encoder, capture }, options);
-    if (encoder === null) {
-      log.warning("No encoder {name}: bitrate changes do nothing", { name: options.encoder });
-    }
     if (capture === null) {
       log.warning("No capsfilter {name}: frame-rate changes do nothing", {
         name: options.captureCaps,
       });
     }
     return control;
+  }
+
+  /** The encoder factory names steered now (`"x264enc"`), one per encoder. */
+  get factories(): string[] {
+    return [...this.#encoders.values()].map((e) => e.factory);
+  }
+
+  /**
+   * Steers one more encoder (an encode tier's, by its id; the element is a
+   * reference this control now owns): it gets the current settings at once.
+   */
+  attach(id: string, element: Deno.PointerObject): Promise<void> {
+    return this.#apply(async () => {
+      this.#release(id);
+      const encoder = { element, factory: factoryName(element) ?? "" };
+      this.#encoders.set(id, encoder);
+      await this.#applyOne(encoder);
+      if (this.#keyframeIntervalMs !== undefined) {
+        await setProperty(element, "min-force-key-unit-interval", this.#keyframeIntervalNs());
+      }
+    });
+  }
+
+  /** Stops steering a tier's encoder (before the tier is torn down). */
+  detach(id: string): Promise<void> {
+    return this.#apply(() => Promise.resolve(this.#release(id)));
   }
 
   /** The bitrate the encoder is set to, in kbit/s. */
@@ -110,31 +136,45 @@ export class EncoderControl {
   /** Sets the least time between forced keyframes, in ms. */
   setKeyframeInterval(ms: number): Promise<void> {
     const next = Math.round(ms);
-    if (next === this.#keyframeIntervalMs || this.#encoder === null) return this.#queue;
+    if (next === this.#keyframeIntervalMs) return this.#queue;
     this.#keyframeIntervalMs = next;
-    const encoder = this.#encoder;
-    return this.#apply(() =>
-      setProperty(encoder, "min-force-key-unit-interval", BigInt(next) * 1_000_000n)
-    );
+    return this.#apply(async () => {
+      for (const { element } of this.#encoders.values()) {
+        await setProperty(element, "min-force-key-unit-interval", this.#keyframeIntervalNs());
+      }
+    });
   }
 
   /** Waits for the changes under way, then drops the references to the elements. */
   async close(): Promise<void> {
     await this.#queue;
-    const lib = gst();
-    if (this.#encoder !== null) lib.gst_object_unref(this.#encoder);
-    if (this.#capture !== null) lib.gst_object_unref(this.#capture);
+    for (const id of [...this.#encoders.keys()]) this.#release(id);
+    if (this.#capture !== null) gst().gst_object_unref(this.#capture);
+  }
+
+  #release(id: string): void {
+    const encoder = this.#encoders.get(id);
+    if (!encoder) return;
+    this.#encoders.delete(id);
+    gst().gst_object_unref(encoder.element);
+  }
+
+  #keyframeIntervalNs(): bigint {
+    return BigInt(this.#keyframeIntervalMs ?? 0) * 1_000_000n;
   }
 
   async #applyEncoder(): Promise<void> {
-    if (this.#encoder === null || this.factory === null) return;
-    const settings = liveEncoderSettings(this.factory, {
+    for (const encoder of this.#encoders.values()) await this.#applyOne(encoder);
+  }
+
+  async #applyOne(encoder: { element: Deno.PointerObject; factory: string }): Promise<void> {
+    const settings = liveEncoderSettings(encoder.factory, {
       bitrateKbps: this.#bitrateKbps,
       framerate: this.#framerate,
       keyframeDistance: this.#keyframeDistance,
     });
     for (const [name, value] of Object.entries(settings)) {
-      await setProperty(this.#encoder, name, value);
+      await setProperty(encoder.element, name, value);
     }
   }
 

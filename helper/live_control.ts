@@ -23,8 +23,10 @@ export class LiveControl {
   readonly loop: CongestionLoop | undefined;
   readonly #encoder: EncoderControl | undefined;
   readonly #queues: SendQueueWatch;
+  readonly #encoderName: string;
 
   constructor(pipeline: Pipeline, spec: HelperStart) {
+    this.#encoderName = spec.encoder;
     this.#queues = new SendQueueWatch(pipeline);
     const tuning = spec.tuning;
     if (!tuning) return;
@@ -57,6 +59,17 @@ export class LiveControl {
     log.info("Live settings {change}", { change: JSON.stringify(video) });
     this.loop.settings(video);
     void this.loop.apply();
+  }
+
+  /** Steers an encode tier's encoder too (once the tier is open). */
+  attachTier(tier: { id: string; findElement(name: string): Deno.PointerObject | null }): void {
+    const element = this.#encoder && tier.findElement(this.#encoderName);
+    if (element) void this.#encoder!.attach(tier.id, element);
+  }
+
+  /** Stops steering a tier's encoder (the tier is being removed). */
+  detachTier(id: string): void {
+    void this.#encoder?.detach(id);
   }
 
   /** Starts watching a viewer's send queue once its branch is linked. */

@@ -30,6 +30,8 @@ export interface StatsPollerOptions {
   pipeline: Pipeline;
   /** The congestion loop fed with every reading, if any. */
   loop?: CongestionLoop;
+  /** A viewer's encoder's frame count (its encode tier's); default the pipeline's. */
+  framesOf?: (peer: Peer) => Promise<number | undefined>;
   /** Reading interval in ms; default {@linkcode CONTROL_INTERVAL_MS} with a loop, else {@linkcode STATS_INTERVAL_MS}. */
   intervalMs?: number;
 }
@@ -76,7 +78,8 @@ export class StatsPoller {
     const frames = due ? await this.#options.pipeline.framesEncoded() : undefined;
     for (const peer of peers) {
       try {
-        await this.#report(peer, frames, due);
+        const own = due && this.#options.framesOf ? await this.#options.framesOf(peer) : frames;
+        await this.#report(peer, own, due);
       } catch (error) {
         // One line for the first failure, not one a second.
         if (this.#failures++ === 0) {

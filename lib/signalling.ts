@@ -168,7 +168,7 @@ export class ViewerConnection {
       this.#reject((error as Error).message);
       return;
     }
-    if (message.type === "hello") return this.#hello(message.protocol, message.name);
+    if (message.type === "hello") return this.#hello(message);
     if (!this.#joined) {
       this.stats.rejected++;
       this.#send({
@@ -183,6 +183,8 @@ export class ViewerConnection {
     if (message.type === "answer") session.answer(this.peer, message.sdp);
     else if (message.type === "ice") {
       session.ice(this.peer, message.candidate, message.sdpMLineIndex);
+    } else if (message.type === "encoder") {
+      session.setEncoder?.(this.peer, message.encoder);
     } else if (message.type === "ice-restart") {
       // Each restart costs the helper a new offer: one per second at most.
       const now = Date.now();
@@ -245,7 +247,7 @@ export class ViewerConnection {
     }
   }
 
-  #hello(protocol: number, name: string | undefined): void {
+  #hello({ protocol, name, codecs }: Extract<ClientMessage, { type: "hello" }>): void {
     if (this.#joined) {
       this.stats.rejected++;
       this.#send({ type: "error", code: "protocol", message: "Already said hello" });
@@ -278,6 +280,7 @@ export class ViewerConnection {
       id: this.peer,
       send: (m) => this.#send(m),
       onData: (channel, bytes) => this.#channels?.data(channel, bytes),
+      ...(codecs ? { codecs } : {}),
     };
     if (session.join(viewer)) {
       this.#unsubscribe = this.#options.iceServers?.subscribe((config) => {

@@ -42,6 +42,10 @@ class RecordingSession implements Session {
   settings(id: string, change: LiveSettingsChange): void {
     this.calls.push(["settings", id, change]);
   }
+
+  setEncoder(id: string, encoder: string): void {
+    this.calls.push(["encoder", id, encoder]);
+  }
 }
 
 /** An ICE server source the test changes by hand. */
@@ -401,5 +405,15 @@ Deno.test("ViewerConnection closes a socket whose browser leaves MAX_UNSENT_BYTE
   connection.message("nope");
   assert.equal(sent.length, 1, "only the welcome was written");
   assert.deepEqual(closes, [[1008, "not reading"]]);
+  connection.closed();
+});
+
+Deno.test("ViewerConnection hands the session what the browser decodes and its encoder requests", () => {
+  const { session, connection } = connect();
+  const codecs = [{ mimeType: "video/VP8" }, { mimeType: "video/AV1" }];
+  connection.message(JSON.stringify({ type: "hello", protocol: 1, codecs }));
+  assert.deepEqual(session.viewers.get(connection.peer)?.codecs, codecs);
+  connection.message(JSON.stringify({ type: "encoder", encoder: "vp9enc" }));
+  assert.deepEqual(session.calls.at(-1), ["encoder", connection.peer, "vp9enc"]);
   connection.closed();
 });

@@ -1,18 +1,24 @@
 /**
  * GStreamer pipeline descriptions for the video path, one recipe per encoder.
  *
- * A session's pipeline is `capture ! convert ! encode ! payload ! tee`; every
- * viewer is a branch `queue ! webrtcbin` linked to the tee, so all viewers
- * share one capture and one encode. Every knob that trades latency or
- * compatibility says why next to it.
+ * A session's pipeline is a capture ending in a tee ({@linkcode capturePipeline});
+ * each codec in use is an *encode tier* linked to it, `convert ! encode !
+ * payload ! tee` ({@linkcode encodeTier}), created when the first viewer
+ * needing that codec joins and removed when the last one leaves; every viewer
+ * is a branch `queue ! webrtcbin` linked to its tier's tee, so the viewers of
+ * one codec share one encode. {@linkcode videoPipeline} is the single-encode
+ * form (capture and one tier in one description). Every knob that trades
+ * latency or compatibility says why next to it.
  *
  * @module
  */
 
 import { codecOf, type Encoder, type VideoCodec } from "../lib/protocol/encoders.ts";
 
-/** Name of the tee every viewer branch links to. */
+/** Name of the tee every viewer branch links to (in an encode tier). */
 export const VIDEO_TEE = "videotee";
+/** Name of the tee after the capture, that encode tiers link to. */
+export const CAPTURE_TEE = "capture";
 /** Name of the encoder element, for keyframe requests and live changes. */
 export const VIDEO_ENCODER = "videoenc";
 /** Name of the `identity` after the encoder: its buffer count is the frames encoded (metrics). */
@@ -75,9 +81,9 @@ export interface VideoPipelineOptions {
 
 interface Recipe {
   /** Elements from raw BGRx frames to the encoder input, without the encoder. */
-  convert(o: Required<VideoPipelineOptions>): string[];
+  convert(o: Required<TierOptions>): string[];
   /** The encoder element with its properties. */
-  encode(o: Required<VideoPipelineOptions>): string;
+  encode(o: Required<TierOptions>): string;
   /** Caps forced on the encoder output. */
   caps: string;
   /** The RTP payloader with its properties. */
@@ -95,13 +101,13 @@ function bufferMs(framerate: number, keyframeDistance: number): number {
 }
 
 /** Keyframe interval in frames; "never" is the largest value encoders take. */
-function gopFrames(o: Required<VideoPipelineOptions>): number {
+function gopFrames(o: Required<TierOptions>): number {
   return o.keyframeDistance < 0
     ? 2147483647
     : Math.max(1, Math.round(o.keyframeDistance * o.framerate));
 }
 
-const softwareConvert = (format: string) => (o: Required<VideoPipelineOptions>) => [
+const softwareConvert = (format: string) => (o: Required<TierOptions>) => [
   // n-threads: BGRx->YUV conversion is the costliest step after encoding; split it.
   // qos=false: with pipeline latency 0 every frame reaches the sink "late"; QoS
   // would then make the converter drop frames that are in fact on time.
@@ -170,6 +176,31 @@ const RECIPES: Record<Encoder, Recipe> = {
     pay: `rtpvp9pay mtu=${RTP_MTU} picture-id-mode=15-bit`,
     elements: ["ximagesrc", "videoconvert", "vp9enc", "rtpvp9pay", "webrtcbin"],
   },
+  av1enc: {
+    convert: softwareConvert("I420"),
+    encode: (o) => {
+      const buffer = bufferMs(o.framerate, o.keyframeDistance);
+      return [
+        `av1enc name=${VIDEO_ENCODER}`,
+        // usage-profile=realtime, cpu-used=10: libaom's real-time mode at its fastest speed step.
+        "usage-profile=realtime cpu-used=10",
+        `end-usage=cbr target-bitrate=${o.bitrateKbps}`,
+        // The quantizer range must be set: the element's defaults (0-0) make libaom 3.6 abort
+        // (a rate-control assertion) on the first frames; 4-56 are libaom's real-time bounds.
+        "min-quantizer=4 max-quantizer=56",
+        // lag-in-frames=0: no lookahead; row-mt and two tile columns: threads share one frame.
+        `lag-in-frames=0 threads=${o.threads} row-mt=true tile-columns=1`,
+        `keyframe-max-dist=${gopFrames(o)}`,
+        // Buffers in ms, sized like x264's VBV for the same reason.
+        `buf-sz=${buffer} buf-initial-sz=${buffer} buf-optimal-sz=${buffer}`,
+        "undershoot-pct=25 overshoot-pct=10",
+      ].join(" ");
+    },
+    caps: "video/x-av1",
+    // rtpav1pay: GStreamer 1.24's (plugins-good) or gst-plugins-rs'; 1.22 has none.
+    pay: `rtpav1pay mtu=${RTP_MTU}`,
+    elements: ["ximagesrc", "videoconvert", "av1enc", "rtpav1pay", "webrtcbin"],
+  },
   nvh264enc: {
     convert: (o) => [
       `cudaupload cuda-device-id=${o.gpuId}`,
@@ -200,7 +231,7 @@ function h264Pay(): string {
   return `rtph264pay mtu=${RTP_MTU} config-interval=-1 aggregate-mode=zero-latency`;
 }
 
-function vpxEncode(element: "vp8enc" | "vp9enc", o: Required<VideoPipelineOptions>): string {
+function vpxEncode(element: "vp8enc" | "vp9enc", o: Required<TierOptions>): string {
   const buffer = bufferMs(o.framerate, o.keyframeDistance);
   return [
     `${element} name=${VIDEO_ENCODER}`,
@@ -218,25 +249,22 @@ function vpxEncode(element: "vp8enc" | "vp9enc", o: Required<VideoPipelineOption
   ].join(" ");
 }
 
-function withDefaults(o: VideoPipelineOptions): Required<VideoPipelineOptions> {
-  return { gpuId: 0, ...o };
-}
-
 /** Validates numbers; throws `RangeError` with the option name and value. */
-function check(o: VideoPipelineOptions): void {
-  const rules: [string, number, number, number][] = [
+function check(o: Partial<VideoPipelineOptions>): void {
+  const rules: [string, number | undefined, number, number][] = [
     ["framerate", o.framerate, 1, 240],
     ["bitrateKbps", o.bitrateKbps, 100, 1_000_000],
     ["threads", o.threads, 1, 64],
   ];
   for (const [name, value, min, max] of rules) {
+    if (value === undefined) continue;
     if (!Number.isInteger(value) || value < min || value > max) {
       throw new RangeError(
         `Cannot build pipeline: ${name} must be an integer ${min}-${max}, received ${value}`,
       );
     }
   }
-  if (!/^[A-Za-z0-9.:_-]*$/.test(o.display)) {
+  if (o.display !== undefined && !/^[A-Za-z0-9.:_-]*$/.test(o.display)) {
     throw new RangeError(`Cannot build pipeline: invalid display name "${o.display}"`);
   }
 }
@@ -246,23 +274,29 @@ const BRANCH_ELEMENTS = ["errorignore", "queue", "webrtcbin", "nicesrc"];
 
 /** GStreamer elements the pipeline for `encoder` and its viewer branches need. */
 export function requiredElements(encoder: Encoder): string[] {
-  return [...new Set([...RECIPES[encoder].elements, ...BRANCH_ELEMENTS])];
+  return [...new Set([...RECIPES[encoder].elements, "tee", ...BRANCH_ELEMENTS])];
 }
 
-/**
- * The shared part of a session's pipeline, from capture to the tee that
- * viewer branches link to.
- */
-export function videoPipeline(options: VideoPipelineOptions): string {
-  check(options);
-  const o = withDefaults(options);
-  const recipe = RECIPES[o.encoder];
+/** What the capture is built from. */
+export type CaptureOptions = Pick<VideoPipelineOptions, "display" | "framerate" | "showPointer">;
+
+/** What an encode tier is built from (the capture's options are not needed). */
+export type TierOptions = Omit<VideoPipelineOptions, "display" | "showPointer">;
+
+function capture(o: CaptureOptions): string[] {
   return [
     // use-damage=false: XDamage tracking costs more than full-frame XShm copies at 60 fps.
     `ximagesrc display-name=${o.display} show-pointer=${o.showPointer} use-damage=false`,
     // Named: a live frame-rate change sets new caps here and ximagesrc renegotiates its
     // capture rate, with no rebuild (helper/encoder_control.ts).
     `capsfilter name=${CAPTURE_CAPS} caps=${captureCaps(o.framerate)}`,
+  ];
+}
+
+function encode(options: TierOptions): string[] {
+  const o = { gpuId: 0, ...options };
+  const recipe = RECIPES[o.encoder];
+  return [
     ...recipe.convert(o),
     recipe.encode(o),
     recipe.caps,
@@ -271,9 +305,39 @@ export function videoPipeline(options: VideoPipelineOptions): string {
     `identity name=${FRAME_COUNTER} silent=true`,
     recipe.pay,
     rtpCaps(codecOf(o.encoder)),
-    // allow-not-linked: the pipeline keeps running between viewers.
+    // allow-not-linked: the encode keeps running between viewers.
     `tee name=${VIDEO_TEE} allow-not-linked=true`,
-  ].join(" ! ");
+  ];
+}
+
+/**
+ * The shared start of a session's pipeline: the X capture, ending in the
+ * tee named {@linkcode CAPTURE_TEE} that encode tiers link to.
+ */
+export function capturePipeline(options: CaptureOptions): string {
+  check(options);
+  // allow-not-linked: the capture keeps running while a tier is being replaced.
+  return [...capture(options), `tee name=${CAPTURE_TEE} allow-not-linked=true`].join(" ! ");
+}
+
+/**
+ * One encode tier, linked to the capture tee: raw frames in (its first
+ * element's sink pad), RTP out of the tee named {@linkcode VIDEO_TEE}; its
+ * encoder is named {@linkcode VIDEO_ENCODER} and its frame counter
+ * {@linkcode FRAME_COUNTER}.
+ */
+export function encodeTier(options: TierOptions): string {
+  check(options);
+  return encode(options).join(" ! ");
+}
+
+/**
+ * A whole single-encode pipeline, from capture to the tee that viewer
+ * branches link to (one codec for every viewer).
+ */
+export function videoPipeline(options: VideoPipelineOptions): string {
+  check(options);
+  return [...capture(options), ...encode(options)].join(" ! ");
 }
 
 /** The capture caps at `framerate` frames per second. */

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import {
   captureCaps,
+  capturePipeline,
+  encodeTier,
   liveEncoderSettings,
   peerBranch,
   requiredElements,
@@ -80,6 +82,7 @@ Deno.test("videoPipeline() builds the NVIDIA chain on CUDA memory", () => {
     "nvh264enc",
     "rtph264pay",
     "webrtcbin",
+    "tee",
     "errorignore",
     "queue",
     "nicesrc",
@@ -132,4 +135,49 @@ Deno.test("peerBranch() isolates a viewer: error filter, leaky queue, bundled we
       "queue name=sendqueue max-size-buffers=0 max-size-bytes=0 max-size-time=200000000 leaky=downstream ! " +
       "webrtcbin name=webrtc bundle-policy=max-bundle latency=0",
   );
+});
+
+Deno.test("videoPipeline() builds the AV1 chain in libaom's real-time mode", () => {
+  const p = videoPipeline({ ...BASE, encoder: "av1enc", bitrateKbps: 4000, framerate: 30 });
+  assert.match(
+    p,
+    / ! av1enc name=videoenc usage-profile=realtime cpu-used=10 end-usage=cbr target-bitrate=4000 min-quantizer=4 max-quantizer=56 lag-in-frames=0 threads=2 row-mt=true tile-columns=1 keyframe-max-dist=2147483647 buf-sz=50 buf-initial-sz=50 buf-optimal-sz=50 undershoot-pct=25 overshoot-pct=10 ! video\/x-av1 ! identity name=framecount silent=true ! rtpav1pay mtu=1200 ! application\/x-rtp,media=video,clock-rate=90000,encoding-name=AV1,/,
+  );
+  assert.deepEqual(requiredElements("av1enc"), [
+    "ximagesrc",
+    "videoconvert",
+    "av1enc",
+    "rtpav1pay",
+    "webrtcbin",
+    "tee",
+    "errorignore",
+    "queue",
+    "nicesrc",
+  ]);
+});
+
+Deno.test("capturePipeline() and encodeTier() split videoPipeline() at a capture tee", () => {
+  const capture = capturePipeline({ display: ":5", framerate: 60, showPointer: true });
+  assert.equal(
+    capture,
+    "ximagesrc display-name=:5 show-pointer=true use-damage=false ! " +
+      "capsfilter name=capturecaps caps=video/x-raw,framerate=60/1 ! tee name=capture allow-not-linked=true",
+  );
+  const { display: _, showPointer: __, ...tier } = BASE;
+  for (
+    const encoder of ["x264enc", "openh264enc", "vp8enc", "vp9enc", "av1enc", "nvh264enc"] as const
+  ) {
+    const whole = videoPipeline({ ...BASE, encoder });
+    const part = encodeTier({ ...tier, encoder });
+    assert.equal(`${capture.replace(/ ! tee name=capture .*$/, "")} ! ${part}`, whole);
+  }
+  assert.match(
+    encodeTier({ ...tier, encoder: "vp8enc" }),
+    /^videoconvert n-threads=2 qos=false ! /,
+  );
+  assert.match(encodeTier({ ...tier, encoder: "nvh264enc" }), /^cudaupload cuda-device-id=0 ! /);
+  assert.throws(() => encodeTier({ ...tier, threads: 0 }), RangeError);
+  assert.throws(() => capturePipeline({ display: "a b", framerate: 60, showPointer: true }), {
+    message: 'Cannot build pipeline: invalid display name "a b"',
+  });
 });

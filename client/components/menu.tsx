@@ -17,7 +17,7 @@ export interface MenuProps {
   onRelay(on: boolean): void;
   onFullscreen(): void;
   onClose(): void;
-  /** More controls, shown after the connection facts (the stream's live settings). */
+  /** More controls, each its own component (the video format picker, the live settings). */
   children?: ComponentChildren;
 }
 

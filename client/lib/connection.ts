@@ -24,6 +24,8 @@ import {
 import type { LiveSettingsChange } from "../../lib/protocol/live_settings.ts";
 import type { ClientStats } from "../../lib/protocol/stats.ts";
 import type { ControlView } from "../../lib/protocol/control.ts";
+import type { Encoder } from "../../lib/protocol/encoders.ts";
+import { browserCodecs, streamErrorText } from "./codecs.ts";
 
 /** What the status line shows. */
 export type Phase =
@@ -65,6 +67,8 @@ export interface ConnectionOptions {
   onControl?(view: ControlView): void;
   /** Called with the stream's live settings whenever the server says them. */
   onSettings?(settings: Extract<ServerMessage, { type: "settings" }>): void;
+  /** Called with the encoder the server chose for this tab and the ones it may switch to. */
+  onEncoder?(encoder: Encoder, encoders: Encoder[]): void;
 }
 
 /** How long ICE may stay `disconnected` before a restart is asked for, in ms. */
@@ -117,6 +121,8 @@ export class Connection {
   #refusal: string | undefined;
   /** Counts attempts, so a token that arrives after stop() or a newer attempt is dropped. */
   #attempt = 0;
+  /** The encoder the server streams to this tab (its `encoder` message). */
+  #encoder: Encoder | undefined;
 
   constructor(options: ConnectionOptions) {
     this.#options = options;
@@ -134,6 +140,11 @@ export class Connection {
   /** The current peer connection, if any (for statistics). */
   get peerConnection(): RTCPeerConnection | undefined {
     return this.#pc;
+  }
+
+  /** Asks the server for another encoder; a new offer follows (no reload). */
+  requestEncoder(encoder: Encoder): void {
+    this.#send({ type: "encoder", encoder });
   }
 
   /** Sends the browser's statistics to the server (dropped while disconnected). */
@@ -187,9 +198,16 @@ export class Connection {
   #connect(token: string): void {
     const socket = new WebSocket(this.#options.url, signallingProtocols(token));
     this.#socket = socket;
+    // What this browser decodes: the server picks a codec it can play.
+    const codecs = browserCodecs();
     socket.onopen = () => {
       const name = this.#options.name?.();
-      this.#send({ type: "hello", protocol: SIGNALLING_PROTOCOL, ...(name ? { name } : {}) });
+      this.#send({
+        type: "hello",
+        protocol: SIGNALLING_PROTOCOL,
+        ...(name ? { name } : {}),
+        ...(codecs ? { codecs } : {}),
+      });
     };
     socket.onmessage = (event) => {
       if (typeof event.data !== "string") return;
@@ -199,9 +217,12 @@ export class Connection {
       } catch {
         return;
       }
-      this.#onMessage(message).catch((error) =>
-        this.#options.onState({ phase: "error", detail: String(error) })
-      );
+      this.#onMessage(message).catch((error) => {
+        // The browser's own words are for developers; the user gets a sentence.
+        // deno-lint-ignore no-console
+        console.warn("Skerry:", error);
+        this.#options.onState({ phase: "error", detail: streamErrorText(this.#encoder) });
+      });
     };
     socket.onclose = () => {
       if (this.#socket !== socket) return;
@@ -261,6 +282,10 @@ export class Connection {
         return;
       case "settings":
         return this.#options.onSettings?.(message);
+      case "encoder":
+        this.#encoder = message.encoder;
+        this.#options.onEncoder?.(message.encoder, message.encoders);
+        return;
       case "ice": {
         const candidate = { candidate: message.candidate, sdpMLineIndex: message.sdpMLineIndex };
         if (!this.#pc || !this.#remoteSet) this.#pendingIce.push(candidate);
@@ -268,7 +293,7 @@ export class Connection {
         return;
       }
       case "error":
-        if (message.code === "media") {
+        if (message.code === "media" || message.code === "no-codec") {
           this.#options.onState({ phase: "error", detail: message.message });
         } else if (message.code === "full" || message.code === "too-big") {
           // The server closes the socket next; say why while waiting to retry.

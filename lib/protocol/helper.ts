@@ -61,11 +61,32 @@ export interface HelperIceServers {
   turnServers: string[];
 }
 
+/**
+ * A new encode tier (docs/PROTOCOL.md, "Encode tiers"): one more encode of the
+ * capture, for the viewers of one codec. Only with a `start` whose `tee` is
+ * the capture's.
+ */
+export interface HelperTierAdd {
+  type: "tier-add";
+  /** The tier's id (the encoder's name): `peer-add` names it. */
+  tier: string;
+  /** The tier's elements, raw frames in (the first element's sink), RTP out of the tee `tee`. */
+  pipeline: string;
+  /** Name of the tee in `pipeline` that viewer branches link to. */
+  tee: string;
+  /** Name of the encoder in `pipeline`, for keyframe requests. */
+  encoder: string;
+  /** Name of an `identity` after the encoder whose buffer count is frames encoded. */
+  frameCounter?: string;
+}
+
 /** Server to helper. */
 export type ToHelper =
   | HelperStart
   | HelperIceServers
-  | { type: "peer-add"; peer: string }
+  | HelperTierAdd
+  | { type: "tier-remove"; tier: string }
+  | { type: "peer-add"; peer: string; tier?: string }
   | { type: "ice-restart"; peer: string }
   | { type: "peer-remove"; peer: string }
   | { type: "answer"; peer: string; sdp: string }
@@ -112,7 +133,23 @@ export function parseToHelper(line: string): ToHelper {
         stunServer: str(o, "stunServer", 4096),
         turnServers: strings(o, "turnServers"),
       };
+    case "tier-add": {
+      const add: HelperTierAdd = {
+        type: "tier-add",
+        tier: tierId(o),
+        pipeline: str(o, "pipeline"),
+        tee: str(o, "tee", 256),
+        encoder: str(o, "encoder", 256),
+      };
+      if (o.frameCounter !== undefined) add.frameCounter = str(o, "frameCounter", 256);
+      return add;
+    }
+    case "tier-remove":
+      return { type: "tier-remove", tier: tierId(o) };
     case "peer-add":
+      return o.tier === undefined
+        ? { type: "peer-add", peer: peerId(o) }
+        : { type: "peer-add", peer: peerId(o), tier: tierId(o) };
     case "peer-remove":
     case "ice-restart":
       return { type: o.type, peer: peerId(o) };
@@ -184,6 +221,15 @@ function iceMessage(
     candidate: str(o, "candidate", 4096),
     sdpMLineIndex: int(o, "sdpMLineIndex", 0, 255),
   };
+}
+
+/** A tier id: 1-64 characters of letters, digits, `-` and `_` (an encoder's name). */
+function tierId(o: JsonObject): string {
+  const v = str(o, "tier", 64);
+  if (!/^[A-Za-z0-9_-]+$/.test(v)) {
+    throw new RangeError(`Cannot parse "${o.type}" message: "tier" has invalid characters`);
+  }
+  return v;
 }
 
 function strings(o: JsonObject, name: string): string[] {

@@ -12,6 +12,8 @@ import {
   parseSettings,
   parseSettingsChange,
 } from "./live_settings.ts";
+import { type DecodableCodec, parseDecodableCodecs } from "./codecs.ts";
+import { type Encoder, isEncoder } from "./encoders.ts";
 import { type ClientStats, parseClientStats } from "./stats.ts";
 import { type ControlView, isRole, MAX_DISPLAY_NAME } from "./control.ts";
 
@@ -70,7 +72,8 @@ export type ErrorCode =
   | "full"
   | "rate-limited"
   | "too-big"
-  | "forbidden";
+  | "forbidden"
+  | "no-codec";
 
 /**
  * Longest `name` field accepted, in characters: a display name is cut to
@@ -81,7 +84,8 @@ const MAX_NAME_FIELD = MAX_DISPLAY_NAME * 8;
 
 /** Browser to server. */
 export type ClientMessage =
-  | { type: "hello"; protocol: number; name?: string }
+  | { type: "hello"; protocol: number; name?: string; codecs?: DecodableCodec[] }
+  | { type: "encoder"; encoder: Encoder }
   | { type: "answer"; sdp: string }
   | { type: "ice"; candidate: string; sdpMLineIndex: number }
   | { type: "ice-restart" }
@@ -100,7 +104,8 @@ export type ServerMessage =
   | { type: "ice-servers"; iceServers: IceServer[] }
   | { type: "error"; code: ErrorCode; message: string }
   | ({ type: "control" } & ControlView)
-  | ({ type: "settings"; congestionControl: boolean } & LiveSettings);
+  | ({ type: "settings"; congestionControl: boolean } & LiveSettings)
+  | { type: "encoder"; encoder: Encoder; encoders: Encoder[] };
 
 /** Parses one frame from the browser; throws `RangeError` saying what is wrong. */
 export function parseClientMessage(text: string): ClientMessage {
@@ -108,10 +113,13 @@ export function parseClientMessage(text: string): ClientMessage {
   switch (o.type) {
     case "hello": {
       const protocol = int(o, "protocol", 0, 1000);
-      return o.name === undefined
-        ? { type: "hello", protocol }
-        : { type: "hello", protocol, name: str(o, "name", MAX_NAME_FIELD) };
+      const hello: Extract<ClientMessage, { type: "hello" }> = { type: "hello", protocol };
+      if (o.name !== undefined) hello.name = str(o, "name", MAX_NAME_FIELD);
+      if (o.codecs !== undefined) hello.codecs = parseDecodableCodecs(o.codecs);
+      return hello;
     }
+    case "encoder":
+      return { type: "encoder", encoder: encoder(o, "encoder") };
     case "answer":
       return { type: "answer", sdp: str(o, "sdp", MAX_SIGNALLING_MESSAGE) };
     case "ice":
@@ -173,6 +181,14 @@ export function parseServerMessage(text: string): ServerMessage {
         ...parseSettings(o),
         congestionControl: o.congestionControl === true,
       };
+    case "encoder": {
+      const list = Array.isArray(o.encoders) ? o.encoders : [];
+      return {
+        type: "encoder",
+        encoder: encoder(o, "encoder"),
+        encoders: list.filter((e): e is Encoder => typeof e === "string" && isEncoder(e)),
+      };
+    }
     case "error":
       return { type: "error", code: str(o, "code", 32) as ErrorCode, message: str(o, "message") };
     case "control":
@@ -180,6 +196,15 @@ export function parseServerMessage(text: string): ServerMessage {
     default:
       throw new RangeError(`Cannot parse message: unknown type "${o.type}"`);
   }
+}
+
+/** A field naming one of Skerry's encoders. */
+function encoder(o: JsonObject, name: string): Encoder {
+  const v = str(o, name, 64);
+  if (!isEncoder(v)) {
+    throw new RangeError(`Cannot parse "${o.type}" message: unknown encoder "${v}"`);
+  }
+  return v;
 }
 
 /** The `iceServers` field: a list of objects with `urls` (anything else is dropped). */
