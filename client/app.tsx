@@ -1,20 +1,23 @@
 /** The whole client: a full-window video, the status line, the menu, input. */
 
 import { useEffect, useRef, useState } from "preact/hooks";
+import { ConnectionScreen } from "./components/connection_screen.tsx";
 import { ControlBadge } from "./components/control_badge.tsx";
 import { FileTransfer } from "./components/file_transfer.tsx";
-import { EncoderSelect } from "./components/encoder_select.tsx";
 import { KeyboardButton } from "./components/keyboard_button.tsx";
-import { Menu } from "./components/menu.tsx";
+import { MainMenu } from "./components/main_menu.tsx";
+import { MenuButton } from "./components/menu_button.tsx";
 import { StatsOverlay } from "./components/stats_overlay.tsx";
 import { StatusLine } from "./components/status_line.tsx";
-import { StreamControls, type StreamControlsProps } from "./components/stream_controls.tsx";
+import type { StreamControlsProps } from "./components/stream_controls.tsx";
 import { Connection, type ConnectionState, signallingUrl } from "./lib/connection.ts";
 import { type Figure, overlayFigures } from "./lib/overlay_figures.ts";
 import { attachInput } from "./lib/input.ts";
 import { StatsCollector } from "./lib/stats.ts";
 import { toggleFullscreen } from "./lib/shortcuts.ts";
-import { displayName } from "./lib/display_name.ts";
+import { displayName, setDisplayName } from "./lib/display_name.ts";
+import { loadPreferences, type Preferences, savePreferences } from "./lib/preferences.ts";
+import { watchVisualViewport } from "./lib/visual_viewport.ts";
 import type { ControlView } from "../lib/protocol/control.ts";
 import type { Encoder } from "../lib/protocol/encoders.ts";
 
@@ -24,34 +27,51 @@ export function App() {
   const video = useRef<HTMLVideoElement>(null);
   const [state, setState] = useState<ConnectionState>({ phase: "connecting" });
   const [menuOpen, setMenuOpen] = useState(false);
-  const [frameSize, setFrameSize] = useState("");
+  const [frame, setFrame] = useState({ width: 0, height: 0 });
   const [inputActive, setInputActive] = useState(false);
   const [control, setControl] = useState<ControlView | null>(null);
   const connectionRef = useRef<Connection>();
   /** View-only logins forward no input (the server would drop it anyway). */
   const viewOnly = useRef(false);
   const [settings, setSettings] = useState<StreamControlsProps["settings"]>(null);
-  const [overlay, setOverlay] = useState(false);
+  const [prefs, setPrefs] = useState<Preferences>(() => loadPreferences(localStore()));
+  const [name, setName] = useState(() =>
+    displayName({ search: location.search, storage: localStore() })
+  );
+  const [fullscreen, setFullscreen] = useState(false);
   const [figures, setFigures] = useState<Figure[]>([]);
   const [encoders, setEncoders] = useState<{ current?: Encoder; choices: Encoder[] }>({
     choices: [],
   });
+  /** Remembers a preference and applies it. */
+  const prefer = (change: Partial<Preferences>) => setPrefs(savePreferences(localStore(), change));
 
   useEffect(() => {
     const element = video.current!;
     let detachInput: (() => void) | undefined;
+    // The remembered video format is asked for once per connection (a new `welcome`).
+    let encoderAsked = false;
     const connection = new Connection({
       url: signallingUrl(location),
-      relay: relayOnly(location),
+      relay: relayOnly(location) || loadPreferences(localStore()).relay,
       video: element,
-      onState: setState,
+      onState: (s) => {
+        if (s.phase === "connecting") encoderAsked = false;
+        setState(s);
+      },
       name: () => displayName({ search: location.search, storage: localStore() }),
       onControl: (view) => {
         viewOnly.current = view.you.role === "view";
         setControl(view);
       },
       onSettings: ({ type: _, ...s }) => setSettings(s),
-      onEncoder: (current, choices) => setEncoders({ current, choices }),
+      onEncoder: (current, choices) => {
+        setEncoders({ current, choices });
+        const wanted = loadPreferences(localStore()).encoder;
+        if (encoderAsked || !wanted || wanted === current || !choices.includes(wanted)) return;
+        encoderAsked = true;
+        connection.requestEncoder(wanted);
+      },
       onInputChannel: (channel) => {
         detachInput?.();
         detachInput = undefined;
@@ -63,15 +83,18 @@ export function App() {
           send: (message) => channel.send(message as Uint8Array<ArrayBuffer>),
           onMenu: () => setMenuOpen((open) => !open),
           viewOnly: viewOnly.current,
-          onStats: () => setOverlay((on) => !on),
+          onStats: () => setPrefs((p) => savePreferences(localStore(), { overlay: !p.overlay })),
         });
       },
     });
     // "Live" means a frame is on screen, not merely that signalling succeeded.
     const onPlaying = () => setState({ phase: "live" });
-    const onResize = () => setFrameSize(`${element.videoWidth}x${element.videoHeight}`);
+    const onResize = () => setFrame({ width: element.videoWidth, height: element.videoHeight });
+    const onFullscreen = () => setFullscreen(document.fullscreenElement !== null);
     element.addEventListener("playing", onPlaying);
     element.addEventListener("resize", onResize);
+    document.addEventListener("fullscreenchange", onFullscreen);
+    const unwatch = watchVisualViewport(stage.current!);
     const stats = new StatsCollector({
       video: element,
       peerConnection: () => connection.peerConnection,
@@ -83,24 +106,47 @@ export function App() {
     stats.start();
     return () => {
       stats.stop();
+      unwatch();
       element.removeEventListener("playing", onPlaying);
       element.removeEventListener("resize", onResize);
+      document.removeEventListener("fullscreenchange", onFullscreen);
       detachInput?.();
       connection.stop();
     };
   }, []);
 
+  const relay = connectionRef.current?.relay ?? prefs.relay;
+  const useRelay = (on: boolean) => {
+    prefer({ relay: on });
+    connectionRef.current?.setRelay(on);
+  };
+  // 1:1: one desktop pixel per device pixel; the stage scrolls when the desktop is bigger.
+  const nativeSize = prefs.scale === "native" && frame.width > 0
+    ? {
+      width: `${frame.width / devicePixelRatio}px`,
+      height: `${frame.height / devicePixelRatio}px`,
+    }
+    : undefined;
   return (
-    <div class="stage" ref={stage}>
+    <div class={`stage scale-${prefs.scale}`} ref={stage}>
       <video
         ref={video}
         autoplay
         muted
         playsInline
         disablePictureInPicture
+        style={nativeSize}
       />
       <StatusLine state={state} />
-      {overlay && <StatsOverlay figures={figures} />}
+      <ConnectionScreen
+        state={state}
+        relay={relay}
+        onReload={() => location.reload()}
+        onRelay={() => useRelay(true)}
+        onReconnect={() => connectionRef.current?.reconnect()}
+      />
+      {prefs.overlay && <StatsOverlay figures={figures} />}
+      <MenuButton open={menuOpen} onToggle={() => setMenuOpen((open) => !open)} />
       <KeyboardButton container={stage} />
       <ControlBadge
         view={control}
@@ -109,27 +155,42 @@ export function App() {
       />
       <FileTransfer />
       {menuOpen && (
-        <Menu
-          state={state}
-          frameSize={frameSize}
-          inputActive={inputActive}
-          relay={relayOnly(location)}
-          onRelay={(on) => location.search = on ? "?relay=1" : ""}
-          onFullscreen={() => void toggleFullscreen(stage.current!, document)}
+        <MainMenu
           onClose={() => setMenuOpen(false)}
-        >
-          <StreamControls
-            settings={settings}
-            onChange={(change) => connectionRef.current?.sendSettings(change)}
-            overlay={overlay}
-            onOverlay={setOverlay}
-          />
-          <EncoderSelect
-            encoder={encoders.current}
-            encoders={encoders.choices}
-            onChange={(e) => connectionRef.current?.requestEncoder(e)}
-          />
-        </Menu>
+          settings={settings}
+          onSettings={(change) => connectionRef.current?.sendSettings(change)}
+          encoder={encoders.current}
+          encoders={encoders.choices}
+          onEncoder={(e) => {
+            prefer({ encoder: e });
+            connectionRef.current?.requestEncoder(e);
+          }}
+          overlay={prefs.overlay}
+          onOverlay={(on) => prefer({ overlay: on })}
+          fullscreen={fullscreen}
+          onFullscreen={() => void toggleFullscreen(stage.current!, document)}
+          onPointerLock={() => {
+            setMenuOpen(false);
+            lockPointer(video.current!);
+          }}
+          scale={prefs.scale}
+          onScale={(scale) => prefer({ scale })}
+          control={control}
+          onTake={() => connectionRef.current?.requestControl()}
+          onRelease={() => connectionRef.current?.releaseControl()}
+          name={name}
+          onName={(raw) => {
+            const clean = setDisplayName(raw, localStore());
+            setName(clean);
+            connectionRef.current?.rename(clean);
+          }}
+          state={state}
+          frameSize={frame.width > 0 ? `${frame.width}x${frame.height}` : ""}
+          inputActive={inputActive}
+          relay={relay}
+          onRelay={useRelay}
+          onReconnect={() => connectionRef.current?.reconnect()}
+        />
       )}
     </div>
   );
@@ -138,6 +199,13 @@ export function App() {
 /** `?relay=1`: TURN relays only ("Force relay connection"), e.g. to test a TURN server. */
 function relayOnly(location: { search: string }): boolean {
   return new URLSearchParams(location.search).get("relay") === "1";
+}
+
+/** Locks the pointer to the video (input.ts turns moves relative while locked). */
+function lockPointer(video: HTMLVideoElement): void {
+  // unadjustedMovement: raw mouse counts; Chrome rejects it where the OS has none.
+  const raw = video.requestPointerLock({ unadjustedMovement: true }) as Promise<void> | undefined;
+  raw?.catch(() => (video.requestPointerLock() as Promise<void> | undefined)?.catch(() => {}));
 }
 
 /** `localStorage`, or undefined where reading it throws (sandboxed frames, some private modes). */

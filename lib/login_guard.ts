@@ -14,10 +14,12 @@
 
 import type { Context, MiddlewareHandler } from "hono";
 import { basicAuth } from "hono/basic-auth";
+import { HTTPException } from "hono/http-exception";
 import { timingSafeEqual } from "hono/utils/buffer";
 import { getLogger } from "@logtape/logtape";
 import type { LoginLimiter } from "./login_limiter.ts";
 import type { Role } from "./protocol/control.ts";
+import { loginRefusedPage, wantsPage } from "./login_page.ts";
 
 declare module "hono" {
   interface ContextVariableMap {
@@ -75,12 +77,26 @@ export function loginGuard(options: LoginGuardOptions): MiddlewareHandler {
   return async (c, next) => {
     const waitMs = limiter.retryAfterMs(addressOf(c));
     if (waitMs > 0) {
+      const retryAfterS = Math.ceil(waitMs / 1000);
       // No WWW-Authenticate: a browser should not prompt again.
-      return c.text("Too many failed logins; try again later", 429, {
-        "Retry-After": String(Math.ceil(waitMs / 1000)),
+      const headers = { "Retry-After": String(retryAfterS) };
+      if (wantsPage(c.req.header("Accept"))) {
+        return c.html(loginRefusedPage({ kind: "blocked", retryAfterS }), 429, headers);
+      }
+      return c.text("Too many failed logins; try again later", 429, headers);
+    }
+    try {
+      return await basic(c, next);
+    } catch (error) {
+      // A refused page load: the browser shows this body when its login prompt is cancelled.
+      if (!(error instanceof HTTPException) || !wantsPage(c.req.header("Accept"))) throw error;
+      const res = error.getResponse();
+      if (res.status !== 401) throw error;
+      await res.body?.cancel();
+      return c.html(loginRefusedPage({ kind: "wrong" }), 401, {
+        "WWW-Authenticate": res.headers.get("WWW-Authenticate") ?? 'Basic realm="Skerry"',
       });
     }
-    return await basic(c, next);
   };
 }
 

@@ -53,7 +53,8 @@ const PILL: JSX.CSSProperties = {
   display: "flex",
   alignItems: "center",
   gap: "8px",
-  maxWidth: "min(420px, calc(100vw - 24px))",
+  // Room on the left for the menu button.
+  maxWidth: "min(420px, calc(100vw - 88px))",
   padding: "4px 6px 4px 12px",
   borderRadius: "999px",
   background: "rgba(32, 33, 36, 0.88)",

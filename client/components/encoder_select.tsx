@@ -16,7 +16,7 @@ export interface EncoderSelectProps {
 export function EncoderSelect(props: EncoderSelectProps) {
   if (props.encoder === undefined || props.encoders.length === 0) return null;
   return (
-    <label class="encoder">
+    <label class="row encoder">
       Video format{" "}
       <select
         name="encoder"

@@ -1,6 +1,7 @@
 /**
- * The stream's live settings in the menu: video bitrate, frame rate, audio,
- * and the statistics overlay. A change goes to the server at once
+ * The stream's live settings in the menu's Stream section: video bitrate,
+ * frame rate, and the statistics overlay (sound is in the Sound section,
+ * client/components/audio_toggle.tsx). A change goes to the server at once
  * (`settings`, docs/PROTOCOL.md); what the controls show is what the server
  * says is set, so every viewer sees the same.
  */
@@ -33,13 +34,12 @@ export function bitrateLabel(kbps: number): string {
   return kbps >= 1000 ? `${kbps / 1000} Mbit/s` : `${kbps} kbit/s`;
 }
 
-/** Selects for bitrate and frame rate, checkboxes for audio and the overlay. */
+/** Selects for bitrate and frame rate, a checkbox for the overlay. */
 export function StreamControls(props: StreamControlsProps) {
   const s = props.settings;
   return (
-    <fieldset class="stream-controls" disabled={s === null}>
-      <legend>Stream</legend>
-      <label>
+    <fieldset class="stream-controls" disabled={s === null} aria-label="Live stream settings">
+      <label class="row">
         {s?.congestionControl ? "Bitrate (at most)" : "Bitrate"}
         <select
           name="videoBitrate"
@@ -51,7 +51,7 @@ export function StreamControls(props: StreamControlsProps) {
           ))}
         </select>
       </label>
-      <label>
+      <label class="row">
         Frame rate
         <select
           name="framerate"
@@ -63,23 +63,14 @@ export function StreamControls(props: StreamControlsProps) {
           ))}
         </select>
       </label>
-      <label>
-        <input
-          type="checkbox"
-          name="audio"
-          checked={s?.audio ?? false}
-          onChange={(e) => props.onChange({ audio: e.currentTarget.checked })}
-        />{" "}
-        Sound
-      </label>
-      <label>
+      <label class="check">
         <input
           type="checkbox"
           name="overlay"
           checked={props.overlay}
           onChange={(e) => props.onOverlay(e.currentTarget.checked)}
         />{" "}
-        Statistics overlay (Ctrl+Shift+.)
+        Statistics overlay <kbd>Ctrl+Shift+.</kbd>
       </label>
     </fieldset>
   );

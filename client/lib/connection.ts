@@ -9,11 +9,7 @@
  */
 
 import { INPUT_CHANNEL_LABEL } from "../../lib/protocol/input.ts";
-import {
-  PAGE_TOKEN_PATH,
-  type PageTokenResponse,
-  signallingProtocols,
-} from "../../lib/protocol/page_token.ts";
+import { signallingProtocols } from "../../lib/protocol/page_token.ts";
 import {
   type ClientMessage,
   type IceServer,
@@ -26,24 +22,12 @@ import type { ClientStats } from "../../lib/protocol/stats.ts";
 import type { ControlView } from "../../lib/protocol/control.ts";
 import type { Encoder } from "../../lib/protocol/encoders.ts";
 import { browserCodecs, streamErrorText } from "./codecs.ts";
+import type { ConnectionState, FailureReason } from "./connection_state.ts";
+import { fetchPageToken, PageTokenError, pageTokenUrl } from "./page_token.ts";
+import { lowLatency, networkInformation, usesRelay } from "./peer_tuning.ts";
 
-/** What the status line shows. */
-export type Phase =
-  | "connecting"
-  | "starting"
-  | "live"
-  | "restarting"
-  | "reconnecting"
-  | "error";
-
-/** The connection's state for the UI. */
-export interface ConnectionState {
-  phase: Phase;
-  /** Extra text, e.g. the server's error message. */
-  detail?: string;
-  /** When the next attempt happens, in ms from now. */
-  retryInMs?: number;
-}
+export type { ConnectionState, FailureReason, Phase } from "./connection_state.ts";
+export { pageTokenUrl, signallingUrl } from "./page_token.ts";
 
 /** Options of {@linkcode Connection}. */
 export interface ConnectionOptions {
@@ -76,31 +60,6 @@ const ICE_DISCONNECTED_MS = 2000;
 /** How long an ICE restart may take before the whole session is started again, in ms. */
 const ICE_RESTART_GIVE_UP_MS = 15_000;
 
-/** Builds the signalling URL from the page's location (works under a sub-path and behind TLS). */
-export function signallingUrl(
-  location: { protocol: string; host: string; pathname: string },
-): string {
-  const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-  const base = location.pathname.replace(/[^/]*$/, "");
-  return `${scheme}//${location.host}${base}ws`;
-}
-
-/** The page-token URL beside a signalling URL: `wss://h/desk/ws` gives `https://h/desk/ws-token`. */
-export function pageTokenUrl(signalling: string): string {
-  const url = new URL(PAGE_TOKEN_PATH, signalling);
-  url.protocol = url.protocol === "wss:" ? "https:" : "http:";
-  return url.href;
-}
-
-/** Fetches a fresh page token (same origin: the browser sends its cached credentials). */
-async function fetchPageToken(url: string): Promise<string> {
-  const res = await fetch(url, { cache: "no-store", credentials: "same-origin" });
-  if (!res.ok) throw new Error(`${PAGE_TOKEN_PATH}: HTTP ${res.status}`);
-  const body = await res.json() as Partial<PageTokenResponse>;
-  if (typeof body.token !== "string") throw new Error(`${PAGE_TOKEN_PATH}: no token`);
-  return body.token;
-}
-
 /** Keeps a viewer connected: signalling, peer connection, reconnects. */
 export class Connection {
   readonly #options: ConnectionOptions;
@@ -118,15 +77,20 @@ export class Connection {
   /** A network change (`online`, Network Information `change`): the current ICE pair may be gone. */
   readonly #onNetworkChange = () => this.#requestIceRestart();
   /** Why the server is about to close the socket (`full`, `too-big`), shown while reconnecting. */
-  #refusal: string | undefined;
+  #refusal: { detail: string; reason: FailureReason } | undefined;
+  /** TURN relays only; the menu and the connection screen may change it. */
+  #relay: boolean;
   /** Counts attempts, so a token that arrives after stop() or a newer attempt is dropped. */
   #attempt = 0;
   /** The encoder the server streams to this tab (its `encoder` message). */
   #encoder: Encoder | undefined;
+  /** ICE failed on the current peer connection and has not come back yet. */
+  #iceFailed = false;
 
   constructor(options: ConnectionOptions) {
     this.#options = options;
     this.#delayMs = options.backoff?.initialMs ?? 500;
+    this.#relay = options.relay ?? false;
   }
 
   /** Opens the WebSocket; reconnects on its own until {@linkcode stop}. */
@@ -172,6 +136,30 @@ export class Connection {
     this.#send({ type: "settings", ...change });
   }
 
+  /** Whether only TURN relays are used. */
+  get relay(): boolean {
+    return this.#relay;
+  }
+
+  /** Uses TURN relays only, or not, from a fresh connection (no page reload). */
+  setRelay(on: boolean): void {
+    this.#relay = on;
+    this.reconnect();
+  }
+
+  /** Drops the current connection and connects again at once (the "Reconnect" button). */
+  reconnect(): void {
+    if (this.#stopped) return;
+    clearTimeout(this.#timer);
+    this.#closePeer();
+    const socket = this.#socket;
+    this.#socket = undefined;
+    socket?.close();
+    this.#refusal = undefined;
+    this.#delayMs = this.#options.backoff?.initialMs ?? 500;
+    this.#open();
+  }
+
   /** Closes everything and stops reconnecting. */
   stop(): void {
     this.#stopped = true;
@@ -191,8 +179,25 @@ export class Connection {
     // A fresh token per attempt: the server refuses the socket without one.
     fetchPageToken(this.#options.tokenUrl ?? pageTokenUrl(this.#options.url)).then(
       (token) => current() && this.#connect(token),
-      () => current() && this.#scheduleReconnect(),
+      (error) => current() && this.#tokenRefused(error),
     );
+  }
+
+  /** The page token did not come: a refused login waits for the user; the rest retries. */
+  #tokenRefused(error: unknown): void {
+    const status = error instanceof PageTokenError ? error.status : 0;
+    if (status === 401 || status === 403) {
+      // Retrying a refused password only adds failed logins (and a block): the user decides.
+      const reason = status === 401 ? "unauthorized" : "forbidden";
+      this.#options.onState({ phase: "error", reason });
+      return;
+    }
+    if (status === 429) {
+      const wait = (error as PageTokenError).retryAfterMs;
+      if (wait !== undefined) this.#delayMs = wait;
+      return this.#scheduleReconnect("login-blocked");
+    }
+    this.#scheduleReconnect("unreachable");
   }
 
   #connect(token: string): void {
@@ -200,7 +205,9 @@ export class Connection {
     this.#socket = socket;
     // What this browser decodes: the server picks a codec it can play.
     const codecs = browserCodecs();
+    let opened = false;
     socket.onopen = () => {
+      opened = true;
       const name = this.#options.name?.();
       this.#send({
         type: "hello",
@@ -221,27 +228,34 @@ export class Connection {
         // The browser's own words are for developers; the user gets a sentence.
         // deno-lint-ignore no-console
         console.warn("Skerry:", error);
-        this.#options.onState({ phase: "error", detail: streamErrorText(this.#encoder) });
+        this.#options.onState({
+          phase: "error",
+          reason: "browser",
+          detail: streamErrorText(this.#encoder),
+        });
       });
     };
     socket.onclose = () => {
       if (this.#socket !== socket) return;
       this.#socket = undefined;
       this.#closePeer();
-      this.#scheduleReconnect();
+      // The token came but the upgrade failed: the server (or a proxy) refused the socket.
+      this.#scheduleReconnect(opened ? undefined : "refused");
     };
   }
 
-  #scheduleReconnect(): void {
+  #scheduleReconnect(reason?: FailureReason): void {
     if (this.#stopped) return;
     const delay = this.#delayMs;
     this.#delayMs = Math.min(delay * 2, this.#options.backoff?.maxMs ?? 8000);
-    const detail = this.#refusal;
+    const refusal = this.#refusal;
     this.#refusal = undefined;
+    const why = refusal?.reason ?? reason;
     this.#options.onState({
       phase: "reconnecting",
       retryInMs: delay,
-      ...(detail === undefined ? {} : { detail }),
+      ...(refusal === undefined ? {} : { detail: refusal.detail }),
+      ...(why === undefined ? {} : { reason: why }),
     });
     this.#timer = setTimeout(() => this.#open(), delay);
   }
@@ -294,10 +308,10 @@ export class Connection {
       }
       case "error":
         if (message.code === "media" || message.code === "no-codec") {
-          this.#options.onState({ phase: "error", detail: message.message });
+          this.#options.onState({ phase: "error", code: message.code, detail: message.message });
         } else if (message.code === "full" || message.code === "too-big") {
           // The server closes the socket next; say why while waiting to retry.
-          this.#refusal = message.message;
+          this.#refusal = { detail: message.message, reason: message.code };
           // A full server frees a seat only when someone leaves: do not knock often.
           if (message.code === "full") this.#delayMs = this.#options.backoff?.maxMs ?? 8000;
         }
@@ -347,7 +361,16 @@ export class Connection {
       if (state === "connected" || state === "completed") {
         clearTimeout(this.#restartTimer);
         this.#restartTimer = undefined;
+        if (this.#iceFailed) {
+          // Back after a failure: frames flow again on the same video element.
+          this.#iceFailed = false;
+          const video = this.#options.video;
+          this.#options.onState({ phase: video.videoWidth > 0 ? "live" : "starting" });
+        }
       } else if (state === "failed") {
+        // No path for the media: say so (the screen offers the relay) while ICE restarts.
+        this.#iceFailed = true;
+        this.#options.onState({ phase: "reconnecting", reason: "ice-failed" });
         this.#requestIceRestart();
       } else if (state === "disconnected") {
         // Often a moment's loss that ICE recovers from by itself; a restart if it lasts.
@@ -407,13 +430,13 @@ export class Connection {
     const pc = this.#pc;
     if (!pc) return;
     pc.setConfiguration(this.#configuration());
-    if (this.#options.relay || await usesRelay(pc)) this.#requestIceRestart();
+    if (this.#relay || await usesRelay(pc)) this.#requestIceRestart();
   }
 
   #configuration(): RTCConfiguration {
     return {
       iceServers: this.#iceServers as RTCIceServer[],
-      ...(this.#options.relay ? { iceTransportPolicy: "relay" as const } : {}),
+      ...(this.#relay ? { iceTransportPolicy: "relay" as const } : {}),
     };
   }
 
@@ -424,42 +447,10 @@ export class Connection {
     const pc = this.#pc;
     this.#pc = undefined;
     this.#remoteSet = false;
+    this.#iceFailed = false;
     this.#pendingIce = [];
     if (!pc) return;
     this.#options.onInputChannel(null);
     pc.close();
   }
-}
-
-/**
- * Asks the browser to play frames as soon as they are decoded.
- * `jitterBufferTarget` (Chromium 114+, Firefox 130+) is the standard knob;
- * `playoutDelayHint` is its older Chromium name.
- */
-function lowLatency(receiver: RTCRtpReceiver): void {
-  const r = receiver as RTCRtpReceiver & { jitterBufferTarget?: number; playoutDelayHint?: number };
-  try {
-    if ("jitterBufferTarget" in r) r.jitterBufferTarget = 0;
-    if ("playoutDelayHint" in r) r.playoutDelayHint = 0;
-  } catch {
-    // Older browsers throw on unknown values; the defaults still work.
-  }
-}
-
-/** Whether the connection's selected candidate pair goes through a TURN relay here. */
-async function usesRelay(pc: RTCPeerConnection): Promise<boolean> {
-  const stats = await pc.getStats();
-  let relay = false;
-  stats.forEach((s: { type: string; selectedCandidatePairId?: string }) => {
-    if (s.type !== "transport" || !s.selectedCandidatePairId) return;
-    const pair = stats.get(s.selectedCandidatePairId) as { localCandidateId?: string } | undefined;
-    const local = pair?.localCandidateId ? stats.get(pair.localCandidateId) : undefined;
-    if ((local as { candidateType?: string } | undefined)?.candidateType === "relay") relay = true;
-  });
-  return relay;
-}
-
-/** The Network Information API (Chromium), whose `change` event says the network changed. */
-function networkInformation(): EventTarget | undefined {
-  return (navigator as Navigator & { connection?: EventTarget }).connection;
 }
