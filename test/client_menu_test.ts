@@ -3,15 +3,15 @@
  * Chromium against one real server on an Xvfb: Ctrl+Shift+M opens the menu
  * with the keyboard inside it and Escape closes it; a changed setting
  * survives a reload (localStorage) and is applied again; a wrong password
- * gets the page that says so and what to try; on a 390x844 phone the menu is
- * a bottom sheet that fits the screen.
+ * gets the page that says so and what to try; on a 390x844 phone a pinch
+ * zooms the desktop and the menu is a bottom sheet that fits the screen.
  *
  * @module
  */
 
 import assert from "node:assert/strict";
 import { startXvfb } from "../lib/display.ts";
-import { AUTH, launchBrowser, startServer, videoStats, waitFor } from "./_harness.ts";
+import { AUTH, launchBrowser, openContext, startServer, videoStats, waitFor } from "./_harness.ts";
 
 Deno.test({
   name: "client: the menu, settings kept across a reload, the wrong-password page, the phone sheet",
@@ -110,15 +110,39 @@ Deno.test({
       });
 
       await t.step("on a 390x844 phone the menu is a bottom sheet that fits", async () => {
-        const context = await browser.browser.newContext({
-          httpCredentials: AUTH,
-          viewport: { width: 390, height: 844 },
-          isMobile: true,
-          hasTouch: true,
-        });
+        const context = await openContext(browser.browser, server.url, { touch: true });
         try {
           const phone = await context.newPage();
+          await phone.setViewportSize({ width: 390, height: 844 });
           await phone.goto(server.url);
+          await waitFor(
+            "the phone's input channel",
+            () =>
+              phone.evaluate(() =>
+                (globalThis as unknown as { __channels: RTCDataChannel[] }).__channels.some((c) =>
+                  c.readyState === "open"
+                )
+              ),
+          );
+          // Two fingers spreading zoom the desktop about the point between them.
+          const cdp = await context.newCDPSession(phone);
+          const fingers = (type: string, spread: number) =>
+            cdp.send("Input.dispatchTouchEvent", {
+              type: type as "touchStart",
+              touchPoints: type === "touchEnd" ? [] : [
+                { x: 195 - spread, y: 420, id: 1 },
+                { x: 195 + spread, y: 420, id: 2 },
+              ],
+            });
+          await fingers("touchStart", 40);
+          for (const spread of [60, 80, 100, 120]) await fingers("touchMove", spread);
+          await fingers("touchEnd", 0);
+          const transform = await phone.$eval(
+            "video",
+            (v) => (v as HTMLVideoElement).style.transform,
+          );
+          const scale = Number(/scale\(([\d.]+)\)/.exec(transform)?.[1]);
+          assert.ok(scale > 2.5 && scale < 3.5, `zoomed about 3x: ${transform}`);
           await phone.tap("button.menu-button");
           const sheet = (await phone.locator("aside.menu").boundingBox())!;
           assert.equal(sheet.x, 0);

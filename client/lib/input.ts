@@ -28,6 +28,7 @@ import {
   toggleFullscreen,
 } from "./shortcuts.ts";
 import { TouchGestures } from "./touch.ts";
+import { type PinchPoint, ViewZoom } from "./view_zoom.ts";
 
 /** Milliseconds between heartbeats while a key or button is held (the server releases after 3 s of silence). */
 export const HEARTBEAT_MS = 1000;
@@ -165,7 +166,27 @@ export function attachInput(options: AttachInputOptions): () => void {
   const keyboard = new KeyboardInput(emit, platformOf(nav.userAgent));
   const pointer = new PointerInput(emit);
   const wheel = new WheelAccumulator();
-  const touch = new TouchGestures(emit, { toFrame: frameAt });
+  // Pinch-zoom: a transform of the video only; frameAt reads the transformed box.
+  const zoom = new ViewZoom();
+  const local = (p: PinchPoint, origin: { left: number; top: number }): PinchPoint => ({
+    distance: p.distance,
+    midX: p.midX - origin.left,
+    midY: p.midY - origin.top,
+  });
+  const touch = new TouchGestures(emit, {
+    toFrame: frameAt,
+    onPinch: (from, to) => {
+      const stage = element.getBoundingClientRect();
+      const origin = {
+        left: stage.left + video.offsetLeft - element.scrollLeft,
+        top: stage.top + video.offsetTop - element.scrollTop,
+      };
+      const size = { width: video.offsetWidth, height: video.offsetHeight };
+      zoom.pinch(local(from, origin), local(to, origin), size);
+      video.style.transformOrigin = "0 0";
+      video.style.transform = zoom.transform;
+    },
+  });
   const pads = new GamepadInput(emit);
 
   const releaseAll = (): void => {
@@ -230,10 +251,11 @@ export function attachInput(options: AttachInputOptions): () => void {
 
   // Mouse, pen and touch: the video.
   const restoreStyle = {
+    transform: video.style.transform,
     touchAction: video.style.touchAction,
     callout: video.style.getPropertyValue("-webkit-touch-callout"),
   };
-  // No browser panning or zooming: fingers drive the remote pointer.
+  // No browser panning or zooming: fingers drive the remote pointer (and pinch-zoom the video).
   video.style.touchAction = "none";
   // iOS Safari: no "save video" callout on long press.
   video.style.setProperty("-webkit-touch-callout", "none");
@@ -365,6 +387,7 @@ export function attachInput(options: AttachInputOptions): () => void {
     if (doc.pointerLockElement === video) doc.exitPointerLock();
     if (keyboardLocked) setKeyboardLock(false, nav);
     video.style.touchAction = restoreStyle.touchAction;
+    video.style.transform = restoreStyle.transform;
     video.style.setProperty("-webkit-touch-callout", restoreStyle.callout);
     textareas.delete(element);
     textarea.remove();

@@ -6,8 +6,10 @@
  * - one-finger drag (moved more than {@linkcode TOUCH_SLOP_PX}): left press
  *   where it started, motion, release where it ends;
  * - long press ({@linkcode LONG_PRESS_MS} without moving): right click;
- * - two fingers: moving scrolls (content follows the fingers), a quick
- *   two-finger tap right-clicks.
+ * - two fingers: moving together scrolls (content follows the fingers);
+ *   spreading or closing them first (more than {@linkcode PINCH_SLOP_PX})
+ *   is a pinch that zooms and pans the local view instead (`onPinch`,
+ *   client/lib/view_zoom.ts); a quick two-finger tap right-clicks.
  *
  * A state machine fed with plain objects (a DOM `PointerEvent` with
  * `pointerType === "touch"` fits {@linkcode TouchPoint}); timers are
@@ -18,6 +20,7 @@
 
 import { type InputEvent, Op } from "../../lib/protocol/input.ts";
 import type { FramePoint } from "./pointer.ts";
+import type { PinchPoint } from "./view_zoom.ts";
 
 /** Finger travel in CSS pixels below which a touch is still a tap or long press. */
 export const TOUCH_SLOP_PX = 10;
@@ -27,6 +30,8 @@ export const LONG_PRESS_MS = 500;
 export const TWO_FINGER_TAP_MS = 300;
 /** Two-finger travel in CSS pixels per wheel notch; about what a notch scrolls in a desktop app. */
 export const TOUCH_PIXELS_PER_NOTCH = 40;
+/** Change of the distance between two fingers, in CSS pixels, that makes a gesture a pinch. */
+export const PINCH_SLOP_PX = 24;
 
 /** One finger: an identifier and a client position in CSS pixels. */
 export interface TouchPoint {
@@ -42,6 +47,8 @@ export interface TouchPoint {
 export interface TouchGesturesOptions {
   /** Maps a client position to a frame pixel; `undefined` while the video has no size. */
   toFrame: (point: TouchPoint) => FramePoint | undefined;
+  /** Receives pinches (zoom and pan of the view); without it two fingers only scroll. */
+  onPinch?: (from: PinchPoint, to: PinchPoint) => void;
   /** Default `globalThis.setTimeout`. */
   setTimeout?: (fn: () => void, ms: number) => number;
   /** Default `globalThis.clearTimeout`. */
@@ -55,8 +62,17 @@ type State =
   | { kind: "pending"; start: TouchPoint }
   /** One finger dragging with the left button held. */
   | { kind: "dragging"; id: number }
-  /** Two fingers: scrolling or a two-finger tap. */
-  | { kind: "two"; start: number; midX: number; midY: number; moved: boolean }
+  /** Two fingers: scrolling, pinching, or a two-finger tap. */
+  | {
+    kind: "two";
+    start: number;
+    midX: number;
+    midY: number;
+    moved: boolean;
+    /** Distance between the fingers at the start, then at the last pinch step. */
+    distance: number;
+    pinching: boolean;
+  }
   /** The gesture is over (long press fired, or a finger of a two-finger gesture lifted). */
   | { kind: "done" };
 
@@ -68,6 +84,7 @@ type State =
 export class TouchGestures {
   #emit: (event: InputEvent) => void;
   #toFrame: (point: TouchPoint) => FramePoint | undefined;
+  #onPinch: ((from: PinchPoint, to: PinchPoint) => void) | undefined;
   #setTimeout: (fn: () => void, ms: number) => number;
   #clearTimeout: (id: number) => void;
   #fingers = new Map<number, TouchPoint>();
@@ -82,6 +99,7 @@ export class TouchGestures {
   constructor(emit: (event: InputEvent) => void, options: TouchGesturesOptions) {
     this.#emit = emit;
     this.#toFrame = options.toFrame;
+    this.#onPinch = options.onPinch;
     // Number(): the timer id is a number in browsers and Deno (Node typings say Timeout).
     this.#setTimeout = options.setTimeout ?? ((fn, ms) => Number(setTimeout(fn, ms)));
     this.#clearTimeout = options.clearTimeout ?? ((id) => clearTimeout(id));
@@ -107,7 +125,15 @@ export class TouchGestures {
       const [midX, midY] = this.#middle();
       this.#restX = 0;
       this.#restY = 0;
-      this.#state = { kind: "two", start: p.timeStamp, midX, midY, moved: false };
+      this.#state = {
+        kind: "two",
+        start: p.timeStamp,
+        midX,
+        midY,
+        moved: false,
+        distance: this.#spread(),
+        pinching: false,
+      };
     }
     // More fingers, or a finger added to a drag, are ignored.
   }
@@ -127,6 +153,25 @@ export class TouchGestures {
       if (p.pointerId === state.id) this.#moveTo(p);
     } else if (state.kind === "two") {
       const [midX, midY] = this.#middle();
+      const distance = this.#spread();
+      if (
+        this.#onPinch && !state.moved &&
+        Math.abs(distance - state.distance) > PINCH_SLOP_PX
+      ) {
+        // The fingers spread or closed before they moved together: a pinch, for good.
+        state.moved = true;
+        state.pinching = true;
+      }
+      if (state.pinching) {
+        this.#onPinch?.(
+          { distance: state.distance, midX: state.midX, midY: state.midY },
+          { distance, midX, midY },
+        );
+        state.distance = distance;
+        state.midX = midX;
+        state.midY = midY;
+        return;
+      }
       const dx = midX - state.midX;
       const dy = midY - state.midY;
       if (!state.moved && Math.hypot(dx, dy) <= TOUCH_SLOP_PX) return;
@@ -218,6 +263,12 @@ export class TouchGestures {
       n++;
     }
     return [x / n, y / n];
+  }
+
+  /** The distance between the first two fingers, in CSS pixels. */
+  #spread(): number {
+    const [a, b] = [...this.#fingers.values()];
+    return a && b ? distance(a, b) : 0;
   }
 
   #stopTimer(): void {

@@ -162,3 +162,42 @@ Deno.test("TouchGestures.releaseAll() ends a pending tap without clicking", () =
   assert.deepEqual(events, [move(100, 100)]);
   assert.equal(timers.size, 0);
 });
+
+Deno.test("TouchGestures turns spreading fingers into pinch steps, and never scrolls then", () => {
+  const events: InputEvent[] = [];
+  const pinches: [number, number, number][] = [];
+  const touch = new TouchGestures((e) => events.push(e), {
+    toFrame: (p) => ({
+      x: Math.round(p.clientX),
+      y: Math.round(p.clientY),
+      width: 1000,
+      height: 1000,
+    }),
+    onPinch: (_from, to) => pinches.push([to.distance, to.midX, to.midY]),
+    setTimeout: () => 1,
+    clearTimeout: () => {},
+  });
+  touch.down(finger(1, 100, 300));
+  touch.down(finger(2, 200, 300));
+  events.length = 0;
+  // 20 px wider: under the pinch slop, nothing yet.
+  touch.move(finger(2, 220, 300));
+  assert.deepEqual(pinches, []);
+  touch.move(finger(2, 240, 300));
+  // Then the two move down together: a pan within the pinch, no scroll.
+  touch.move(finger(1, 100, 400));
+  touch.move(finger(2, 240, 400));
+  assert.deepEqual(pinches, [[140, 170, 300], [Math.hypot(140, 100), 170, 350], [140, 170, 400]]);
+  touch.up(finger(1, 100, 400, 1000));
+  touch.up(finger(2, 240, 400, 1000));
+  assert.deepEqual(events, [], "no scroll, no click reached the desktop");
+});
+
+Deno.test("TouchGestures without onPinch scrolls even when the fingers spread", () => {
+  const { events, touch } = setup();
+  touch.down(finger(1, 100, 300));
+  touch.down(finger(2, 200, 300));
+  touch.move(finger(1, 100, 200));
+  touch.move(finger(2, 260, 200));
+  assert.ok(events.some((e) => e.op === Op.Scroll));
+});
