@@ -36,8 +36,13 @@ export function DisplayControls(props: DisplayControlsProps) {
         <button type="button" aria-pressed={props.fullscreen} onClick={props.onFullscreen}>
           {props.fullscreen ? "Leave fullscreen" : "Fullscreen"} <kbd>Ctrl+Shift+F</kbd>
         </button>
-        <button type="button" onClick={props.onPointerLock}>
-          Lock pointer <kbd>Esc</kbd> leaves
+        <button
+          type="button"
+          class="fine-only"
+          title="Relative mouse, for games; Escape leaves"
+          onClick={props.onPointerLock}
+        >
+          Lock pointer <kbd>Esc</kbd>
         </button>
       </div>
       <fieldset class="segmented" aria-label="Scale">
