@@ -5,7 +5,8 @@
  * phone in landscape; both with touch). For each: the live desktop, the
  * menu open (top and scrolled to its end), and the page a wrong password
  * gets; at 1280x800 also the statistics overlay and the connection screen
- * of a full server.
+ * of a full server and of a connection with no route (relay only, and no
+ * TURN server here).
  *
  * Run: `tools/in_netns deno run --allow-all bench/screenshots.ts [--out=/tmp/shots]`.
  *
@@ -119,6 +120,14 @@ try {
       await full.waitForSelector('.connection-screen[data-reason="full"]', { timeout: 20_000 });
       await shoot(full, `${name}-server-full`);
       await second.context().close();
+      // Relay only with no TURN server here: ICE finds no route.
+      const lonely = await browser.newContext({ viewport, httpCredentials: AUTH });
+      const noRoute = await lonely.newPage();
+      await noRoute.goto(`${server.url}?relay=1`);
+      await noRoute.waitForSelector('.connection-screen[data-reason="ice-failed"]', {
+        timeout: 60_000,
+      }).then(() => shoot(noRoute, `${name}-no-route`), () => {});
+      await lonely.close();
     }
   }
 } finally {

@@ -143,6 +143,7 @@ export function App() {
         relay={relay}
         onReload={() => location.reload()}
         onRelay={() => useRelay(true)}
+        onDirect={() => useRelay(false)}
         onReconnect={() => connectionRef.current?.reconnect()}
       />
       {prefs.overlay && <StatsOverlay figures={figures} />}

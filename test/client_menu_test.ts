@@ -3,7 +3,8 @@
  * Chromium against one real server on an Xvfb: Ctrl+Shift+M opens the menu
  * with the keyboard inside it and Escape closes it; a changed setting
  * survives a reload (localStorage) and is applied again; a wrong password
- * gets the page that says so and what to try; on a 390x844 phone a pinch
+ * gets the page that says so and what to try; relay only without a TURN
+ * server gets "no route" and connects directly on request; on a 390x844 phone a pinch
  * zooms the desktop and the menu is a bottom sheet that fits the screen.
  *
  * @module
@@ -108,6 +109,23 @@ Deno.test({
           await context.close();
         }
       });
+
+      await t.step(
+        "relay only without a TURN server: the screen says no route, then connects directly",
+        async () => {
+          const relayed = await browser.open(`${server.url}?relay=1`);
+          const screen = relayed.locator('.connection-screen[data-reason="ice-failed"]');
+          await screen.waitFor({ timeout: 20_000 });
+          assert.equal(
+            await screen.locator("h1").textContent(),
+            "No route to the desktop, even through the relay",
+          );
+          await screen.getByRole("button", { name: "Connect directly" }).click();
+          await relayed.waitForSelector('.status[data-phase="live"]', { timeout: 20_000 });
+          assert.equal(await relayed.locator(".connection-screen").count(), 0);
+          await relayed.close();
+        },
+      );
 
       await t.step("on a 390x844 phone the menu is a bottom sheet that fits", async () => {
         const context = await openContext(browser.browser, server.url, { touch: true });

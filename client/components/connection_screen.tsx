@@ -20,12 +20,15 @@ export interface ConnectionScreenProps {
   onReload(): void;
   /** Connects again through TURN relays only. */
   onRelay(): void;
+  /** Connects again without relay-only. */
+  onDirect(): void;
   onReconnect(): void;
 }
 
 const LABELS: Record<AdviceAction, string> = {
   reload: "Reload the page",
   relay: "Try the relay (TURN)",
+  direct: "Connect directly",
   reconnect: "Reconnect now",
 };
 
@@ -46,6 +49,7 @@ export function ConnectionScreen(props: ConnectionScreenProps) {
   const handlers: Record<AdviceAction, () => void> = {
     reload: props.onReload,
     relay: props.onRelay,
+    direct: props.onDirect,
     reconnect: props.onReconnect,
   };
   const seconds = deadline === undefined ? undefined : secondsLeft(deadline, now);

@@ -24,7 +24,7 @@ import type { Encoder } from "../../lib/protocol/encoders.ts";
 import { browserCodecs, streamErrorText } from "./codecs.ts";
 import type { ConnectionState, FailureReason } from "./connection_state.ts";
 import { fetchPageToken, PageTokenError, pageTokenUrl } from "./page_token.ts";
-import { lowLatency, networkInformation, usesRelay } from "./peer_tuning.ts";
+import { lowLatency, networkInformation, usesRelay, watchIceRoute } from "./peer_tuning.ts";
 
 export type { ConnectionState, FailureReason, Phase } from "./connection_state.ts";
 export { pageTokenUrl, signallingUrl } from "./page_token.ts";
@@ -57,6 +57,8 @@ export interface ConnectionOptions {
 
 /** How long ICE may stay `disconnected` before a restart is asked for, in ms. */
 const ICE_DISCONNECTED_MS = 2000;
+/** How long ICE may take to connect before the page says there is no route (and offers TURN), in ms. */
+const ICE_ROUTE_TIMEOUT_MS = 20_000;
 /** How long an ICE restart may take before the whole session is started again, in ms. */
 const ICE_RESTART_GIVE_UP_MS = 15_000;
 
@@ -86,6 +88,8 @@ export class Connection {
   #encoder: Encoder | undefined;
   /** ICE failed on the current peer connection and has not come back yet. */
   #iceFailed = false;
+  /** Stops watching the current peer connection for a missing route. */
+  #unwatchRoute: (() => void) | undefined;
 
   constructor(options: ConnectionOptions) {
     this.#options = options;
@@ -325,6 +329,10 @@ export class Connection {
     const pc = new RTCPeerConnection(this.#configuration());
     this.#pc = pc;
     this.#remoteSet = false;
+    this.#unwatchRoute = watchIceRoute(pc, {
+      timeoutMs: ICE_ROUTE_TIMEOUT_MS,
+      onNoRoute: () => this.#noRoute(pc),
+    });
     pc.ontrack = (event) => {
       lowLatency(event.receiver);
       const video = this.#options.video;
@@ -368,9 +376,7 @@ export class Connection {
           this.#options.onState({ phase: video.videoWidth > 0 ? "live" : "starting" });
         }
       } else if (state === "failed") {
-        // No path for the media: say so (the screen offers the relay) while ICE restarts.
-        this.#iceFailed = true;
-        this.#options.onState({ phase: "reconnecting", reason: "ice-failed" });
+        this.#noRoute(pc);
         this.#requestIceRestart();
       } else if (state === "disconnected") {
         // Often a moment's loss that ICE recovers from by itself; a restart if it lasts.
@@ -388,6 +394,13 @@ export class Connection {
     const answer = await pc.createAnswer();
     await pc.setLocalDescription(answer);
     this.#send({ type: "answer", sdp: answer.sdp ?? "" });
+  }
+
+  /** No path for the media: say so (the screen offers the relay) while ICE goes on trying. */
+  #noRoute(pc: RTCPeerConnection): void {
+    if (this.#pc !== pc) return;
+    this.#iceFailed = true;
+    this.#options.onState({ phase: "reconnecting", reason: "ice-failed" });
   }
 
   /** Answers an ICE-restart offer on the current connection (new credentials, same media). */
@@ -448,6 +461,8 @@ export class Connection {
     this.#pc = undefined;
     this.#remoteSet = false;
     this.#iceFailed = false;
+    this.#unwatchRoute?.();
+    this.#unwatchRoute = undefined;
     this.#pendingIce = [];
     if (!pc) return;
     this.#options.onInputChannel(null);

@@ -10,7 +10,7 @@
 import type { ConnectionState } from "./connection_state.ts";
 
 /** A button of the connection screen. */
-export type AdviceAction = "reload" | "relay" | "reconnect";
+export type AdviceAction = "reload" | "relay" | "direct" | "reconnect";
 
 /** What the screen shows for one failure. */
 export interface Advice {
@@ -130,9 +130,9 @@ export function connectionAdvice(
           title: "No route to the desktop, even through the relay",
           tips: [
             "The video could not reach this browser through the TURN relay either.",
-            "Check the TURN server (--turn-host, its ports and credentials) and that this network allows it.",
+            "Check the TURN server (--turn-host, its ports and credentials) and that this network allows it, or connect directly.",
           ],
-          actions: ["reconnect"],
+          actions: ["direct", "reconnect"],
           retrying,
         }
         : {

@@ -25,7 +25,7 @@ Deno.test("connectionAdvice() for failed ICE offers the relay, unless already on
   assert.deepEqual(advice.actions, ["relay", "reconnect"]);
   const relayed = connectionAdvice(state, { relay: true })!;
   assert.equal(relayed.title, "No route to the desktop, even through the relay");
-  assert.deepEqual(relayed.actions, ["reconnect"]);
+  assert.deepEqual(relayed.actions, ["direct", "reconnect"]);
   assert.match(relayed.tips[1]!, /--turn-host/);
 });
 

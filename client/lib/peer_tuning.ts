@@ -38,3 +38,43 @@ export async function usesRelay(pc: RTCPeerConnection): Promise<boolean> {
 export function networkInformation(): EventTarget | undefined {
   return (navigator as Navigator & { connection?: EventTarget }).connection;
 }
+
+/** The parts of `RTCPeerConnection` {@linkcode watchIceRoute} reads. */
+export type IceRouteSource =
+  & Pick<RTCPeerConnection, "iceConnectionState" | "iceGatheringState">
+  & EventTarget;
+
+/**
+ * Calls `onNoRoute` once when `pc` can have no route for the media: it
+ * gathered no local candidate at all (relay only without a working TURN
+ * server: ICE then never even fails), or it is still not connected
+ * `timeoutMs` after this call. Returns the function that stops watching.
+ */
+export function watchIceRoute(
+  pc: IceRouteSource,
+  options: { timeoutMs: number; onNoRoute: () => void },
+): () => void {
+  let candidates = 0;
+  let fired = false;
+  const fire = () => {
+    if (fired) return;
+    fired = true;
+    options.onNoRoute();
+  };
+  const onCandidate = (event: Event) => {
+    if ((event as RTCPeerConnectionIceEvent).candidate?.candidate) candidates++;
+  };
+  const onGathering = () => {
+    if (pc.iceGatheringState === "complete" && candidates === 0) fire();
+  };
+  pc.addEventListener("icecandidate", onCandidate);
+  pc.addEventListener("icegatheringstatechange", onGathering);
+  const timer = setTimeout(() => {
+    if (!/connected|completed/.test(pc.iceConnectionState)) fire();
+  }, options.timeoutMs);
+  return () => {
+    clearTimeout(timer);
+    pc.removeEventListener("icecandidate", onCandidate);
+    pc.removeEventListener("icegatheringstatechange", onGathering);
+  };
+}
