@@ -97,8 +97,15 @@ async function serve(
 
   // 7. The media session (spawns the standby helper) and the web server.
   const { MediaSession } = await import("./lib/session.ts");
-  const { videoPipeline, peerBranch, VIDEO_TEE, VIDEO_ENCODER, PEER_WEBRTCBIN, FRAME_COUNTER } =
-    await import("./pipelines/video.ts");
+  const {
+    videoPipeline,
+    peerBranch,
+    VIDEO_TEE,
+    VIDEO_ENCODER,
+    VIDEO_SOURCE,
+    PEER_WEBRTCBIN,
+    FRAME_COUNTER,
+  } = await import("./pipelines/video.ts");
   const { INPUT_CHANNEL_LABEL } = await import("./lib/protocol/input.ts");
   const session = live.session = new MediaSession({
     monitor: monitoring.monitor,
@@ -112,7 +119,8 @@ async function serve(
         framerate: config.framerate,
         bitrateKbps: config.videoBitrate,
         keyframeDistance: config.keyframeDistance,
-        showPointer: true,
+        // With cursors the page draws the pointer; the video has it only under pointer lock.
+        showPointer: !config.enableCursors,
         gpuId: config.gpuId,
         // Encoder and converter threads: one per core, at most 4.
         threads: Math.max(1, Math.min(4, navigator.hardwareConcurrency ?? 2)),
@@ -124,11 +132,21 @@ async function serve(
       iceAddresses: config.iceAddresses,
       channels: [INPUT_CHANNEL_LABEL],
       frameCounter: FRAME_COUNTER,
+      source: VIDEO_SOURCE,
     },
     iceServers,
     maxViewers: config.maxViewers,
   });
   shutdown.add("media session", () => session.close());
+
+  // 8. Resize, clipboard and cursors (one X connection, xrandr).
+  const { startDesktopFeatures } = await import("./lib/desktop/desktop_features.ts");
+  const desktop = await startDesktopFeatures(
+    { ...display, env: { DISPLAY: display.name, ...display.env } },
+    config,
+    { showPointer: (visible) => session.showPointer(visible) },
+  );
+  shutdown.add("desktop features", () => desktop.close());
 
   const { createApp } = await import("./lib/app.ts");
   const { resolveAuth } = await import("./lib/auth.ts");
@@ -151,6 +169,7 @@ async function serve(
     https: tls !== undefined,
     allowedOrigins: config.allowedOrigins,
     trustedProxies: config.trustedProxies,
+    desktop: desktop.hub,
   });
 
   const { listen } = await import("./lib/serve.ts");
@@ -245,7 +264,9 @@ async function resolveDisplay(
   requested: string | undefined,
   config: Config,
   log: { info(message: string, props: Record<string, unknown>): void },
-): Promise<{ name: string; cookie?: Uint8Array; env?: { XAUTHORITY: string } }> {
+): Promise<
+  { name: string; backend?: "xorg" | "xvfb"; cookie?: Uint8Array; env?: { XAUTHORITY: string } }
+> {
   if (requested !== undefined) {
     const { openX11 } = await import("./ffi/x11.ts");
     openX11(requested).close();
@@ -264,7 +285,12 @@ async function resolveDisplay(
     width: desktop.width,
     height: desktop.height,
   });
-  return { name: desktop.name, cookie: desktop.cookie, env: { XAUTHORITY: desktop.authority } };
+  return {
+    name: desktop.name,
+    backend: desktop.backend,
+    cookie: desktop.cookie,
+    env: { XAUTHORITY: desktop.authority },
+  };
 }
 
 /** Resolves once `path` exists (no time limit: the app decides when it is ready). */
@@ -355,6 +381,12 @@ export async function main(): Promise<void> {
     case "run": {
       const { iceOptionProblems } = await import("./lib/turn/ice_sources.ts");
       const problems = iceOptionProblems(invocation.config);
+      if (invocation.command === "resize") {
+        const { resizeCommand } = await import("./lib/desktop/resize_command.ts");
+        const problem = await resizeCommand(invocation.args[0], invocation.config.display);
+        if (problem !== undefined) fail(problem.message, problem.code);
+        return;
+      }
       if (invocation.command === "turn-config") {
         if (problems[0] !== undefined) fail(`${problems[0]}. Run "skerry --help" for usage.`, 2);
         await printTurnConfig(invocation.config);

@@ -2,9 +2,11 @@
 
 import { useEffect, useRef, useState } from "preact/hooks";
 import { KeyboardButton } from "./components/keyboard_button.tsx";
+import { Notice } from "./components/notice.tsx";
 import { Menu } from "./components/menu.tsx";
 import { StatusLine } from "./components/status_line.tsx";
 import { Connection, type ConnectionState, signallingUrl } from "./lib/connection.ts";
+import { attachDesktop } from "./lib/desktop.ts";
 import { attachInput } from "./lib/input.ts";
 import { StatsCollector } from "./lib/stats.ts";
 import { toggleFullscreen } from "./lib/shortcuts.ts";
@@ -17,11 +19,19 @@ export function App() {
   const [menuOpen, setMenuOpen] = useState(false);
   const [frameSize, setFrameSize] = useState("");
   const [inputActive, setInputActive] = useState(false);
+  const [notice, setNotice] = useState({ text: "", id: 0 });
 
   useEffect(() => {
     const element = video.current!;
     let detachInput: (() => void) | undefined;
+    const desktop = attachDesktop({
+      stage: stage.current!,
+      video: element,
+      send: (message) => connection.sendDesktop(message),
+      notify: (text) => setNotice((n) => ({ text, id: n.id + 1 })),
+    });
     const connection = new Connection({
+      onDesktop: (message) => desktop.handle(message),
       url: signallingUrl(location),
       relay: relayOnly(location),
       video: element,
@@ -56,6 +66,7 @@ export function App() {
       element.removeEventListener("playing", onPlaying);
       element.removeEventListener("resize", onResize);
       detachInput?.();
+      desktop.stop();
       connection.stop();
     };
   }, []);
@@ -71,6 +82,7 @@ export function App() {
       />
       <StatusLine state={state} />
       <KeyboardButton container={stage} />
+      <Notice text={notice.text} id={notice.id} />
       {menuOpen && (
         <Menu
           state={state}

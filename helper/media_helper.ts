@@ -122,6 +122,8 @@ export class MediaHelper {
           message.channel,
           Uint8Array.fromBase64(message.data),
         );
+      case "show-pointer":
+        return void this.#pipeline?.showPointer(message.visible);
       case "stop":
         return void this.stop(HelperExit.Ok);
     }

@@ -124,6 +124,8 @@ export class MediaSession implements Session {
   #readyAt = 0;
   #closed = false;
   #unsubscribe: (() => void) | undefined;
+  /** The pointer drawn into the video against the pipeline's default (pointer lock). */
+  #pointerVisible = false;
   /** Counters, for tests and health checks. */
   readonly stats: SessionStats = { spawned: 0, crashes: 0 };
 
@@ -217,6 +219,15 @@ export class MediaSession implements Session {
     if (this.#offered.has(id)) this.#helper?.send({ type: "ice-restart", peer: id });
   }
 
+  /**
+   * Draws the X pointer into the video (a viewer is in pointer lock) or
+   * not; kept across helper restarts. The pipeline starts without it.
+   */
+  showPointer(visible: boolean): void {
+    this.#pointerVisible = visible;
+    if (this.#state === "running") this.#helper?.send({ type: "show-pointer", visible });
+  }
+
   /** Stops everything; the session cannot be used afterwards. */
   async close(): Promise<void> {
     this.#closed = true;
@@ -284,6 +295,7 @@ export class MediaSession implements Session {
         this.#state = "running";
         this.#readyAt = Date.now();
         log.info("Helper {pid} is streaming", { pid: message.pid });
+        if (this.#pointerVisible) this.#helper?.send({ type: "show-pointer", visible: true });
         for (const id of this.#viewers.keys()) this.#addPeer(id);
         return;
       case "offer": {

@@ -13,6 +13,7 @@
  */
 
 import { getLogger } from "@logtape/logtape";
+import type { DesktopHooks } from "./desktop/desktop_hub.ts";
 import type { ViewerMonitor } from "./metrics/viewer_monitor.ts";
 import type { IceServerSource, Session, Viewer } from "./session.ts";
 import {
@@ -60,6 +61,8 @@ export interface ViewerConnectionOptions {
   iceServers?: IceServerSource;
   /** Receives the browser's `stats` (at most one per {@linkcode MIN_STATS_INTERVAL_MS}). */
   monitor?: Pick<ViewerMonitor, "clientStats">;
+  /** Resize, clipboard, cursor and pointer-lock messages of this viewer. Default: dropped. */
+  desktop?: DesktopHooks;
 }
 
 /** Shortest time between two `stats` a browser may send, in ms; quicker ones are dropped. */
@@ -183,6 +186,8 @@ export class ViewerConnection {
       if (now - this.#lastRestartMs < ICE_RESTART_MIN_MS) return;
       this.#lastRestartMs = now;
       session.iceRestart(this.peer);
+    } else if (message.type !== "stats") {
+      this.#options.desktop?.message(this.peer, message);
     } else {
       const now = Date.now();
       if (now - this.#lastStats < MIN_STATS_INTERVAL_MS) return;
@@ -197,7 +202,10 @@ export class ViewerConnection {
     this.#closed = true;
     clearTimeout(this.#helloTimer);
     this.#unsubscribe?.();
-    if (this.#joined) this.#options.session.leave(this.peer);
+    if (this.#joined) {
+      this.#options.session.leave(this.peer);
+      this.#options.desktop?.leave(this.peer);
+    }
     this.#channels?.close();
     const stats = this.stats;
     const level = stats.rejected + stats.limited + stats.tooBig > 0 ? "info" : "debug";
@@ -242,6 +250,11 @@ export class ViewerConnection {
       onData: (channel, bytes) => this.#channels?.data(channel, bytes),
     };
     if (session.join(viewer)) {
+      this.#options.desktop?.join({
+        id: this.peer,
+        send: (m) => this.#send(m),
+        unsent: () => this.#options.unsent?.() ?? 0,
+      });
       this.#unsubscribe = this.#options.iceServers?.subscribe((config) => {
         this.#send({ type: "ice-servers", iceServers: config.iceServers });
       });

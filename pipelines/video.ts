@@ -17,6 +17,8 @@ export const VIDEO_TEE = "videotee";
 export const VIDEO_ENCODER = "videoenc";
 /** Name of the `identity` after the encoder: its buffer count is the frames encoded (metrics). */
 export const FRAME_COUNTER = "framecount";
+/** Name of the capture element (`ximagesrc`): pointer lock switches its `show-pointer`. */
+export const VIDEO_SOURCE = "capture";
 /** Name of the queue before the encoder: its thread is the encoding thread. */
 export const ENCODE_QUEUE = "encodequeue";
 /** Name of the queue in a viewer branch: its thread sends that viewer's packets. */
@@ -245,7 +247,7 @@ export function videoPipeline(options: VideoPipelineOptions): string {
   const recipe = RECIPES[o.encoder];
   return [
     // use-damage=false: XDamage tracking costs more than full-frame XShm copies at 60 fps.
-    `ximagesrc display-name=${o.display} show-pointer=${o.showPointer} use-damage=false`,
+    `ximagesrc name=${VIDEO_SOURCE} display-name=${o.display} show-pointer=${o.showPointer} use-damage=false`,
     `video/x-raw,framerate=${o.framerate}/1`,
     ...recipe.convert(o),
     recipe.encode(o),

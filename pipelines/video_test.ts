@@ -21,7 +21,7 @@ Deno.test("videoPipeline() composes the x264 low-latency chain", () => {
   assert.equal(
     videoPipeline(BASE),
     [
-      "ximagesrc display-name=:5 show-pointer=true use-damage=false",
+      "ximagesrc name=capture display-name=:5 show-pointer=true use-damage=false",
       "video/x-raw,framerate=60/1",
       "videoconvert n-threads=2 qos=false",
       "video/x-raw,format=I420",

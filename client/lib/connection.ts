@@ -22,6 +22,7 @@ import {
   SIGNALLING_PROTOCOL,
 } from "../../lib/protocol/signalling.ts";
 import type { ClientStats } from "../../lib/protocol/stats.ts";
+import type { DesktopClientMessage, DesktopServerMessage } from "../../lib/protocol/desktop.ts";
 
 /** What the status line shows. */
 export type Phase =
@@ -55,6 +56,8 @@ export interface ConnectionOptions {
   onInputChannel(channel: RTCDataChannel | null): void;
   /** Reconnect delays in ms: first, and cap. Default 500 and 8000. */
   backoff?: { initialMs: number; maxMs: number };
+  /** Receives the desktop messages (resize, clipboard, cursor, notices). Default: dropped. */
+  onDesktop?(message: DesktopServerMessage): void;
   /** Use TURN relays only (`iceTransportPolicy: "relay"`), as selkies' "Force relay connection". */
   relay?: boolean;
 }
@@ -131,6 +134,11 @@ export class Connection {
   /** Sends the browser's statistics to the server (dropped while disconnected). */
   reportStats(stats: ClientStats): void {
     this.#send({ type: "stats", stats });
+  }
+
+  /** Sends a desktop message (resize, clipboard, pointer lock); dropped while disconnected. */
+  sendDesktop(message: DesktopClientMessage): void {
+    this.#send(message);
   }
 
   /** Closes everything and stops reconnecting. */
@@ -240,6 +248,9 @@ export class Connection {
           // A full server frees a seat only when someone leaves: do not knock often.
           if (message.code === "full") this.#delayMs = this.#options.backoff?.maxMs ?? 8000;
         }
+        return;
+      default:
+        this.#options.onDesktop?.(message);
         return;
     }
   }

@@ -6,6 +6,13 @@
  */
 
 import { int, type JsonObject, parseObject, str } from "./_fields.ts";
+import {
+  DESKTOP_CLIENT_TYPES,
+  type DesktopClientMessage,
+  type DesktopServerMessage,
+  parseDesktopClientMessage,
+  parseDesktopServerMessage,
+} from "./desktop.ts";
 import { type ClientStats, parseClientStats } from "./stats.ts";
 
 /** The protocol version this code speaks. */
@@ -64,7 +71,8 @@ export type ClientMessage =
   | { type: "answer"; sdp: string }
   | { type: "ice"; candidate: string; sdpMLineIndex: number }
   | { type: "ice-restart" }
-  | { type: "stats"; stats: ClientStats };
+  | { type: "stats"; stats: ClientStats }
+  | DesktopClientMessage;
 
 /** Server to browser. */
 export type ServerMessage =
@@ -73,7 +81,8 @@ export type ServerMessage =
   | { type: "offer"; sdp: string; iceRestart?: boolean }
   | { type: "ice"; candidate: string; sdpMLineIndex: number }
   | { type: "ice-servers"; iceServers: IceServer[] }
-  | { type: "error"; code: ErrorCode; message: string };
+  | { type: "error"; code: ErrorCode; message: string }
+  | DesktopServerMessage;
 
 /** Parses one frame from the browser; throws `RangeError` saying what is wrong. */
 export function parseClientMessage(text: string): ClientMessage {
@@ -94,6 +103,7 @@ export function parseClientMessage(text: string): ClientMessage {
     case "stats":
       return { type: "stats", stats: parseClientStats(o.stats) };
     default:
+      if (DESKTOP_CLIENT_TYPES.has(o.type as string)) return parseDesktopClientMessage(o);
       throw new RangeError(`Cannot parse message: unknown type "${o.type}"`);
   }
 }
@@ -130,8 +140,11 @@ export function parseServerMessage(text: string): ServerMessage {
       };
     case "error":
       return { type: "error", code: str(o, "code", 32) as ErrorCode, message: str(o, "message") };
-    default:
+    default: {
+      const desktop = parseDesktopServerMessage(o);
+      if (desktop) return desktop;
       throw new RangeError(`Cannot parse message: unknown type "${o.type}"`);
+    }
   }
 }
 
