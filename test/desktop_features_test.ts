@@ -175,7 +175,7 @@ Deno.test({
           await page.evaluate(async (value) => {
             await navigator.clipboard.writeText(value);
             // What a user's return to the tab does: the page reads its clipboard on focus.
-            window.dispatchEvent(new Event("focus"));
+            globalThis.dispatchEvent(new Event("focus"));
           }, reply);
           await waitFor("the X clipboard", async () => {
             const out = await onDisplay(env, "xclip", ["-selection", "clipboard", "-o"]);
