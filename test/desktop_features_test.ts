@@ -20,7 +20,14 @@ import { fakeMotion, flush, rootSize } from "../ffi/x11.ts";
 import { cursorImage } from "../ffi/xfixes.ts";
 import { startXorgDummy } from "../lib/display.ts";
 import { encodePng } from "../lib/pwa/png.ts";
-import { launchBrowser, ROOT, startServer, videoStats, waitFor } from "./_harness.ts";
+import {
+  launchBrowser,
+  ROOT,
+  signallingSocket,
+  startServer,
+  videoStats,
+  waitFor,
+} from "./_harness.ts";
 
 const isRoot = Deno.uid() === 0;
 
@@ -156,6 +163,35 @@ Deno.test({
           assert.ok(image.height > image.width, `${image.width}x${image.height}`);
         },
       );
+
+      await t.step("pointer lock draws the pointer into the video, and only then", async () => {
+        await onDisplay(env, "xsetroot", ["-solid", "#ffffff"]);
+        // Over the white root window (the screen is 1024x768 since skerry resize).
+        fakeMotion(x, 900, 600);
+        flush(x);
+        const darkPixels = () =>
+          page.evaluate(() => {
+            const video = document.querySelector("video")!;
+            const canvas = document.createElement("canvas");
+            canvas.width = video.videoWidth;
+            canvas.height = video.videoHeight;
+            const ctx = canvas.getContext("2d", { willReadFrequently: true })!;
+            ctx.drawImage(video, 0, 0);
+            const d = ctx.getImageData(892, 592, 24, 24).data;
+            let n = 0;
+            for (let i = 0; i < d.length; i += 4) if (d[i]! < 100) n++;
+            return n;
+          });
+        await waitFor("a white root under the page cursor", async () => (await darkPixels()) === 0);
+        // A second viewer enters pointer lock (a raw socket: headless pages cannot lock).
+        const ws = await signallingSocket(server, { origin: new URL(server.url).origin });
+        ws.send(JSON.stringify({ type: "hello", protocol: 1 }));
+        ws.send(JSON.stringify({ type: "pointer-lock", locked: true }));
+        await waitFor("the pointer in the video", async () => (await darkPixels()) > 10);
+        ws.send(JSON.stringify({ type: "pointer-lock", locked: false }));
+        await waitFor("no pointer in the video", async () => (await darkPixels()) === 0);
+        ws.close();
+      });
 
       await t.step(
         "non-Latin text copied in X reaches the browser clipboard and back",

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import FakeTimers from "@sinonjs/fake-timers";
 import type { DesktopServerMessage } from "../protocol/desktop.ts";
 import {
   type ClipboardContents,
@@ -188,16 +189,21 @@ Deno.test("DesktopHub follows the direction policy", () => {
 });
 
 Deno.test("DesktopHub sends the X clipboard to viewers who join later, paced by the socket", async () => {
-  const f = fakes();
-  const hub = new DesktopHub(f.options);
-  f.fromX({ mime: "image/png", bytes: new Uint8Array(80_000).fill(7) });
-  let unsent = 300_000;
-  const v = viewer("p1", () => unsent);
-  hub.join(v);
-  assert.equal(v.got.filter((m) => m.type === "clipboard").length, 0);
-  unsent = 0;
-  await new Promise((resolve) => setTimeout(resolve, 60));
-  const chunks = v.got.filter((m) => m.type === "clipboard");
-  assert.deepEqual(chunks.map((c) => c.type === "clipboard" && c.offset), [0, 36864, 73728]);
-  hub.close();
+  const clock = FakeTimers.install({ toFake: ["setTimeout"] });
+  try {
+    const f = fakes();
+    const hub = new DesktopHub(f.options);
+    f.fromX({ mime: "image/png", bytes: new Uint8Array(80_000).fill(7) });
+    let unsent = 300_000;
+    const v = viewer("p1", () => unsent);
+    hub.join(v);
+    assert.equal(v.got.filter((m) => m.type === "clipboard").length, 0);
+    unsent = 0;
+    await clock.tickAsync(60);
+    const chunks = v.got.filter((m) => m.type === "clipboard");
+    assert.deepEqual(chunks.map((c) => c.type === "clipboard" && c.offset), [0, 36864, 73728]);
+    hub.close();
+  } finally {
+    clock.uninstall();
+  }
 });

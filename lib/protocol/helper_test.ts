@@ -104,3 +104,14 @@ Deno.test("parseElementReport() reads the --probe answer and passes on a helper'
     message: "Cannot parse element report: not JSON",
   });
 });
+
+Deno.test("parseToHelper() reads show-pointer", () => {
+  assert.deepEqual(parseToHelper('{"type":"show-pointer","visible":true}'), {
+    type: "show-pointer",
+    visible: true,
+  });
+  assert.throws(
+    () => parseToHelper('{"type":"show-pointer","visible":1}'),
+    /"visible" must be a boolean/,
+  );
+});
