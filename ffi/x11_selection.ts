@@ -74,7 +74,15 @@ const symbols = {
 const libcSymbols = {
   /** (fds, nfds, timeout ms): waits on a worker thread. */
   poll: { parameters: [B, "u64", "i32"], result: "i32", nonblocking: true },
+  /** (int fds[2], flags) */
+  pipe2: { parameters: [B, "i32"], result: "i32" },
+  write: { parameters: ["i32", B, "u64"], result: "i64" },
+  read: { parameters: ["i32", B, "u64"], result: "i64" },
+  close: { parameters: ["i32"], result: "i32" },
 } as const;
+
+/** `O_NONBLOCK | O_CLOEXEC` (Linux). */
+const PIPE_FLAGS = 0o4000 | 0o2000000;
 
 let lib: Deno.DynamicLibrary<typeof symbols>["symbols"] | undefined;
 let libc: Deno.DynamicLibrary<typeof libcSymbols>["symbols"] | undefined;
@@ -346,20 +354,59 @@ export function readEvents(display: X11Display, xfixesBase: number): SelectionEv
   return events;
 }
 
+/** A pipe that ends a {@linkcode waitForEvents} early (a stop, or requests made outside the loop). */
+export interface WakePipe {
+  /** Makes the current or next wait return at once. */
+  wake(): void;
+  /** Closes both ends. */
+  close(): void;
+  /** The read end, for `poll()`. */
+  readonly fd: number;
+}
+
+/** A non-blocking pipe for {@linkcode waitForEvents}. */
+export function wakePipe(): WakePipe {
+  libc ??= openLibrary("libc.so.6", libcSymbols);
+  const c = libc;
+  const fds = new Int32Array(2);
+  if (c.pipe2(fds, PIPE_FLAGS) !== 0) throw new Error("Cannot create a pipe for the X event loop");
+  const [readFd, writeFd] = [fds[0]!, fds[1]!];
+  let closed = false;
+  return {
+    fd: readFd,
+    wake: () => {
+      if (!closed) c.write(writeFd, Uint8Array.of(1), 1n);
+    },
+    close: () => {
+      if (closed) return;
+      closed = true;
+      c.close(readFd);
+      c.close(writeFd);
+    },
+  };
+}
+
 /**
- * Resolves when the connection's socket has data to read, or after
- * `timeoutMs`. Waits in `poll()` on a worker thread: Xlib is not touched,
- * so the JS thread may go on using the connection meanwhile. Call
- * {@linkcode readEvents} first: Xlib may hold events it already read.
+ * Resolves when the connection's socket has data to read or `pipe` was
+ * woken. Waits in `poll()` on one worker thread, with no time limit, so an
+ * idle server keeps a single thread busy and wakes only for events: Xlib is
+ * not touched, and the JS thread may use the connection meanwhile. Call
+ * {@linkcode readEvents} first (Xlib may hold events it already read), and
+ * wake the pipe after a round trip made outside the loop.
  */
-export async function waitForEvents(display: X11Display, timeoutMs: number): Promise<void> {
+export async function waitForEvents(display: X11Display, pipe: WakePipe): Promise<void> {
   if (!display.alive()) return;
   libc ??= openLibrary("libc.so.6", libcSymbols);
   const fd = x().XConnectionNumber(display.pointer);
-  // struct pollfd { int fd; short events; short revents; }, POLLIN = 1.
-  const pollfd = new Uint8Array(8);
-  const view = new DataView(pollfd.buffer);
+  // Two struct pollfd { int fd; short events; short revents; }, POLLIN = 1.
+  const fds = new Uint8Array(16);
+  const view = new DataView(fds.buffer);
   view.setInt32(0, fd, true);
   view.setInt16(4, 1, true);
-  await libc.poll(pollfd, 1n, timeoutMs);
+  view.setInt32(8, pipe.fd, true);
+  view.setInt16(12, 1, true);
+  await libc.poll(fds, 2n, -1);
+  // Empty the pipe (non-blocking): one wake-up covers every write before it.
+  const sink = new Uint8Array(64);
+  while (libc.read(pipe.fd, sink, 64n) > 0) { /* drain */ }
 }

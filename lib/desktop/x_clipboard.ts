@@ -93,6 +93,7 @@ export class XClipboard implements ClipboardSide {
     this.#owned = contents;
     setSelectionOwner(this.#loop.display, this.#atom("CLIPBOARD"), this.#window);
     flushDisplay(this.#loop.display);
+    this.#loop.wake();
   }
 
   subscribe(listener: (contents: ClipboardContents | "too-big") => void): () => void {

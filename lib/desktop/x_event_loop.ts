@@ -10,20 +10,15 @@
 import { getLogger } from "@logtape/logtape";
 import { openX11, type X11Display } from "../../ffi/x11.ts";
 import {
-  flushDisplay,
   readEvents,
   type SelectionEvent,
   waitForEvents,
+  type WakePipe,
+  wakePipe,
 } from "../../ffi/x11_selection.ts";
 import { xfixesEventBase } from "../../ffi/xfixes.ts";
 
 const log = getLogger(["skerry", "desktop"]);
-
-/**
- * Longest wait in `poll()` before the loop looks again, in ms: how long
- * {@linkcode XEventLoop.close} may take; events themselves wake it at once.
- */
-const WAIT_MS = 250;
 
 /** A desktop X connection and its event loop. */
 export class XEventLoop {
@@ -32,6 +27,7 @@ export class XEventLoop {
   /** XFixes' event base on this connection. */
   readonly xfixesBase: number;
   readonly #handlers: ((event: SelectionEvent) => void)[] = [];
+  readonly #pipe: WakePipe = wakePipe();
   #running: Promise<void> | undefined;
   #closed = false;
 
@@ -61,30 +57,48 @@ export class XEventLoop {
     this.#running ??= this.#loop();
   }
 
+  /**
+   * Makes the loop read the connection now: call after requests made
+   * outside an event handler that may have read events into Xlib's queue.
+   */
+  wake(): void {
+    this.#pipe.wake();
+  }
+
   /** Stops the loop and closes the connection. */
   async close(): Promise<void> {
     this.#closed = true;
+    this.#pipe.wake();
     await this.#running;
+    this.#pipe.close();
     this.display.close();
   }
 
   async #loop(): Promise<void> {
     while (!this.#closed && this.display.alive()) {
-      for (const event of readEvents(this.display, this.xfixesBase)) {
-        for (const handler of this.#handlers) {
-          try {
-            handler(event);
-          } catch (error) {
-            log.error("Desktop X event {kind} failed: {error}", {
-              kind: event.kind,
-              error: (error as Error).message,
-            });
-          }
-        }
+      // Handlers make round trips, which may read more events into Xlib's
+      // queue (no longer on the socket): read until none is left, then wait.
+      let events = readEvents(this.display, this.xfixesBase);
+      while (events.length > 0 && !this.#closed) {
+        for (const event of events) this.#handle(event);
+        events = readEvents(this.display, this.xfixesBase);
       }
-      flushDisplay(this.display);
-      await waitForEvents(this.display, WAIT_MS);
+      // readEvents' XPending has flushed what the handlers wrote.
+      await waitForEvents(this.display, this.#pipe);
     }
     if (!this.#closed) log.warn("The desktop X connection closed: no clipboard or cursor updates");
+  }
+
+  #handle(event: SelectionEvent): void {
+    for (const handler of this.#handlers) {
+      try {
+        handler(event);
+      } catch (error) {
+        log.error("Desktop X event {kind} failed: {error}", {
+          kind: event.kind,
+          error: (error as Error).message,
+        });
+      }
+    }
   }
 }
