@@ -58,7 +58,8 @@ export const DESKTOP_OPTIONS = [
     ...selkies("enable_resize", "WEBRTC_ENABLE_RESIZE"),
     default: "false",
     boolean: true,
-    help: "Resize the X screen to the browser window (viewers can switch it in the menu)",
+    help:
+      "Resize the X screen to the first viewer's browser window (a window drag resizes once, when it stops); Xvfb cannot: the page scales instead",
     parse: bool,
   }),
   option({
