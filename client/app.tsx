@@ -46,6 +46,7 @@ export function App() {
           video: element,
           send: (message) => channel.send(message as Uint8Array<ArrayBuffer>),
           onMenu: () => setMenuOpen((open) => !open),
+          holdFor: (ev) => desktop.pasteKey(ev),
         });
       },
     });

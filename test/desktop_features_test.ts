@@ -7,6 +7,7 @@
  * - the pointer over the xterm makes the page's CSS cursor the xterm's text
  *   cursor (the image and hotspot XFixes gives);
  * - non-Latin text copied with xclip reaches the browser clipboard and back;
+ *   Ctrl+V in the page hands the browser's copy over without a permission;
  *   a PNG goes both ways, over INCR-sized data too.
  *
  * One server and one browser for every step. Needs root (Xorg).
@@ -219,6 +220,27 @@ Deno.test({
           });
           // deno-lint-ignore no-console
           console.log(`browser -> X text: ${Math.round(performance.now() - back)} ms`);
+        },
+      );
+
+      await t.step(
+        "Ctrl+V in the page, without the clipboard-read permission, pastes the browser's copy",
+        async () => {
+          const origin = new URL(server.url).origin;
+          // As a user who never allowed reading: only a paste can hand the copy over.
+          await browser.context.clearPermissions();
+          await browser.context.grantPermissions(["clipboard-write"], { origin });
+          const copied = "Ctrl+V: ключ, 鍵";
+          await page.evaluate(async (value) => {
+            await navigator.clipboard.writeText(value);
+            document.querySelector("textarea")!.focus();
+          }, copied);
+          await page.keyboard.press("Control+V");
+          await waitFor("the X clipboard", async () => {
+            const out = await onDisplay(env, "xclip", ["-selection", "clipboard", "-o"]);
+            return new TextDecoder().decode(out) === copied;
+          });
+          await browser.context.grantPermissions(["clipboard-read", "clipboard-write"], { origin });
         },
       );
 

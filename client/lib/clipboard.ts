@@ -8,6 +8,8 @@
  * - the browser's text is read on `focus` only when the clipboard-read
  *   permission is already granted (Chromium asks the first time otherwise),
  *   and a `paste` event on the page sends what was pasted (text or a PNG);
+ *   a paste key (Ctrl+V) is let through to the browser so that it pastes,
+ *   and reaches the desktop after the copy ({@linkcode ClipboardSync.pasteKey});
  * - copies over the server's limit are not sent: the user is told instead.
  *
  * @module
@@ -21,6 +23,22 @@ import {
   type ClipboardMime,
   type DesktopClientMessage,
 } from "../../lib/protocol/desktop.ts";
+
+/**
+ * How long a paste key waits for the browser's `paste` event, in ms: it
+ * comes within the same task in Chromium and Firefox; a browser that fires
+ * none still gets the key sent after this.
+ */
+export const PASTE_WAIT_MS = 500;
+
+/** Whether a key-down pastes in the browser: Ctrl+V, Cmd+V, Ctrl+Shift+V, Shift+Insert. */
+export function isPasteKey(
+  ev: Pick<KeyboardEvent, "code" | "ctrlKey" | "metaKey" | "altKey" | "shiftKey">,
+): boolean {
+  if (ev.altKey) return false;
+  if (ev.code === "KeyV") return ev.ctrlKey || ev.metaKey;
+  return ev.code === "Insert" && ev.shiftKey && !ev.ctrlKey && !ev.metaKey;
+}
 
 /** What the page needs of the browser (a `Window`; replaceable in tests). */
 export interface ClipboardHost {
@@ -48,6 +66,8 @@ export class ClipboardSync {
   #pending: { mime: ClipboardMime; bytes: Uint8Array } | undefined;
   /** The text last exchanged either way: not sent back (no echo). */
   #lastText: string | undefined;
+  /** Ends the wait of a paste key (see {@linkcode pasteKey}). */
+  #pasteDone: (() => void) | undefined;
   readonly #onFocus = () => void this.#focused();
   readonly #onPaste = (event: Event) => this.#pasted(event as ClipboardEvent);
 
@@ -74,8 +94,30 @@ export class ClipboardSync {
     void this.#writePending();
   }
 
+  /**
+   * A key-down: for a paste key (when the browser's copies may go to the
+   * desktop), a promise that settles once the browser's `paste` it causes
+   * has been sent, so the key reaches the desktop after the copy (the
+   * caller holds the key until then and lets the browser paste: a paste
+   * needs no clipboard permission). Undefined for any other key.
+   */
+  pasteKey(ev: Parameters<typeof isPasteKey>[0]): Promise<void> | undefined {
+    if (!this.#fromBrowser || !isPasteKey(ev)) return undefined;
+    this.#pasteDone?.();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        if (this.#pasteDone === done) this.#pasteDone = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, PASTE_WAIT_MS);
+      this.#pasteDone = done;
+    });
+  }
+
   /** Stops listening. */
   stop(): void {
+    this.#pasteDone?.();
     this.#options.host.removeEventListener("focus", this.#onFocus);
     this.#options.host.document.removeEventListener("paste", this.#onPaste, { capture: true });
   }
@@ -122,14 +164,16 @@ export class ClipboardSync {
   }
 
   #pasted(event: ClipboardEvent): void {
-    if (!this.#fromBrowser || !event.clipboardData) return;
+    const done = this.#pasteDone;
+    this.#pasteDone = undefined;
+    if (!this.#fromBrowser || !event.clipboardData) return done?.();
     const data = event.clipboardData;
     const image = [...data.files].find((f) => f.type === "image/png");
     if (image) {
       event.preventDefault();
-      void image.arrayBuffer().then((buffer) =>
-        this.#sendBytes("image/png", new Uint8Array(buffer))
-      );
+      void image.arrayBuffer().then(
+        (buffer) => this.#sendBytes("image/png", new Uint8Array(buffer)),
+      ).finally(() => done?.());
       return;
     }
     const text = data.getData("text/plain");
@@ -138,6 +182,7 @@ export class ClipboardSync {
       event.preventDefault();
       this.#sendText(text);
     }
+    done?.();
   }
 
   #sendText(text: string): void {

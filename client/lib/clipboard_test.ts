@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { clipboardChunks, type DesktopClientMessage } from "../../lib/protocol/desktop.ts";
-import { ClipboardSync } from "./clipboard.ts";
+import FakeTimers from "@sinonjs/fake-timers";
+import { ClipboardSync, isPasteKey, PASTE_WAIT_MS } from "./clipboard.ts";
 
 /** A page whose focus, permission and clipboard the test sets. */
 function fakeHost(options: { focused: boolean; permission: PermissionState; clipboard?: string }) {
@@ -97,4 +98,81 @@ Deno.test("ClipboardSync follows the direction and says when a copy is too big",
   await page.fire("focus");
   assert.deepEqual(page.written, []);
   sync.stop();
+});
+
+Deno.test("isPasteKey() knows Ctrl+V, Cmd+V, Ctrl+Shift+V and Shift+Insert, nothing else", () => {
+  const key = (code: string, mods: Partial<Record<"ctrl" | "meta" | "alt" | "shift", boolean>>) =>
+    isPasteKey({
+      code,
+      ctrlKey: mods.ctrl ?? false,
+      metaKey: mods.meta ?? false,
+      altKey: mods.alt ?? false,
+      shiftKey: mods.shift ?? false,
+    });
+  assert.deepEqual(
+    [
+      key("KeyV", { ctrl: true }),
+      key("KeyV", { meta: true }),
+      key("KeyV", { ctrl: true, shift: true }),
+      key("Insert", { shift: true }),
+    ],
+    [true, true, true, true],
+  );
+  assert.deepEqual(
+    [
+      key("KeyV", {}),
+      key("KeyV", { ctrl: true, alt: true }),
+      key("KeyC", { ctrl: true }),
+      key("Insert", {}),
+    ],
+    [false, false, false, false],
+  );
+});
+
+Deno.test("ClipboardSync.pasteKey() settles once the paste it causes is sent, or after 500 ms", async () => {
+  const clock = FakeTimers.install({ toFake: ["setTimeout", "clearTimeout"] });
+  try {
+    const page = fakeHost({ focused: true, permission: "prompt" });
+    const sent: DesktopClientMessage[] = [];
+    const sync = new ClipboardSync({
+      host: page.host,
+      send: (m) => sent.push(m),
+      notify: () => {},
+    });
+    sync.configure("both", 1000);
+    const ctrlV = { code: "KeyV", ctrlKey: true, metaKey: false, altKey: false, shiftKey: false };
+    assert.equal(sync.pasteKey({ ...ctrlV, code: "KeyC" }), undefined);
+    let settled = false;
+    const wait = sync.pasteKey(ctrlV)!.then(() => settled = true);
+    await page.fire("nothing");
+    assert.equal(settled, false);
+    let prevented = false;
+    await page.fire(
+      "paste",
+      {
+        clipboardData: { files: [], getData: () => "pasted in the browser" },
+        preventDefault: () => prevented = true,
+      } as unknown as Event,
+    );
+    await wait;
+    // The copy went out before the key was let go, and was not typed as text.
+    assert.deepEqual(sent, text("pasted in the browser"));
+    assert.equal(prevented, true);
+
+    // No paste event (an empty clipboard): the key goes after PASTE_WAIT_MS.
+    settled = false;
+    const late = sync.pasteKey(ctrlV)!.then(() => settled = true);
+    await clock.tickAsync(PASTE_WAIT_MS - 1);
+    assert.equal(settled, false);
+    await clock.tickAsync(1);
+    await late;
+    assert.equal(settled, true);
+
+    // Copies may not leave the browser: the key is sent as usual.
+    sync.configure("to-browser", 1000);
+    assert.equal(sync.pasteKey(ctrlV), undefined);
+    sync.stop();
+  } finally {
+    clock.uninstall();
+  }
 });

@@ -32,7 +32,12 @@ export interface AttachDesktopOptions {
 /** Wires the desktop features; returns the server-message handler and a stop function. */
 export function attachDesktop(
   options: AttachDesktopOptions,
-): { handle(message: DesktopServerMessage): void; stop(): void } {
+): {
+  handle(message: DesktopServerMessage): void;
+  /** For `attachInput`'s `holdFor`: a paste key waits for the browser's paste to be sent. */
+  pasteKey(ev: KeyboardEvent): Promise<void> | undefined;
+  stop(): void;
+} {
   const { stage, video, send } = options;
   const reporter = new SizeReporter(send);
   let size: ReturnType<typeof watchWindowSize> | undefined;
@@ -69,6 +74,7 @@ export function attachDesktop(
           return options.notify(message.message);
       }
     },
+    pasteKey: (ev) => clipboard.pasteKey(ev),
     stop() {
       size?.stop();
       cursor.stop();
