@@ -58,9 +58,13 @@ export interface DesktopFeatures {
 export async function startDesktopFeatures(
   display: FeatureDisplay,
   options: FeatureOptions,
-  hooks: { showPointer(visible: boolean): void },
+  hooks: {
+    showPointer(visible: boolean): void;
+    /** Which viewer's window the screen follows (roles: the controller). Default the first. */
+    driver?: (viewers: readonly string[]) => string | undefined;
+  },
 ): Promise<DesktopFeatures> {
-  const { mode, policy } = await startResize(display, options);
+  const { mode, policy } = await startResize(display, options, hooks.driver);
   let loop: XEventLoop | undefined;
   let clipboard: XClipboard | undefined;
   let cursors: CursorWatch | undefined;
@@ -103,6 +107,7 @@ export async function startDesktopFeatures(
 async function startResize(
   display: FeatureDisplay,
   options: FeatureOptions,
+  driver: ((viewers: readonly string[]) => string | undefined) | undefined,
 ): Promise<{ mode: ResizeMode; policy?: ResizePolicy }> {
   if (!options.enableResize) return { mode: "off" };
   const randr = display.backend === "xvfb" ? undefined : await randrOutput(display);
@@ -133,6 +138,7 @@ async function startResize(
   };
   const policy = new ResizePolicy({
     rules: { hidpi: options.resizeHidpi, max: options.resizeMax },
+    ...(driver ? { driver } : {}),
     apply,
     onError: (error, change) =>
       log.warn("Cannot resize to {width}x{height}: {reason}", {

@@ -27,6 +27,12 @@ const log = getLogger(["skerry", "desktop"]);
 /** A viewer as the desktop features see it. */
 export interface DesktopViewer {
   readonly id: string;
+  /**
+   * A view-only login: no clipboard either way (a copy may hold what the
+   * screen does not show), its window never sizes the screen, and its
+   * pointer lock changes nothing. Default false.
+   */
+  readonly viewOnly?: boolean;
   send(message: DesktopServerMessage): void;
   /** Bytes written to the viewer's socket and not sent yet. */
   unsent(): number;
@@ -145,9 +151,9 @@ export class DesktopHub implements DesktopHooks {
     const { resize, clipboard, cursors } = this.#options;
     viewer.send({
       type: "desktop",
-      resize: resize.mode,
+      resize: viewer.viewOnly && resize.mode === "on" ? "off" : resize.mode,
       hidpi: resize.hidpi,
-      clipboard: clipboard.direction,
+      clipboard: viewer.viewOnly ? "off" : clipboard.direction,
       clipboardMaxBytes: clipboard.maxBytes,
       cursors: cursors !== undefined,
     });
@@ -159,10 +165,10 @@ export class DesktopHub implements DesktopHooks {
           "This X server cannot change its screen size (Xvfb): the desktop is scaled to the window",
       });
     }
-    resize.policy?.join(viewer.id);
+    if (!viewer.viewOnly) resize.policy?.join(viewer.id);
     const cursor = cursors?.current;
     if (cursor) this.#sendCursor(state, cursor);
-    if (this.#fromX) void this.#sendClipboard(state, this.#fromX);
+    if (this.#fromX && !viewer.viewOnly) void this.#sendClipboard(state, this.#fromX);
   }
 
   leave(id: string): void {
@@ -170,13 +176,23 @@ export class DesktopHub implements DesktopHooks {
     if (!state) return;
     state.clipboardSend++;
     this.#viewers.delete(id);
-    this.#options.resize.policy?.leave(id);
+    if (!state.viewer.viewOnly) this.#options.resize.policy?.leave(id);
     if (state.locked) this.#updatePointer();
   }
 
   message(id: string, message: DesktopClientMessage): void {
     const state = this.#viewers.get(id);
     if (!state) return;
+    if (state.viewer.viewOnly) {
+      if (message.type === "clipboard" && message.offset === 0) {
+        state.viewer.send({
+          type: "notice",
+          code: "clipboard-refused",
+          message: "This login is view-only: its clipboard does not reach the remote desktop",
+        });
+      }
+      return;
+    }
     switch (message.type) {
       case "resize":
         this.#options.resize.policy?.request(id, message);
@@ -243,6 +259,7 @@ export class DesktopHub implements DesktopHooks {
   #fromXClipboard(contents: ClipboardContents | "too-big"): void {
     if (contents === "too-big") {
       for (const { viewer } of this.#viewers.values()) {
+        if (viewer.viewOnly) continue;
         viewer.send({
           type: "notice",
           code: "clipboard-too-big",
@@ -252,7 +269,9 @@ export class DesktopHub implements DesktopHooks {
       return;
     }
     this.#fromX = contents;
-    for (const state of this.#viewers.values()) void this.#sendClipboard(state, contents);
+    for (const state of this.#viewers.values()) {
+      if (!state.viewer.viewOnly) void this.#sendClipboard(state, contents);
+    }
   }
 
   /** Sends a copy in chunks, pacing them by what the viewer's socket still holds. */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import FakeTimers from "@sinonjs/fake-timers";
-import type { DesktopServerMessage } from "../protocol/desktop.ts";
+import { clipboardChunks, type DesktopServerMessage } from "../protocol/desktop.ts";
 import {
   type ClipboardContents,
   type CursorShape,
@@ -206,4 +206,40 @@ Deno.test("DesktopHub sends the X clipboard to viewers who join later, paced by 
   } finally {
     clock.uninstall();
   }
+});
+
+Deno.test("DesktopHub gives a view-only viewer no clipboard, no say in the size and no pointer lock", () => {
+  const f = fakes();
+  const hub = new DesktopHub(f.options);
+  const full = viewer("p1");
+  const watcher: ReturnType<typeof viewer> = Object.assign(viewer("p2"), { viewOnly: true });
+  hub.join(full);
+  hub.join(watcher);
+  assert.deepEqual(watcher.got[0], {
+    type: "desktop",
+    resize: "off",
+    hidpi: false,
+    clipboard: "off",
+    clipboardMaxBytes: 100_000,
+    cursors: true,
+  });
+  assert.deepEqual(f.joined, ["p1"]);
+  hub.message("p2", { type: "resize", width: 800, height: 600, dpr: 1 });
+  hub.message("p2", { type: "pointer-lock", locked: true });
+  for (const chunk of clipboardChunks("text/plain", new TextEncoder().encode("typed"))) {
+    hub.message("p2", chunk);
+  }
+  assert.deepEqual([f.requests, f.pointer, f.xSet], [[], [], []]);
+  assert.deepEqual(watcher.got.at(-1), {
+    type: "notice",
+    code: "clipboard-refused",
+    message: "This login is view-only: its clipboard does not reach the remote desktop",
+  });
+  // A copy in X reaches the full-control viewer only.
+  const before = watcher.got.length;
+  f.fromX({ mime: "text/plain", bytes: new TextEncoder().encode("secret") });
+  assert.equal(watcher.got.length, before);
+  assert.equal(full.got.filter((m) => m.type === "clipboard").length, 1);
+  hub.leave("p2");
+  assert.deepEqual(f.joined, ["p1"]);
 });

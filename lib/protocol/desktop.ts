@@ -103,6 +103,11 @@ export const DESKTOP_CLIENT_TYPES: ReadonlySet<string> = new Set([
   "pointer-lock",
 ]);
 
+/** Whether a parsed browser message is a desktop one. */
+export function isDesktopClientMessage(message: { type: string }): message is DesktopClientMessage {
+  return DESKTOP_CLIENT_TYPES.has(message.type);
+}
+
 /** Parses a desktop message from the browser (`o.type` is one of {@linkcode DESKTOP_CLIENT_TYPES}). */
 export function parseDesktopClientMessage(o: JsonObject): DesktopClientMessage {
   switch (o.type) {

@@ -6,6 +6,12 @@
  */
 
 import { int, type JsonObject, parseObject, peerId, str } from "./_fields.ts";
+import {
+  type HelperTuning,
+  type LiveSettingsChange,
+  parseSettingsChange,
+  parseTuning,
+} from "./live_settings.ts";
 import { parsePeerStats, type PeerStats } from "./stats.ts";
 
 /** Exit codes of the helper. */
@@ -46,6 +52,8 @@ export interface HelperStart {
   stunServer?: string;
   /** TURN servers for every webrtcbin, `turn(s)://user:password@host:port` (user info percent-escaped). */
   turnServers?: string[];
+  /** Bitrate, frame rate, audio, congestion control and FEC to start with; absent: the pipeline's own. */
+  tuning?: HelperTuning;
 }
 
 /** New STUN/TURN servers (renewed credentials): for new viewers, and added to running ones. */
@@ -55,17 +63,39 @@ export interface HelperIceServers {
   turnServers: string[];
 }
 
+/**
+ * A new encode tier (docs/PROTOCOL.md, "Encode tiers"): one more encode of the
+ * capture, for the viewers of one codec. Only with a `start` whose `tee` is
+ * the capture's.
+ */
+export interface HelperTierAdd {
+  type: "tier-add";
+  /** The tier's id (the encoder's name): `peer-add` names it. */
+  tier: string;
+  /** The tier's elements, raw frames in (the first element's sink), RTP out of the tee `tee`. */
+  pipeline: string;
+  /** Name of the tee in `pipeline` that viewer branches link to. */
+  tee: string;
+  /** Name of the encoder in `pipeline`, for keyframe requests. */
+  encoder: string;
+  /** Name of an `identity` after the encoder whose buffer count is frames encoded. */
+  frameCounter?: string;
+}
+
 /** Server to helper. */
 export type ToHelper =
   | HelperStart
   | HelperIceServers
-  | { type: "peer-add"; peer: string }
+  | HelperTierAdd
+  | { type: "tier-remove"; tier: string }
+  | { type: "peer-add"; peer: string; tier?: string }
   | { type: "ice-restart"; peer: string }
   | { type: "peer-remove"; peer: string }
   | { type: "answer"; peer: string; sdp: string }
   | { type: "ice"; peer: string; candidate: string; sdpMLineIndex: number }
   | { type: "send"; peer: string; channel: string; data: string }
   | { type: "show-pointer"; visible: boolean }
+  | ({ type: "settings" } & LiveSettingsChange)
   | { type: "stop" };
 
 /** Helper to server. */
@@ -98,6 +128,7 @@ export function parseToHelper(line: string): ToHelper {
       };
       if (o.stunServer !== undefined) start.stunServer = str(o, "stunServer", 4096);
       if (o.turnServers !== undefined) start.turnServers = strings(o, "turnServers");
+      if (o.tuning !== undefined) start.tuning = parseTuning(o, "tuning");
       return start;
     }
     case "ice-servers":
@@ -106,7 +137,23 @@ export function parseToHelper(line: string): ToHelper {
         stunServer: str(o, "stunServer", 4096),
         turnServers: strings(o, "turnServers"),
       };
+    case "tier-add": {
+      const add: HelperTierAdd = {
+        type: "tier-add",
+        tier: tierId(o),
+        pipeline: str(o, "pipeline"),
+        tee: str(o, "tee", 256),
+        encoder: str(o, "encoder", 256),
+      };
+      if (o.frameCounter !== undefined) add.frameCounter = str(o, "frameCounter", 256);
+      return add;
+    }
+    case "tier-remove":
+      return { type: "tier-remove", tier: tierId(o) };
     case "peer-add":
+      return o.tier === undefined
+        ? { type: "peer-add", peer: peerId(o) }
+        : { type: "peer-add", peer: peerId(o), tier: tierId(o) };
     case "peer-remove":
     case "ice-restart":
       return { type: o.type, peer: peerId(o) };
@@ -126,6 +173,8 @@ export function parseToHelper(line: string): ToHelper {
         throw new RangeError('Cannot parse "show-pointer" message: "visible" must be a boolean');
       }
       return { type: "show-pointer", visible: o.visible };
+    case "settings":
+      return { type: "settings", ...parseSettingsChange(o) };
     case "stop":
       return { type: "stop" };
     default:
@@ -181,6 +230,15 @@ function iceMessage(
     candidate: str(o, "candidate", 4096),
     sdpMLineIndex: int(o, "sdpMLineIndex", 0, 255),
   };
+}
+
+/** A tier id: 1-64 characters of letters, digits, `-` and `_` (an encoder's name). */
+function tierId(o: JsonObject): string {
+  const v = str(o, "tier", 64);
+  if (!/^[A-Za-z0-9_-]+$/.test(v)) {
+    throw new RangeError(`Cannot parse "${o.type}" message: "tier" has invalid characters`);
+  }
+  return v;
 }
 
 function strings(o: JsonObject, name: string): string[] {
