@@ -7,10 +7,12 @@ import { FileTransfer } from "./components/file_transfer.tsx";
 import { KeyboardButton } from "./components/keyboard_button.tsx";
 import { MainMenu } from "./components/main_menu.tsx";
 import { MenuButton } from "./components/menu_button.tsx";
+import { Notice } from "./components/notice.tsx";
 import { StatsOverlay } from "./components/stats_overlay.tsx";
 import { StatusLine } from "./components/status_line.tsx";
 import type { StreamControlsProps } from "./components/stream_controls.tsx";
 import { Connection, type ConnectionState, signallingUrl } from "./lib/connection.ts";
+import { attachDesktop } from "./lib/desktop.ts";
 import { type Figure, overlayFigures } from "./lib/overlay_figures.ts";
 import { attachInput } from "./lib/input.ts";
 import { StatsCollector } from "./lib/stats.ts";
@@ -29,6 +31,7 @@ export function App() {
   const [menuOpen, setMenuOpen] = useState(false);
   const [frame, setFrame] = useState({ width: 0, height: 0 });
   const [inputActive, setInputActive] = useState(false);
+  const [notice, setNotice] = useState({ text: "", id: 0 });
   const [control, setControl] = useState<ControlView | null>(null);
   const connectionRef = useRef<Connection>();
   /** View-only logins forward no input (the server would drop it anyway). */
@@ -51,7 +54,14 @@ export function App() {
     let detachInput: (() => void) | undefined;
     // The remembered video format is asked for once per connection (a new `welcome`).
     let encoderAsked = false;
+    const desktop = attachDesktop({
+      stage: stage.current!,
+      video: element,
+      send: (message) => connection.sendDesktop(message),
+      notify: (text) => setNotice((n) => ({ text, id: n.id + 1 })),
+    });
     const connection = new Connection({
+      onDesktop: (message) => desktop.handle(message),
       url: signallingUrl(location),
       relay: relayOnly(location) || loadPreferences(localStore()).relay,
       video: element,
@@ -83,6 +93,7 @@ export function App() {
           send: (message) => channel.send(message as Uint8Array<ArrayBuffer>),
           onMenu: () => setMenuOpen((open) => !open),
           viewOnly: viewOnly.current,
+          holdFor: (ev) => viewOnly.current ? undefined : desktop.pasteKey(ev),
           onStats: () => setPrefs((p) => savePreferences(localStore(), { overlay: !p.overlay })),
         });
       },
@@ -111,6 +122,7 @@ export function App() {
       element.removeEventListener("resize", onResize);
       document.removeEventListener("fullscreenchange", onFullscreen);
       detachInput?.();
+      desktop.stop();
       connection.stop();
     };
   }, []);
@@ -149,6 +161,7 @@ export function App() {
       {prefs.overlay && <StatsOverlay figures={figures} />}
       <MenuButton open={menuOpen} onToggle={() => setMenuOpen((open) => !open)} />
       <KeyboardButton container={stage} />
+      <Notice text={notice.text} id={notice.id} />
       <ControlBadge
         view={control}
         onTake={() => connectionRef.current?.requestControl()}

@@ -23,6 +23,8 @@ export const CAPTURE_TEE = "capture";
 export const VIDEO_ENCODER = "videoenc";
 /** Name of the `identity` after the encoder: its buffer count is the frames encoded (metrics). */
 export const FRAME_COUNTER = "framecount";
+/** Name of the capture element (`ximagesrc`): pointer lock switches its `show-pointer`. */
+export const VIDEO_SOURCE = "screen";
 /** Name of the queue before the encoder: its thread is the encoding thread. */
 export const ENCODE_QUEUE = "encodequeue";
 /** Name of the queue in a viewer branch: its thread sends that viewer's packets. */
@@ -286,7 +288,7 @@ export type TierOptions = Omit<VideoPipelineOptions, "display" | "showPointer">;
 function capture(o: CaptureOptions): string[] {
   return [
     // use-damage=false: XDamage tracking costs more than full-frame XShm copies at 60 fps.
-    `ximagesrc display-name=${o.display} show-pointer=${o.showPointer} use-damage=false`,
+    `ximagesrc name=${VIDEO_SOURCE} display-name=${o.display} show-pointer=${o.showPointer} use-damage=false`,
     // Named: a live frame-rate change sets new caps here and ximagesrc renegotiates its
     // capture rate, with no rebuild (helper/encoder_control.ts).
     `capsfilter name=${CAPTURE_CAPS} caps=${captureCaps(o.framerate)}`,

@@ -25,7 +25,7 @@ Deno.test("videoPipeline() composes the x264 low-latency chain", () => {
   assert.equal(
     videoPipeline(BASE),
     [
-      "ximagesrc display-name=:5 show-pointer=true use-damage=false",
+      "ximagesrc name=screen display-name=:5 show-pointer=true use-damage=false",
       "capsfilter name=capturecaps caps=video/x-raw,framerate=60/1",
       "videoconvert n-threads=2 qos=false",
       "video/x-raw,format=I420",
@@ -160,7 +160,7 @@ Deno.test("capturePipeline() and encodeTier() split videoPipeline() at a capture
   const capture = capturePipeline({ display: ":5", framerate: 60, showPointer: true });
   assert.equal(
     capture,
-    "ximagesrc display-name=:5 show-pointer=true use-damage=false ! " +
+    "ximagesrc name=screen display-name=:5 show-pointer=true use-damage=false ! " +
       "capsfilter name=capturecaps caps=video/x-raw,framerate=60/1 ! tee name=capture allow-not-linked=true",
   );
   const { display: _, showPointer: __, ...tier } = BASE;

@@ -46,6 +46,8 @@ export interface HelperStart {
   channels: string[];
   /** Name of an `identity` in `pipeline` after the encoder, whose buffer count is frames encoded. */
   frameCounter?: string;
+  /** Name of the `ximagesrc` in `pipeline`, whose `show-pointer` `show-pointer` switches. */
+  source?: string;
   /** STUN server for every webrtcbin, `stun://host:port`; absent or "": none. */
   stunServer?: string;
   /** TURN servers for every webrtcbin, `turn(s)://user:password@host:port` (user info percent-escaped). */
@@ -92,6 +94,7 @@ export type ToHelper =
   | { type: "answer"; peer: string; sdp: string }
   | { type: "ice"; peer: string; candidate: string; sdpMLineIndex: number }
   | { type: "send"; peer: string; channel: string; data: string }
+  | { type: "show-pointer"; visible: boolean }
   | ({ type: "settings" } & LiveSettingsChange)
   | { type: "stop" };
 
@@ -121,6 +124,7 @@ export function parseToHelper(line: string): ToHelper {
         iceAddresses: strings(o, "iceAddresses"),
         channels: strings(o, "channels"),
         ...(o.frameCounter === undefined ? {} : { frameCounter: str(o, "frameCounter", 256) }),
+        ...(o.source === undefined ? {} : { source: str(o, "source", 256) }),
       };
       if (o.stunServer !== undefined) start.stunServer = str(o, "stunServer", 4096);
       if (o.turnServers !== undefined) start.turnServers = strings(o, "turnServers");
@@ -164,6 +168,11 @@ export function parseToHelper(line: string): ToHelper {
         channel: str(o, "channel", 256),
         data: str(o, "data"),
       };
+    case "show-pointer":
+      if (typeof o.visible !== "boolean") {
+        throw new RangeError('Cannot parse "show-pointer" message: "visible" must be a boolean');
+      }
+      return { type: "show-pointer", visible: o.visible };
     case "settings":
       return { type: "settings", ...parseSettingsChange(o) };
     case "stop":
