@@ -57,7 +57,14 @@ async function serve(
   // 2. A sidecar may say when the streamed app is ready (selkies' --app_wait_ready).
   if (config.appWaitReady) await waitForReadyFile(config.appReadyFile, log);
 
-  // 3. The encoder and the plugins it needs; NVIDIA falls back to x264.
+  // 3. Sound (Opus from PulseAudio, the microphone), asked of a helper meanwhile.
+  const { resolveSound } = await import("./lib/sound.ts");
+  const soundSetup = resolveSound(config, {
+    ...(display.env?.PULSE_SERVER ? { pulseServer: display.env.PULSE_SERVER } : {}),
+  });
+  shutdown.add("sound", async () => (await soundSetup).close());
+
+  // 3a. The encoder and the plugins it needs; NVIDIA falls back to x264.
   const { requiredElements } = await import("./pipelines/video.ts");
   const { ELEMENT_PACKAGES, probeElements } = await import("./lib/probe.ts");
   let encoder = config.encoder;
@@ -73,6 +80,8 @@ async function serve(
     const hints = probe.missing.map((e) => `${e} (${ELEMENT_PACKAGES[e] ?? "?"})`).join(", ");
     throw new Error(`GStreamer elements missing for --encoder=${encoder}: ${hints}`);
   }
+
+  const sound = await soundSetup;
 
   // 4. Input: the sinks, chosen once (XTest, uinput, or none).
   const channels = await inputChannels(display, log);
@@ -124,6 +133,7 @@ async function serve(
       iceAddresses: config.iceAddresses,
       channels: [INPUT_CHANNEL_LABEL],
       frameCounter: FRAME_COUNTER,
+      ...sound.start,
     },
     iceServers,
     maxViewers: config.maxViewers,
@@ -245,7 +255,7 @@ async function resolveDisplay(
   requested: string | undefined,
   config: Config,
   log: { info(message: string, props: Record<string, unknown>): void },
-): Promise<{ name: string; cookie?: Uint8Array; env?: { XAUTHORITY: string } }> {
+): Promise<{ name: string; cookie?: Uint8Array; env?: Record<string, string> }> {
   if (requested !== undefined) {
     const { openX11 } = await import("./ffi/x11.ts");
     openX11(requested).close();
@@ -256,6 +266,10 @@ async function resolveDisplay(
     width: config.screen.width,
     height: config.screen.height,
     backend: config.xServer,
+    // Its own PulseAudio, so sound from its programs reaches the viewers.
+    ...(config.enableAudio || config.enableMicrophone
+      ? { sound: { microphone: config.enableMicrophone } }
+      : {}),
   });
   shutdown!.add("embedded desktop", () => desktop.stop());
   log.info("Started an embedded desktop on {display} ({backend}, {width}x{height})", {
@@ -264,7 +278,9 @@ async function resolveDisplay(
     width: desktop.width,
     height: desktop.height,
   });
-  return { name: desktop.name, cookie: desktop.cookie, env: { XAUTHORITY: desktop.authority } };
+  const env: Record<string, string> = { XAUTHORITY: desktop.authority };
+  if (desktop.pulseServer) env.PULSE_SERVER = desktop.pulseServer;
+  return { name: desktop.name, cookie: desktop.cookie, env };
 }
 
 /** Resolves once `path` exists (no time limit: the app decides when it is ready). */

@@ -13,7 +13,9 @@ import {
   type HelperStart,
   type ToHelper,
 } from "../lib/protocol/helper.ts";
+import { AudioSource } from "./audio_source.ts";
 import { log } from "./log.ts";
+import { MicrophoneHub } from "./microphone_hub.ts";
 import { Peer } from "./peer.ts";
 import { Pipeline, PipelineError } from "./pipeline.ts";
 import { registerPlayoutDelay } from "./playout_delay.ts";
@@ -41,6 +43,9 @@ export class MediaHelper {
   #poll: ReturnType<typeof setInterval> | undefined;
   #nice: ReturnType<typeof setInterval> | undefined;
   #stats: StatsPoller | undefined;
+  /** The desktop's sound, when asked for and PulseAudio answers. */
+  #audio: AudioSource | null = null;
+  #microphones: MicrophoneHub | null = null;
 
   /** `warm` resolves once the DTLS certificate exists; branches wait for it. */
   constructor(spec: HelperStart, warm: Promise<void>) {
@@ -75,6 +80,8 @@ export class MediaHelper {
       );
       return;
     }
+    if (this.#spec.audio) this.#audio = await AudioSource.start(this.#pipeline, this.#spec.audio);
+    if (this.#spec.microphone) (this.#microphones = new MicrophoneHub()).start();
     if (this.#stopping) return;
     this.#poll = setInterval(() => {
       for (const peer of this.#peers.values()) peer.pollState();
@@ -134,6 +141,7 @@ export class MediaHelper {
     clearInterval(this.#poll);
     clearInterval(this.#nice);
     this.#stats?.stop();
+    this.#microphones?.stop();
     const peers = [...this.#peers.values()];
     for (const peer of peers) peer.silence();
     await this.#pipeline?.stop();
@@ -158,6 +166,7 @@ export class MediaHelper {
       pipeline: this.#pipeline!,
       ready: Promise.all([this.#warm, this.#leaving.get(id)]),
       iceServers: this.#iceServers,
+      audio: { source: this.#audio, microphones: this.#microphones },
     });
     this.#peers.set(id, peer);
     void peer.open().then((linked) => {
