@@ -3,9 +3,11 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { KeyboardButton } from "./components/keyboard_button.tsx";
 import { Menu } from "./components/menu.tsx";
+import { SoundControls } from "./components/sound_controls.tsx";
 import { StatusLine } from "./components/status_line.tsx";
 import { Connection, type ConnectionState, signallingUrl } from "./lib/connection.ts";
 import { attachInput } from "./lib/input.ts";
+import { Sound, type SoundState } from "./lib/sound.ts";
 import { StatsCollector } from "./lib/stats.ts";
 import { toggleFullscreen } from "./lib/shortcuts.ts";
 
@@ -13,6 +15,9 @@ import { toggleFullscreen } from "./lib/shortcuts.ts";
 export function App() {
   const stage = useRef<HTMLDivElement>(null);
   const video = useRef<HTMLVideoElement>(null);
+  const audio = useRef<HTMLAudioElement>(null);
+  const sound = useRef<Sound | null>(null);
+  const [soundState, setSoundState] = useState<SoundState | null>(null);
   const [state, setState] = useState<ConnectionState>({ phase: "connecting" });
   const [menuOpen, setMenuOpen] = useState(false);
   const [frameSize, setFrameSize] = useState("");
@@ -21,7 +26,9 @@ export function App() {
   useEffect(() => {
     const element = video.current!;
     let detachInput: (() => void) | undefined;
+    sound.current = new Sound({ audio: audio.current!, onChange: setSoundState });
     const connection = new Connection({
+      sound: sound.current,
       url: signallingUrl(location),
       relay: relayOnly(location),
       video: element,
@@ -57,6 +64,7 @@ export function App() {
       element.removeEventListener("resize", onResize);
       detachInput?.();
       connection.stop();
+      sound.current?.close();
     };
   }, []);
 
@@ -69,8 +77,16 @@ export function App() {
         playsInline
         disablePictureInPicture
       />
+      <audio ref={audio} />
       <StatusLine state={state} />
       <KeyboardButton container={stage} />
+      {soundState && (
+        <SoundControls
+          state={soundState}
+          onUnmute={() => sound.current?.unmute()}
+          onMicrophone={(on) => void sound.current?.setMicrophone(on)}
+        />
+      )}
       {menuOpen && (
         <Menu
           state={state}

@@ -22,6 +22,7 @@ import {
   SIGNALLING_PROTOCOL,
 } from "../../lib/protocol/signalling.ts";
 import type { ClientStats } from "../../lib/protocol/stats.ts";
+import type { Sound } from "./sound.ts";
 
 /** What the status line shows. */
 export type Phase =
@@ -57,6 +58,8 @@ export interface ConnectionOptions {
   backoff?: { initialMs: number; maxMs: number };
   /** Use TURN relays only (`iceTransportPolicy: "relay"`), as selkies' "Force relay connection". */
   relay?: boolean;
+  /** The audio hooks (client/lib/sound.ts); absent: audio tracks go to `video`. */
+  sound?: Pick<Sound, "prepare" | "answer" | "track">;
 }
 
 /** How long ICE may stay `disconnected` before a restart is asked for, in ms. */
@@ -252,6 +255,7 @@ export class Connection {
     this.#remoteSet = false;
     pc.ontrack = (event) => {
       lowLatency(event.receiver);
+      if (this.#options.sound?.track(event)) return;
       const video = this.#options.video;
       video.srcObject = event.streams[0] ?? new MediaStream([event.track]);
       video.play().catch(() => {});
@@ -298,12 +302,19 @@ export class Connection {
     };
     await pc.setRemoteDescription({ type: "offer", sdp });
     this.#remoteSet = true;
+    this.#options.sound?.prepare(pc, sdp);
     for (const candidate of this.#pendingIce.splice(0)) {
       await pc.addIceCandidate(candidate).catch(() => {});
     }
-    const answer = await pc.createAnswer();
-    await pc.setLocalDescription(answer);
-    this.#send({ type: "answer", sdp: answer.sdp ?? "" });
+    await this.#sendAnswer(pc, sdp);
+  }
+
+  /** Creates, sets and sends the answer to `offer` (with the audio's SDP tweaks). */
+  async #sendAnswer(pc: RTCPeerConnection, offer: string): Promise<void> {
+    const created = await pc.createAnswer();
+    const sdp = this.#options.sound?.answer(offer, created.sdp ?? "") ?? created.sdp ?? "";
+    await pc.setLocalDescription({ type: "answer", sdp });
+    this.#send({ type: "answer", sdp });
   }
 
   /** Answers an ICE-restart offer on the current connection (new credentials, same media). */
@@ -316,9 +327,7 @@ export class Connection {
     for (const candidate of this.#pendingIce.splice(0)) {
       await pc.addIceCandidate(candidate).catch(() => {});
     }
-    const answer = await pc.createAnswer();
-    await pc.setLocalDescription(answer);
-    this.#send({ type: "answer", sdp: answer.sdp ?? "" });
+    await this.#sendAnswer(pc, sdp);
   }
 
   /**
