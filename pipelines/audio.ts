@@ -49,9 +49,9 @@ const RTP_MTU = 1200;
 /**
  * Opus frame duration, in ms. 10 ms rather than Opus' usual 20: each packet
  * leaves 10 ms sooner (the encoder waits for a whole frame) for about 8 kbit/s
- * more RTP/UDP/SRTP header overhead (100 packets/s instead of 50), and
- * Chromium's NetEq keeps its usual jitter buffer either way
- * (`deno task bench:audio` measures both).
+ * more RTP/UDP/SRTP header overhead (100 packets/s instead of 50). While the
+ * browser lip-syncs with the video the video's delay dominates and both sizes
+ * measure within noise (`deno task bench:audio`); `--audio-frame-ms` changes it.
  */
 export const OPUS_FRAME_MS = 10;
 
