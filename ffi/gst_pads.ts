@@ -31,6 +31,8 @@ const padSymbols = {
   gst_element_add_pad: { parameters: [P, P], result: "i32" },
   gst_element_remove_pad: { parameters: [P, P], result: "i32" },
   gst_object_get_name: { parameters: [P], result: P },
+  /** A new reference to the object's parent, or NULL. */
+  gst_object_get_parent: { parameters: [P], result: P },
   gst_object_ref: { parameters: [P], result: P },
   gst_caps_from_string: { parameters: [B], result: P },
   /** g_signal_emit_by_name(webrtcbin, "add-transceiver", direction, caps, &transceiver). */
@@ -94,6 +96,28 @@ export function removePad(element: Deno.PointerObject, pad: Deno.PointerObject):
 /** A new reference to `object` (a GstObject), released with `gst_object_unref`. */
 export function objectRef(object: Deno.PointerObject): Deno.PointerObject {
   return lib().gst_object_ref(object)!;
+}
+
+/**
+ * The bins between `element` and the bin that holds `other`, innermost
+ * first, each a new reference the caller releases with `gst_object_unref`:
+ * where a pad of `element` needs ghost pads to be linked from `other` (pads
+ * link only within one bin). Empty when both are in the same bin.
+ */
+export function binsBetween(
+  element: Deno.PointerObject,
+  other: Deno.PointerObject,
+): Deno.PointerObject[] {
+  const top = lib().gst_object_get_parent(other);
+  const out: Deno.PointerObject[] = [];
+  let parent = lib().gst_object_get_parent(element);
+  while (parent !== null && !(top !== null && Deno.UnsafePointer.equals(parent, top))) {
+    out.push(parent);
+    parent = lib().gst_object_get_parent(parent);
+  }
+  if (parent !== null) gst().gst_object_unref(parent);
+  if (top !== null) gst().gst_object_unref(top);
+  return out;
 }
 
 /** The pad's name (`src_0`, `sink_1` …). */

@@ -13,8 +13,17 @@
 
 import { cstr, gst, GST_STATE_NULL } from "../ffi/gst.ts";
 import { parseBin } from "../ffi/gst_pipeline.ts";
-import { addGhostPad, linkPads, removePad, requestPad, staticPad } from "../ffi/gst_pads.ts";
+import {
+  addGhostPad,
+  binsBetween,
+  linkPads,
+  removePad,
+  requestPad,
+  staticPad,
+} from "../ffi/gst_pads.ts";
+import { setProperty } from "../ffi/gst_live.ts";
 import type { HelperAudio } from "../lib/protocol/helper.ts";
+import { AUDIO_SOURCE } from "../pipelines/audio.ts";
 import { log } from "./log.ts";
 import type { Pipeline } from "./pipeline.ts";
 
@@ -29,6 +38,10 @@ export interface AudioLink {
   ghost: Deno.PointerObject;
   /** The viewer branch's audio pad (a reference). */
   sink: Deno.PointerObject;
+  /** Ghost pads on the bins between the branch and the pipeline (an encode tier), each bin a reference. */
+  hops: { bin: Deno.PointerObject; pad: Deno.PointerObject | null }[];
+  /** The pad the audio bin's ghost is linked to: the outermost hop's, else `sink`. */
+  target: Deno.PointerObject;
 }
 
 /** The shared audio chain in the pipeline. */
@@ -82,37 +95,74 @@ export class AudioSource {
     return new AudioSource(bin, tee, spec.bin);
   }
 
+  /**
+   * Turns the sound on or off for every viewer while connected (a viewer's
+   * live `audio` setting): mutes the capture, so the m-line and the
+   * connection stay as they are and Opus sends near-empty silence frames.
+   */
+  async setEnabled(on: boolean): Promise<void> {
+    const source = gst().gst_bin_get_by_name(this.#bin, cstr(AUDIO_SOURCE));
+    if (source === null) return;
+    try {
+      // Off the JS thread: pulsesrc takes PulseAudio's main-loop lock.
+      await setProperty(source, "mute", !on);
+    } finally {
+      gst().gst_object_unref(source);
+    }
+    log.info("Sound {state}", { state: on ? "on" : "off (muted capture)" });
+  }
+
   /** Name of the audio bin in the pipeline. */
   get name(): string {
     return this.#name;
   }
 
   /**
-   * Links a new tee pad to `branch`'s {@linkcode PEER_AUDIO_PAD} (through a
-   * ghost pad on the audio bin: the tee and the branch are in different bins).
+   * Links a new tee pad to `branch`'s {@linkcode PEER_AUDIO_PAD} through a
+   * ghost pad on the audio bin and one on every bin between `branch` and
+   * the pipeline (an encode tier holds its viewers' branches): pads link
+   * only within one bin.
    */
   link(branch: Deno.PointerObject): AudioLink {
+    const lib = gst();
     const teePad = requestPad(this.#tee, "src_%u");
-    let ghost: Deno.PointerObject | null = null;
     const sink = staticPad(branch, PEER_AUDIO_PAD);
+    // Every bin referenced first, so the clean-up below releases each one.
+    const hops: AudioLink["hops"] = binsBetween(branch, this.#bin).map((bin) => ({
+      bin,
+      pad: null,
+    }));
+    let ghost: Deno.PointerObject | null = null;
     try {
+      let target = sink;
+      for (const hop of hops) target = hop.pad = addGhostPad(hop.bin, null, target);
       ghost = addGhostPad(this.#bin, null, teePad);
-      linkPads(ghost, sink);
-      return { teePad, ghost, sink };
+      linkPads(ghost, target);
+      return { teePad, ghost, sink, hops, target };
     } catch (error) {
       if (ghost !== null) removePad(this.#bin, ghost);
-      gst().gst_element_release_request_pad(this.#tee, teePad);
-      gst().gst_object_unref(teePad);
-      gst().gst_object_unref(sink);
+      this.#removeHops(hops);
+      lib.gst_element_release_request_pad(this.#tee, teePad);
+      lib.gst_object_unref(teePad);
+      lib.gst_object_unref(sink);
       throw error;
+    }
+  }
+
+  /** Removes the hops' ghost pads (outermost first) and releases their bins. */
+  #removeHops(hops: AudioLink["hops"]): void {
+    for (const hop of hops.toReversed()) {
+      if (hop.pad !== null) removePad(hop.bin, hop.pad);
+      gst().gst_object_unref(hop.bin);
     }
   }
 
   /** Undoes {@linkcode link}: the tee stops pushing into the branch. */
   unlink(link: AudioLink): void {
     const lib = gst();
-    lib.gst_pad_unlink(link.ghost, link.sink);
+    lib.gst_pad_unlink(link.ghost, link.target);
     removePad(this.#bin, link.ghost);
+    this.#removeHops(link.hops);
     lib.gst_element_release_request_pad(this.#tee, link.teePad);
     lib.gst_object_unref(link.teePad);
     lib.gst_object_unref(link.sink);

@@ -26,6 +26,7 @@ import {
   requestPad,
   staticPad,
 } from "../ffi/gst_pads.ts";
+import { padTransceiver, setProperty } from "../ffi/gst_live.ts";
 import type { SignalHandler } from "../ffi/gst_signal.ts";
 import type { HelperMicrophone, HelperStart } from "../lib/protocol/helper.ts";
 import { type AudioLink, type AudioSource, PEER_AUDIO_PAD } from "./audio_source.ts";
@@ -59,6 +60,8 @@ export class PeerAudio {
   #micSink: Deno.PointerObject | null = null;
   #micElements: { counter: Deno.PointerObject; volume: Deno.PointerObject } | null = null;
   #link: AudioLink | null = null;
+  /** The webrtcbin sink pad the desktop's audio goes into (a reference), once built. */
+  #webrtcSink: Deno.PointerObject | null = null;
   /** Signal handlers the viewer disconnects and frees with its own. */
   readonly handlers: SignalHandler[] = [];
 
@@ -108,8 +111,29 @@ export class PeerAudio {
     this.#link = null;
   }
 
+  /**
+   * Before each offer, after the video's loss repair (helper/transceiver.ts)
+   * is set: no NACK, RTX or FEC on the sound's transceiver. Chromium refuses
+   * an audio m-line with an RTX stream ("Failed to add remote stream ssrc"),
+   * and a retransmitted audio packet would come after NetEq concealed its gap.
+   * Opus' own in-band FEC (`--audio-packetloss-percent`) covers loss instead.
+   */
+  async beforeOffer(): Promise<void> {
+    if (this.#webrtcSink === null) return;
+    const transceiver = await padTransceiver(this.#webrtcSink);
+    if (transceiver === null) return;
+    try {
+      await setProperty(transceiver, "do-nack", false);
+      await setProperty(transceiver, "fec-type", "none");
+    } finally {
+      gst().gst_object_unref(transceiver);
+    }
+  }
+
   /** Forgets the microphone stream and releases references (the branch is in NULL or going). */
   async close(): Promise<void> {
+    if (this.#webrtcSink !== null) gst().gst_object_unref(this.#webrtcSink);
+    this.#webrtcSink = null;
     await this.#microphones?.leave(this.#peer);
     if (this.#micSink !== null) gst().gst_object_unref(this.#micSink);
     this.#micSink = null;
@@ -132,8 +156,8 @@ export class PeerAudio {
       linkPads(src, webrtcSink);
     } finally {
       lib.gst_object_unref(src);
-      lib.gst_object_unref(webrtcSink);
     }
+    this.#webrtcSink = webrtcSink;
     const sink = staticPad(send, "sink");
     try {
       addGhostPad(this.#bin, PEER_AUDIO_PAD, sink);

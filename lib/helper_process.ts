@@ -113,14 +113,16 @@ export class HelperProcess implements HelperLink {
     this.#child = child;
     this.#highWater = options.highWaterBytes ?? HELPER_HIGH_WATER;
     this.#stallMs = options.stallMs ?? HELPER_STALL_MS;
-    this.#writer = child.stdin.getWriter();
-    this.#writer.closed.catch(() => this.#writable = false);
+    const writer = this.#writer = child.stdin.getWriter();
+    writer.closed.catch(() => this.#writable = false);
     const stdout = this.#readStdout(options.onMessage);
     const stderr = this.#readStderr();
     this.exited = (async () => {
       const status = await child.status;
       this.#writable = false;
       clearTimeout(this.#stall);
+      // Release our end of its stdin: nothing reads it any more (a pipe descriptor per helper otherwise).
+      await writer.abort().catch(() => {});
       await Promise.allSettled([stdout, stderr]);
       return { code: status.code, signal: status.signal };
     })();

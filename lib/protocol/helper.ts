@@ -6,6 +6,12 @@
  */
 
 import { int, type JsonObject, parseObject, peerId, str } from "./_fields.ts";
+import {
+  type HelperTuning,
+  type LiveSettingsChange,
+  parseSettingsChange,
+  parseTuning,
+} from "./live_settings.ts";
 import { parsePeerStats, type PeerStats } from "./stats.ts";
 
 /** Exit codes of the helper. */
@@ -48,6 +54,8 @@ export interface HelperStart {
   audio?: HelperAudio;
   /** A recvonly audio m-line for the viewers' microphone; absent: none. */
   microphone?: HelperMicrophone;
+  /** Bitrate, frame rate, audio, congestion control and FEC to start with; absent: the pipeline's own. */
+  tuning?: HelperTuning;
 }
 
 /** The shared audio chain and each viewer's branch of it (pipelines/audio.ts). */
@@ -81,16 +89,38 @@ export interface HelperIceServers {
   turnServers: string[];
 }
 
+/**
+ * A new encode tier (docs/PROTOCOL.md, "Encode tiers"): one more encode of the
+ * capture, for the viewers of one codec. Only with a `start` whose `tee` is
+ * the capture's.
+ */
+export interface HelperTierAdd {
+  type: "tier-add";
+  /** The tier's id (the encoder's name): `peer-add` names it. */
+  tier: string;
+  /** The tier's elements, raw frames in (the first element's sink), RTP out of the tee `tee`. */
+  pipeline: string;
+  /** Name of the tee in `pipeline` that viewer branches link to. */
+  tee: string;
+  /** Name of the encoder in `pipeline`, for keyframe requests. */
+  encoder: string;
+  /** Name of an `identity` after the encoder whose buffer count is frames encoded. */
+  frameCounter?: string;
+}
+
 /** Server to helper. */
 export type ToHelper =
   | HelperStart
   | HelperIceServers
-  | { type: "peer-add"; peer: string }
+  | HelperTierAdd
+  | { type: "tier-remove"; tier: string }
+  | { type: "peer-add"; peer: string; tier?: string }
   | { type: "ice-restart"; peer: string }
   | { type: "peer-remove"; peer: string }
   | { type: "answer"; peer: string; sdp: string }
   | { type: "ice"; peer: string; candidate: string; sdpMLineIndex: number }
   | { type: "send"; peer: string; channel: string; data: string }
+  | ({ type: "settings" } & LiveSettingsChange)
   | { type: "stop" };
 
 /** Helper to server. */
@@ -124,6 +154,7 @@ export function parseToHelper(line: string): ToHelper {
       if (o.turnServers !== undefined) start.turnServers = strings(o, "turnServers");
       if (o.audio !== undefined) start.audio = helperAudio(o.audio);
       if (o.microphone !== undefined) start.microphone = helperMicrophone(o.microphone);
+      if (o.tuning !== undefined) start.tuning = parseTuning(o, "tuning");
       return start;
     }
     case "ice-servers":
@@ -132,7 +163,23 @@ export function parseToHelper(line: string): ToHelper {
         stunServer: str(o, "stunServer", 4096),
         turnServers: strings(o, "turnServers"),
       };
+    case "tier-add": {
+      const add: HelperTierAdd = {
+        type: "tier-add",
+        tier: tierId(o),
+        pipeline: str(o, "pipeline"),
+        tee: str(o, "tee", 256),
+        encoder: str(o, "encoder", 256),
+      };
+      if (o.frameCounter !== undefined) add.frameCounter = str(o, "frameCounter", 256);
+      return add;
+    }
+    case "tier-remove":
+      return { type: "tier-remove", tier: tierId(o) };
     case "peer-add":
+      return o.tier === undefined
+        ? { type: "peer-add", peer: peerId(o) }
+        : { type: "peer-add", peer: peerId(o), tier: tierId(o) };
     case "peer-remove":
     case "ice-restart":
       return { type: o.type, peer: peerId(o) };
@@ -147,6 +194,8 @@ export function parseToHelper(line: string): ToHelper {
         channel: str(o, "channel", 256),
         data: str(o, "data"),
       };
+    case "settings":
+      return { type: "settings", ...parseSettingsChange(o) };
     case "stop":
       return { type: "stop" };
     default:
@@ -230,6 +279,15 @@ function nested(value: unknown, name: string): JsonObject {
     throw new RangeError(`Cannot parse "start" message: "${name}" must be an object`);
   }
   return { ...(value as JsonObject), type: `start.${name}` };
+}
+
+/** A tier id: 1-64 characters of letters, digits, `-` and `_` (an encoder's name). */
+function tierId(o: JsonObject): string {
+  const v = str(o, "tier", 64);
+  if (!/^[A-Za-z0-9_-]+$/.test(v)) {
+    throw new RangeError(`Cannot parse "${o.type}" message: "tier" has invalid characters`);
+  }
+  return v;
 }
 
 function strings(o: JsonObject, name: string): string[] {
