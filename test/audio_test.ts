@@ -1,7 +1,7 @@
 /**
  * Sound end to end: the embedded desktop's own PulseAudio, a tone played
  * into it reaching real headless Chromium (levels, stereo), the Unmute
- * button under Chromium's autoplay policy, a microphone going the other way
+ * button under Chromium's autoplay policy, the menu's live audio switch, a microphone going the other way
  * into the "Skerry microphone" source, and no audio m-line when sound is
  * off or PulseAudio is unreachable.
  */
@@ -44,7 +44,7 @@ function installChannelMeter(page: Page): Promise<void> {
       split.connect(a, i);
       return a;
     });
-    (window as unknown as { __channels: () => number[] }).__channels = () =>
+    (window as unknown as { __levels: () => number[] }).__levels = () =>
       analysers.map((a) => {
         const d = new Float32Array(a.fftSize);
         a.getFloatTimeDomainData(d);
@@ -54,7 +54,7 @@ function installChannelMeter(page: Page): Promise<void> {
 }
 
 function channelLevels(page: Page): Promise<number[]> {
-  return page.evaluate(() => (window as unknown as { __channels: () => number[] }).__channels());
+  return page.evaluate(() => (window as unknown as { __levels: () => number[] }).__levels());
 }
 
 /** Plays a 440 Hz tone into PulseAudio `server`, on the left channel only. */
@@ -229,6 +229,51 @@ Deno.test({
           timeoutMs: 10_000,
         });
       });
+
+      await t.step(
+        "the menu's audio switch silences the sound and brings it back, live",
+        async () => {
+          tone = playLeftTone(pulse);
+          const loud = async () => (await audioIn(page)).level > 0.1;
+          await pollUntil(loud, { what: "the tone", timeoutMs: 10_000 });
+          const pc = await page.evaluate(() =>
+            (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.length
+          );
+          // Shortcuts need the input channel; the menu's switches need the server's settings.
+          await pollUntil(
+            () =>
+              page.evaluate(() =>
+                (globalThis as unknown as { __channels: RTCDataChannel[] }).__channels.some((
+                  c,
+                ) => c.readyState === "open")
+              ),
+            { what: "the input channel", timeoutMs: 10_000 },
+          );
+          // Keys go to the client's hidden textarea (focused on a press on the video).
+          await page.focus("textarea");
+          await page.keyboard.press("Control+Shift+M");
+          await page.waitForSelector("aside.menu", { timeout: 5000 });
+          const audioSwitch = page.locator('input[name="audio"]:not([disabled])');
+          await audioSwitch.uncheck({ timeout: 10_000 });
+          await pollUntil(async () => (await audioIn(page)).level < 0.001, {
+            what: "silence with the audio switched off",
+            timeoutMs: 10_000,
+          });
+          await audioSwitch.check();
+          await pollUntil(loud, { what: "the tone again", timeoutMs: 10_000 });
+          await page.keyboard.press("Control+Shift+M");
+          // The same connection throughout: no new negotiation.
+          assert.equal(
+            await page.evaluate(() =>
+              (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.length
+            ),
+            pc,
+          );
+          tone.kill("SIGTERM");
+          await tone.status;
+          tone = undefined;
+        },
+      );
 
       await t.step(
         "the viewer's microphone is recorded from the Skerry microphone source",
