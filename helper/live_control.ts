@@ -15,7 +15,7 @@ import { CongestionLoop } from "./congestion.ts";
 import { EncoderControl } from "./encoder_control.ts";
 import { log } from "./log.ts";
 import type { Pipeline } from "./pipeline.ts";
-import { SendQueueWatch } from "./send_queue_watch.ts";
+import { type KeyframeSource, SendQueueWatch } from "./send_queue_watch.ts";
 
 /** The live parts of one running pipeline. */
 export class LiveControl {
@@ -73,8 +73,8 @@ export class LiveControl {
   }
 
   /** Starts watching a viewer's send queue once its branch is linked. */
-  watch(peer: string, branch: string): void {
-    this.#queues.add(peer, branch);
+  watch(peer: string, branch: string, encoder?: KeyframeSource): void {
+    this.#queues.add(peer, branch, encoder);
   }
 
   /** Stops watching a viewer that is being removed. */

@@ -208,7 +208,7 @@ export class MediaHelper {
     this.#peers.set(id, peer);
     if (tier) this.#tierOf.set(id, tier);
     void peer.open().then((linked) => {
-      if (linked && this.#peers.get(id) === peer) this.#live?.watch(id, peer.branch);
+      if (linked && this.#peers.get(id) === peer) this.#live?.watch(id, peer.branch, tier);
       if (!linked && this.#peers.get(id) === peer) void this.#removePeer(id);
     });
   }

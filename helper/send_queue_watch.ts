@@ -24,11 +24,18 @@ import type { Pipeline } from "./pipeline.ts";
 /** How often the drop counts are read, in ms: the longest a broken picture waits for this. */
 export const SEND_QUEUE_POLL_MS = 100;
 
+/** What makes a viewer's keyframes: its encode tier, or the single-encode pipeline. */
+export interface KeyframeSource {
+  requestKeyframe(): void;
+}
+
 interface Watched {
   queue: Deno.PointerObject;
   counter: SignalCounter;
   seen: number;
   log: Throttle;
+  /** Where this viewer's keyframes come from. */
+  encoder: KeyframeSource;
 }
 
 /** The send queues of the viewers, and the keyframes their drops call for. */
@@ -41,8 +48,11 @@ export class SendQueueWatch {
     this.#pipeline = pipeline;
   }
 
-  /** Starts watching viewer `peer`, whose branch bin is named `branch`. */
-  add(peer: string, branch: string): void {
+  /**
+   * Starts watching viewer `peer`, whose branch bin is named `branch`; its
+   * drops ask `encoder` (its encode tier, or the pipeline) for a keyframe.
+   */
+  add(peer: string, branch: string, encoder: KeyframeSource = this.#pipeline): void {
     if (this.#watched.has(peer)) return;
     const lib = gst();
     const bin = this.#pipeline.findElement(branch);
@@ -52,7 +62,7 @@ export class SendQueueWatch {
     if (queue === null) return;
     const counter = countSignal(queue, "overrun");
     if (counter === null) return lib.gst_object_unref(queue);
-    this.#watched.set(peer, { queue, counter, seen: 0, log: new Throttle(5000) });
+    this.#watched.set(peer, { queue, counter, seen: 0, log: new Throttle(5000), encoder });
     this.#timer ??= setInterval(() => this.#check(), SEND_QUEUE_POLL_MS);
   }
 
@@ -73,7 +83,7 @@ export class SendQueueWatch {
   }
 
   #check(): void {
-    let dropped = false;
+    const encoders = new Set<KeyframeSource>();
     for (const [peer, watched] of this.#watched) {
       const count = watched.counter.count;
       if (count === watched.seen) continue;
@@ -87,9 +97,9 @@ export class SendQueueWatch {
         );
       }
       watched.seen = count;
-      dropped = true;
+      encoders.add(watched.encoder);
     }
-    // One keyframe answers every viewer that dropped since the last look.
-    if (dropped) this.#pipeline.requestKeyframe();
+    // One keyframe per encoder answers every viewer on it that dropped since the last look.
+    for (const encoder of encoders) encoder.requestKeyframe();
   }
 }
