@@ -67,7 +67,14 @@ async function serve(
   // 2. A sidecar may say when the streamed app is ready (selkies' --app_wait_ready).
   if (config.appWaitReady) await waitForReadyFile(config.appReadyFile, log);
 
-  // 3. The encoders this machine can run, in the order they are offered (nvh264enc without
+  // 3. Sound (Opus from PulseAudio, the microphone), asked of a helper meanwhile.
+  const { resolveSound } = await import("./lib/sound.ts");
+  const soundSetup = resolveSound(config, {
+    ...(display.env?.PULSE_SERVER ? { pulseServer: display.env.PULSE_SERVER } : {}),
+  });
+  shutdown.add("sound", async () => (await soundSetup).close());
+
+  // 3a. The encoders this machine can run, in the order they are offered (nvh264enc without
   // NVIDIA falls back to the next one with a warning).
   const { requiredElements } = await import("./pipelines/video.ts");
   const { ELEMENT_PACKAGES, probeElements } = await import("./lib/probe.ts");
@@ -84,6 +91,8 @@ async function serve(
     installed: plan.installed.join(", ") || "-",
   });
   const encoder = plan.offered[0]!;
+
+  const sound = await soundSetup;
 
   // 4. Input: the sinks, chosen once (XTest, uinput, or none); one controller at a time.
   const { Control } = await import("./lib/roles/control.ts");
@@ -132,6 +141,7 @@ async function serve(
       iceAddresses: config.iceAddresses,
       channels: [INPUT_CHANNEL_LABEL],
       source: video.VIDEO_SOURCE,
+      ...sound.start,
       tuning: {
         videoBitrate: config.videoBitrate,
         framerate: config.framerate,
@@ -340,7 +350,7 @@ async function resolveDisplay(
   config: Config,
   log: { info(message: string, props: Record<string, unknown>): void },
 ): Promise<
-  { name: string; backend?: "xorg" | "xvfb"; cookie?: Uint8Array; env?: { XAUTHORITY: string } }
+  { name: string; backend?: "xorg" | "xvfb"; cookie?: Uint8Array; env?: Record<string, string> }
 > {
   if (requested !== undefined) {
     const { openX11 } = await import("./ffi/x11.ts");
@@ -352,6 +362,10 @@ async function resolveDisplay(
     width: config.screen.width,
     height: config.screen.height,
     backend: config.xServer,
+    // Its own PulseAudio, so sound from its programs reaches the viewers.
+    ...(config.enableAudio || config.enableMicrophone
+      ? { sound: { microphone: config.enableMicrophone } }
+      : {}),
   });
   shutdown!.add("embedded desktop", () => desktop.stop());
   log.info("Started an embedded desktop on {display} ({backend}, {width}x{height})", {
@@ -360,12 +374,9 @@ async function resolveDisplay(
     width: desktop.width,
     height: desktop.height,
   });
-  return {
-    name: desktop.name,
-    backend: desktop.backend,
-    cookie: desktop.cookie,
-    env: { XAUTHORITY: desktop.authority },
-  };
+  const env: Record<string, string> = { XAUTHORITY: desktop.authority };
+  if (desktop.pulseServer) env.PULSE_SERVER = desktop.pulseServer;
+  return { name: desktop.name, backend: desktop.backend, cookie: desktop.cookie, env };
 }
 
 /** Resolves once `path` exists (no time limit: the app decides when it is ready). */

@@ -7,6 +7,7 @@ import { EncoderSelect } from "./components/encoder_select.tsx";
 import { KeyboardButton } from "./components/keyboard_button.tsx";
 import { Notice } from "./components/notice.tsx";
 import { Menu } from "./components/menu.tsx";
+import { SoundControls } from "./components/sound_controls.tsx";
 import { StatsOverlay } from "./components/stats_overlay.tsx";
 import { StatusLine } from "./components/status_line.tsx";
 import { StreamControls, type StreamControlsProps } from "./components/stream_controls.tsx";
@@ -14,6 +15,7 @@ import { Connection, type ConnectionState, signallingUrl } from "./lib/connectio
 import { attachDesktop } from "./lib/desktop.ts";
 import { type Figure, overlayFigures } from "./lib/overlay_figures.ts";
 import { attachInput } from "./lib/input.ts";
+import { Sound, type SoundState } from "./lib/sound.ts";
 import { StatsCollector } from "./lib/stats.ts";
 import { toggleFullscreen } from "./lib/shortcuts.ts";
 import { displayName } from "./lib/display_name.ts";
@@ -24,6 +26,9 @@ import type { Encoder } from "../lib/protocol/encoders.ts";
 export function App() {
   const stage = useRef<HTMLDivElement>(null);
   const video = useRef<HTMLVideoElement>(null);
+  const audio = useRef<HTMLAudioElement>(null);
+  const sound = useRef<Sound | null>(null);
+  const [soundState, setSoundState] = useState<SoundState | null>(null);
   const [state, setState] = useState<ConnectionState>({ phase: "connecting" });
   const [menuOpen, setMenuOpen] = useState(false);
   const [frameSize, setFrameSize] = useState("");
@@ -49,8 +54,10 @@ export function App() {
       send: (message) => connection.sendDesktop(message),
       notify: (text) => setNotice((n) => ({ text, id: n.id + 1 })),
     });
+    sound.current = new Sound({ audio: audio.current!, onChange: setSoundState });
     const connection = new Connection({
       onDesktop: (message) => desktop.handle(message),
+      sound: sound.current,
       url: signallingUrl(location),
       relay: relayOnly(location),
       video: element,
@@ -99,6 +106,7 @@ export function App() {
       detachInput?.();
       desktop.stop();
       connection.stop();
+      sound.current?.close();
     };
   }, []);
 
@@ -111,10 +119,18 @@ export function App() {
         playsInline
         disablePictureInPicture
       />
+      <audio ref={audio} />
       <StatusLine state={state} />
       {overlay && <StatsOverlay figures={figures} />}
       <KeyboardButton container={stage} />
       <Notice text={notice.text} id={notice.id} />
+      {soundState && (
+        <SoundControls
+          state={soundState}
+          onUnmute={() => sound.current?.unmute()}
+          onMicrophone={(on) => void sound.current?.setMicrophone(on)}
+        />
+      )}
       <ControlBadge
         view={control}
         onTake={() => connectionRef.current?.requestControl()}

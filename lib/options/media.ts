@@ -141,6 +141,17 @@ export const AUDIO_OPTIONS = [
     parse: decimal(0, 100),
   }),
   option({
+    key: "audioFrameMs",
+    flag: "audio-frame-ms",
+    value: "MS",
+    env: "SKERRY_AUDIO_FRAME_MS",
+    default: "10",
+    // 10: each packet leaves 10 ms sooner than Opus' usual 20 for ~8 kbit/s more headers.
+    help:
+      "Opus frame duration in ms (2.5, 5, 10, 20, 40, 60): shorter is lower latency, more overhead",
+    parse: (raw: string) => Number(oneOf(["2.5", "5", "10", "20", "40", "60"])(raw)),
+  }),
+  option({
     key: "enableMicrophone",
     flag: "enable-microphone",
     env: "SKERRY_ENABLE_MICROPHONE",
