@@ -57,17 +57,18 @@ async function serve(
   // 2. A sidecar may say when the streamed app is ready (selkies' --app_wait_ready).
   if (config.appWaitReady) await waitForReadyFile(config.appReadyFile, log);
 
-  // 3. The encoder and the plugins it needs; NVIDIA falls back to x264.
+  // 3. The capture, the encoder and the plugins they need; NVIDIA falls back to x264.
+  const captureMode = await chooseCapture(config.capture, display, log);
   const { requiredElements } = await import("./pipelines/video.ts");
   const { ELEMENT_PACKAGES, probeElements } = await import("./lib/probe.ts");
   let encoder = config.encoder;
-  let probe = await probeElements(requiredElements(encoder));
+  let probe = await probeElements(requiredElements(encoder, captureMode));
   if (probe.missing.length > 0 && encoder === "nvh264enc") {
     log.warn("nvh264enc is not usable here (missing {missing}); falling back to x264enc", {
       missing: probe.missing.join(", "),
     });
     encoder = "x264enc";
-    probe = await probeElements(requiredElements(encoder));
+    probe = await probeElements(requiredElements(encoder, captureMode));
   }
   if (probe.missing.length > 0) {
     const hints = probe.missing.map((e) => `${e} (${ELEMENT_PACKAGES[e] ?? "?"})`).join(", ");
@@ -97,8 +98,20 @@ async function serve(
 
   // 7. The media session (spawns the standby helper) and the web server.
   const { MediaSession } = await import("./lib/session.ts");
-  const { videoPipeline, peerBranch, VIDEO_TEE, VIDEO_ENCODER, PEER_WEBRTCBIN, FRAME_COUNTER } =
-    await import("./pipelines/video.ts");
+  const {
+    videoPipeline,
+    captureSpec,
+    peerBranch,
+    VIDEO_TEE,
+    VIDEO_ENCODER,
+    PEER_WEBRTCBIN,
+    FRAME_COUNTER,
+  } = await import("./pipelines/video.ts");
+  const capture = captureSpec({
+    display: display.name,
+    framerate: config.framerate,
+    capture: captureMode,
+  });
   const { INPUT_CHANNEL_LABEL } = await import("./lib/protocol/input.ts");
   const session = live.session = new MediaSession({
     monitor: monitoring.monitor,
@@ -116,7 +129,9 @@ async function serve(
         gpuId: config.gpuId,
         // Encoder and converter threads: one per core, at most 4.
         threads: Math.max(1, Math.min(4, navigator.hardwareConcurrency ?? 2)),
+        capture: captureMode,
       }),
+      ...(capture ? { capture } : {}),
       branch: peerBranch(),
       tee: VIDEO_TEE,
       webrtcbin: PEER_WEBRTCBIN,
@@ -265,6 +280,32 @@ async function resolveDisplay(
     height: desktop.height,
   });
   return { name: desktop.name, cookie: desktop.cookie, env: { XAUTHORITY: desktop.authority } };
+}
+
+/**
+ * The damage capture needs DAMAGE, XFIXES and MIT-SHM on a local display;
+ * elsewhere (a remote display, a server without them) ximagesrc reads it.
+ */
+async function chooseCapture(
+  requested: Config["capture"],
+  display: { name: string; cookie?: Uint8Array },
+  log: { warn(message: string, props: Record<string, unknown>): void },
+): Promise<Config["capture"]> {
+  if (requested !== "damage") return requested;
+  const { openX11, hasExtension } = await import("./ffi/x11.ts");
+  // A host before the colon: the X server is elsewhere and cannot share memory with the helper.
+  const host = display.name.slice(0, display.name.lastIndexOf(":"));
+  const remote = host !== "" && host !== "unix";
+  const x = openX11(display.name, display.cookie ? { cookie: display.cookie } : {});
+  const missing = remote
+    ? ["a local display"]
+    : ["DAMAGE", "XFIXES", "MIT-SHM"].filter((name) => !hasExtension(x, name));
+  x.close();
+  if (missing.length === 0) return requested;
+  log.warn("Damage capture needs {missing}: capturing with ximagesrc", {
+    missing: missing.join(", "),
+  });
+  return "ximagesrc";
 }
 
 /** Resolves once `path` exists (no time limit: the app decides when it is ready). */

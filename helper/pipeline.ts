@@ -17,6 +17,7 @@ import {
 import { type BusMessage, busPop, parseLaunch, requestKeyframe } from "../ffi/gst_pipeline.ts";
 import { readStructureProperty } from "../ffi/gst_structure.ts";
 import { HelperExit, type HelperStart } from "../lib/protocol/helper.ts";
+import { DamageSource } from "./capture/damage_source.ts";
 import { log } from "./log.ts";
 
 /** Bus poll timeout, in ns: short enough to notice shutdown quickly. */
@@ -59,6 +60,9 @@ export class Pipeline {
   /** The `identity` after the encoder whose buffer count is frames encoded, if any. */
   readonly #frameCounter: Deno.PointerValue;
   readonly #events: PipelineEvents;
+  /** The damage capture feeding the pipeline's appsrc, when the start message asked for it. */
+  #capture: DamageSource | null = null;
+  #captureElement: Deno.PointerValue = null;
   /** Names of the branch bins added with {@linkcode addBranch}. */
   readonly #branches = new Set<string>();
   #stopped = false;
@@ -124,7 +128,36 @@ export class Pipeline {
         "Cannot start pipeline: state change failed",
       );
     }
+    if (spec.capture) {
+      await pipeline.#startCapture(spec.capture, encoderPad).catch(async (error) => {
+        await pipeline.stop();
+        throw error;
+      });
+    }
     return pipeline;
+  }
+
+  async #startCapture(
+    capture: NonNullable<HelperStart["capture"]>,
+    encoderPad: Deno.PointerValue,
+  ): Promise<void> {
+    const appsrc = gst().gst_bin_get_by_name(this.#element, cstr(capture.source));
+    if (appsrc === null) {
+      throw new PipelineError(HelperExit.Usage, `Cannot find "${capture.source}" in the pipeline`);
+    }
+    this.#captureElement = appsrc;
+    try {
+      this.#capture = await DamageSource.start({
+        display: capture.display,
+        framerate: capture.framerate,
+        appsrc,
+        encoderPad,
+        onFatal: (error) =>
+          this.#events.onFatal(new PipelineError(HelperExit.PipelineFailed, error.message)),
+      });
+    } catch (error) {
+      throw new PipelineError(HelperExit.PipelineFailed, (error as Error).message);
+    }
   }
 
   /** Adds a branch bin (named, not yet linked) to the pipeline, which takes its reference. */
@@ -183,7 +216,11 @@ export class Pipeline {
   async stop(): Promise<void> {
     if (this.#stopped) return;
     this.#stopped = true;
+    await this.#capture?.stop();
     await gst().gst_element_set_state(this.#element, GST_STATE_NULL);
+    // Nothing streams now: the capture's frame and keyframe probe can go.
+    this.#capture?.free();
+    if (this.#captureElement !== null) gst().gst_object_unref(this.#captureElement);
   }
 
   async #watchBus(): Promise<void> {

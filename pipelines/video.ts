@@ -9,7 +9,12 @@
  * @module
  */
 
-import { codecOf, type Encoder, type VideoCodec } from "../lib/protocol/encoders.ts";
+import {
+  type CaptureMode,
+  codecOf,
+  type Encoder,
+  type VideoCodec,
+} from "../lib/protocol/encoders.ts";
 
 /** Name of the tee every viewer branch links to. */
 export const VIDEO_TEE = "videotee";
@@ -19,6 +24,8 @@ export const VIDEO_ENCODER = "videoenc";
 export const FRAME_COUNTER = "framecount";
 /** Name of the queue before the encoder: its thread is the encoding thread. */
 export const ENCODE_QUEUE = "encodequeue";
+/** Name of the capture element: the damage capture's `appsrc`, or `ximagesrc`. */
+export const VIDEO_SOURCE = "capture";
 /** Name of the queue in a viewer branch: its thread sends that viewer's packets. */
 const SEND_QUEUE = "sendqueue";
 /** Name of webrtcbin inside a viewer branch. */
@@ -57,11 +64,19 @@ export interface VideoPipelineOptions {
   threads: number;
   /** CUDA device for NVIDIA encoders. Default 0. */
   gpuId?: number;
+  /**
+   * How the screen is read: `damage` (the helper's own capture on X damage,
+   * converted to I420 and pushed into an `appsrc`; helper/capture/) or
+   * `ximagesrc` (every frame, whatever changed). Default damage.
+   */
+  capture?: CaptureMode;
 }
 
 interface Recipe {
   /** Elements from raw BGRx frames to the encoder input, without the encoder. */
   convert(o: Required<VideoPipelineOptions>): string[];
+  /** Elements from the damage capture's I420 frames to the encoder input; default none. */
+  fromI420?(o: Required<VideoPipelineOptions>): string[];
   /** The encoder element with its properties. */
   encode(o: Required<VideoPipelineOptions>): string;
   /** Caps forced on the encoder output. */
@@ -162,6 +177,8 @@ const RECIPES: Record<Encoder, Recipe> = {
       `cudaconvert cuda-device-id=${o.gpuId} qos=false`,
       "video/x-raw(memory:CUDAMemory),format=NV12",
     ],
+    // The GPU converts I420 to NV12 as it did BGRx.
+    fromI420: (o) => RECIPES.nvh264enc.convert(o),
     encode: (o) =>
       [
         `nvh264enc name=${VIDEO_ENCODER} cuda-device-id=${o.gpuId}`,
@@ -205,7 +222,7 @@ function vpxEncode(element: "vp8enc" | "vp9enc", o: Required<VideoPipelineOption
 }
 
 function withDefaults(o: VideoPipelineOptions): Required<VideoPipelineOptions> {
-  return { gpuId: 0, ...o };
+  return { gpuId: 0, capture: "damage", ...o };
 }
 
 /** Validates numbers; throws `RangeError` with the option name and value. */
@@ -231,8 +248,48 @@ function check(o: VideoPipelineOptions): void {
 const BRANCH_ELEMENTS = ["errorignore", "queue", "webrtcbin", "nicesrc"];
 
 /** GStreamer elements the pipeline for `encoder` and its viewer branches need. */
-export function requiredElements(encoder: Encoder): string[] {
-  return [...new Set([...RECIPES[encoder].elements, ...BRANCH_ELEMENTS])];
+export function requiredElements(encoder: Encoder, capture: CaptureMode = "damage"): string[] {
+  const elements = capture === "damage"
+    ? [
+      "appsrc",
+      ...RECIPES[encoder].elements.filter((e) => e !== "ximagesrc" && e !== "videoconvert"),
+    ]
+    : RECIPES[encoder].elements;
+  return [...new Set([...elements, ...BRANCH_ELEMENTS])];
+}
+
+/** What the helper needs to run the damage capture (the start message's `capture`); null for ximagesrc. */
+export function captureSpec(
+  options: Pick<VideoPipelineOptions, "display" | "framerate" | "capture">,
+): { source: string; display: string; framerate: number } | null {
+  if ((options.capture ?? "damage") !== "damage") return null;
+  return { source: VIDEO_SOURCE, display: options.display, framerate: options.framerate };
+}
+
+/** The capture elements, up to the encoder's input. */
+function source(o: Required<VideoPipelineOptions>, recipe: Recipe): string[] {
+  if (o.capture !== "damage") {
+    // use-damage=false by default: ximagesrc still pushes every frame, and its per-rectangle
+    // XShm reads cost more than one full-frame read once much changes (docs/CAPTURE.md).
+    const damage = o.capture === "ximagesrc-damage";
+    return [
+      `ximagesrc name=${VIDEO_SOURCE} display-name=${o.display} show-pointer=${o.showPointer} use-damage=${damage}`,
+      `video/x-raw,framerate=${o.framerate}/1`,
+      ...recipe.convert(o),
+    ];
+  }
+  return [
+    [
+      // The helper pushes I420 frames and sets the caps (helper/capture/damage_source.ts).
+      `appsrc name=${VIDEO_SOURCE} is-live=true format=time do-timestamp=false`,
+      // block=false, one buffer, leaky: a push never waits; the helper pushes only once the
+      // encoder has taken the previous frame, so nothing ever waits here.
+      "block=false max-buffers=1 leaky-type=downstream",
+      // min-latency=0: frames leave as soon as they are pushed.
+      "min-latency=0",
+    ].join(" "),
+    ...(recipe.fromI420?.(o) ?? []),
+  ];
 }
 
 /**
@@ -244,10 +301,7 @@ export function videoPipeline(options: VideoPipelineOptions): string {
   const o = withDefaults(options);
   const recipe = RECIPES[o.encoder];
   return [
-    // use-damage=false: XDamage tracking costs more than full-frame XShm copies at 60 fps.
-    `ximagesrc display-name=${o.display} show-pointer=${o.showPointer} use-damage=false`,
-    `video/x-raw,framerate=${o.framerate}/1`,
-    ...recipe.convert(o),
+    ...source(o, recipe),
     recipe.encode(o),
     recipe.caps,
     // Counts encoded frames for the metrics (a passthrough: no copy, no wait); silent: no

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  captureSpec,
   peerBranch,
   requiredElements,
   rtpCaps,
@@ -17,27 +18,50 @@ const BASE: VideoPipelineOptions = {
   threads: 2,
 };
 
-Deno.test("videoPipeline() composes the x264 low-latency chain", () => {
+const X264 =
+  "x264enc name=videoenc tune=zerolatency speed-preset=ultrafast threads=2 sliced-threads=true " +
+  "bframes=0 b-adapt=false rc-lookahead=0 sync-lookahead=0 mb-tree=false bitrate=8000 pass=cbr " +
+  "vbv-buf-capacity=25 key-int-max=2147483647 insert-vui=true aud=false byte-stream=true";
+const AFTER_X264 = [
+  "video/x-h264,profile=constrained-baseline,stream-format=byte-stream",
+  "identity name=framecount silent=true",
+  "rtph264pay mtu=1200 config-interval=-1 aggregate-mode=zero-latency",
+  "application/x-rtp,media=video,clock-rate=90000,encoding-name=H264,payload=96," +
+  "rtcp-fb-nack-pli=true,rtcp-fb-ccm-fir=true," +
+  'extmap-1=(string)"http://www.webrtc.org/experiments/rtp-hdrext/playout-delay"',
+  "tee name=videotee allow-not-linked=true",
+];
+
+Deno.test("videoPipeline() composes the x264 low-latency chain fed by the damage capture", () => {
   assert.equal(
     videoPipeline(BASE),
     [
-      "ximagesrc display-name=:5 show-pointer=true use-damage=false",
+      "appsrc name=capture is-live=true format=time do-timestamp=false " +
+      "block=false max-buffers=1 leaky-type=downstream min-latency=0",
+      X264,
+      ...AFTER_X264,
+    ].join(" ! "),
+  );
+});
+
+Deno.test("videoPipeline() with capture=ximagesrc reads and converts every frame", () => {
+  assert.equal(
+    videoPipeline({ ...BASE, capture: "ximagesrc" }),
+    [
+      "ximagesrc name=capture display-name=:5 show-pointer=true use-damage=false",
       "video/x-raw,framerate=60/1",
       "videoconvert n-threads=2 qos=false",
       "video/x-raw,format=I420",
       "queue name=encodequeue max-size-buffers=1 max-size-bytes=0 max-size-time=0 leaky=downstream",
-      "x264enc name=videoenc tune=zerolatency speed-preset=ultrafast threads=2 sliced-threads=true " +
-      "bframes=0 b-adapt=false rc-lookahead=0 sync-lookahead=0 mb-tree=false bitrate=8000 pass=cbr " +
-      "vbv-buf-capacity=25 key-int-max=2147483647 insert-vui=true aud=false byte-stream=true",
-      "video/x-h264,profile=constrained-baseline,stream-format=byte-stream",
-      "identity name=framecount silent=true",
-      "rtph264pay mtu=1200 config-interval=-1 aggregate-mode=zero-latency",
-      "application/x-rtp,media=video,clock-rate=90000,encoding-name=H264,payload=96," +
-      "rtcp-fb-nack-pli=true,rtcp-fb-ccm-fir=true," +
-      'extmap-1=(string)"http://www.webrtc.org/experiments/rtp-hdrext/playout-delay"',
-      "tee name=videotee allow-not-linked=true",
+      X264,
+      ...AFTER_X264,
     ].join(" ! "),
   );
+});
+
+Deno.test("captureSpec() tells the helper what to capture, for the damage capture only", () => {
+  assert.deepEqual(captureSpec(BASE), { source: "capture", display: ":5", framerate: 60 });
+  assert.equal(captureSpec({ ...BASE, capture: "ximagesrc" }), null);
 });
 
 Deno.test("videoPipeline() turns keyframe distance into frames and a larger VBV", () => {
@@ -70,8 +94,9 @@ Deno.test("videoPipeline() builds the NVIDIA chain on CUDA memory", () => {
     /! cudaupload cuda-device-id=1 ! cudaconvert cuda-device-id=1 qos=false ! video\/x-raw\(memory:CUDAMemory\),format=NV12 ! nvh264enc name=videoenc cuda-device-id=1 preset=low-latency-hq zerolatency=true bframes=0 rc-lookahead=0 rc-mode=cbr bitrate=8000 vbv-buffer-size=200 gop-size=-1 strict-gop=true aud=false ! /,
   );
   assert.doesNotMatch(p, /videoconvert/);
+  assert.match(p, /^appsrc name=capture .* ! cudaupload /);
   assert.deepEqual(requiredElements("nvh264enc"), [
-    "ximagesrc",
+    "appsrc",
     "cudaupload",
     "cudaconvert",
     "nvh264enc",
@@ -80,6 +105,11 @@ Deno.test("videoPipeline() builds the NVIDIA chain on CUDA memory", () => {
     "errorignore",
     "queue",
     "nicesrc",
+  ]);
+  assert.deepEqual(requiredElements("x264enc", "ximagesrc").slice(0, 3), [
+    "ximagesrc",
+    "videoconvert",
+    "x264enc",
   ]);
 });
 

@@ -109,6 +109,7 @@ Deno.test({
       const last = { rss: trough(-WINDOW) };
       const growthKiB = last.rss - base.rss;
       const seconds = (performance.now() - started) / 1000;
+      // deno-lint-ignore no-console
       console.log(
         `soak: ${CYCLES} cycles in ${
           seconds.toFixed(0)

@@ -66,6 +66,7 @@ Deno.test("deno task start: SIGTERM while a viewer streams exits 0 within 5 s an
     const seconds = (performance.now() - t0) / 1000;
     assert.equal(status.code, 0, `exit ${status.code}: ${stderr.slice(-5).join(" | ")}`);
     assert.ok(seconds <= 5, `took ${seconds.toFixed(1)} s to exit`);
+    // deno-lint-ignore no-console
     console.log(`stopped in ${seconds.toFixed(2)} s: ${started.map((p) => p.comm).join(", ")}`);
     await pollUntil(() => started.every((p) => !isRunning(p)), {
       what: "every process the task started to end",

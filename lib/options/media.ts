@@ -1,6 +1,6 @@
 /** Options of the media: video encoding, audio, and how the stream adapts. */
 
-import { ENCODERS } from "../protocol/encoders.ts";
+import { CAPTURE_MODES, ENCODERS } from "../protocol/encoders.ts";
 import { option, type OptionGroup } from "./option.ts";
 import { bool, decimal, int, oneOf } from "./parse.ts";
 import { selkies } from "./selkies.ts";
@@ -16,6 +16,16 @@ export const VIDEO_OPTIONS = [
     default: "x264enc",
     help: `Video encoder: ${ENCODERS.join(", ")} (nvh264enc falls back to x264enc without NVIDIA)`,
     parse: oneOf(ENCODERS),
+  }),
+  option({
+    key: "capture",
+    flag: "capture",
+    value: "MODE",
+    env: "SKERRY_CAPTURE",
+    default: "damage",
+    help:
+      "Screen capture: damage (only what changed, when it changes; XDamage and XShm, else ximagesrc), ximagesrc (the whole screen every frame) or ximagesrc-damage (ximagesrc with use-damage)",
+    parse: oneOf(CAPTURE_MODES),
   }),
   option({
     key: "framerate",

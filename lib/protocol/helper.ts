@@ -40,10 +40,22 @@ export interface HelperStart {
   channels: string[];
   /** Name of an `identity` in `pipeline` after the encoder, whose buffer count is frames encoded. */
   frameCounter?: string;
+  /** The helper's own damage capture feeding the `appsrc` of `pipeline`; absent: the pipeline captures. */
+  capture?: HelperCapture;
   /** STUN server for every webrtcbin, `stun://host:port`; absent or "": none. */
   stunServer?: string;
   /** TURN servers for every webrtcbin, `turn(s)://user:password@host:port` (user info percent-escaped). */
   turnServers?: string[];
+}
+
+/** The damage capture (helper/capture/): which appsrc it feeds, from which display, how often at most. */
+export interface HelperCapture {
+  /** Name of the `appsrc` in the pipeline. */
+  source: string;
+  /** X display, e.g. `":0"`. */
+  display: string;
+  /** The most frames per second. */
+  framerate: number;
 }
 
 /** New STUN/TURN servers (renewed credentials): for new viewers, and added to running ones. */
@@ -92,6 +104,7 @@ export function parseToHelper(line: string): ToHelper {
         channels: strings(o, "channels"),
         ...(o.frameCounter === undefined ? {} : { frameCounter: str(o, "frameCounter", 256) }),
       };
+      if (o.capture !== undefined) start.capture = captureSpec(o.capture);
       if (o.stunServer !== undefined) start.stunServer = str(o, "stunServer", 4096);
       if (o.turnServers !== undefined) start.turnServers = strings(o, "turnServers");
       return start;
@@ -171,6 +184,18 @@ function iceMessage(
     peer: peerId(o),
     candidate: str(o, "candidate", 4096),
     sdpMLineIndex: int(o, "sdpMLineIndex", 0, 255),
+  };
+}
+
+function captureSpec(value: unknown): HelperCapture {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new RangeError('Cannot parse "start" message: "capture" must be an object');
+  }
+  const o = { ...value, type: "start" } as JsonObject;
+  return {
+    source: str(o, "source", 256),
+    display: str(o, "display", 256),
+    framerate: int(o, "framerate", 1, 240),
   };
 }
 
