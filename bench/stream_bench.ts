@@ -11,8 +11,14 @@
  * code counts. CPU is utime+stime from /proc over the measuring window, as a
  * percentage of one core.
  *
+ * Scenes: `clock` (only the time-code block changes, the rest is still) and
+ * `motion` (the whole screen scrolls behind it). Capture modes (`--captures`)
+ * run alternately, one run of each in turn, so machine noise hits them
+ * alike; the summary gives each mode's medians and its ratio to the first.
+ *
  * Run: `deno task bench` (in a network namespace) or
- * `deno run -A bench/stream_bench.ts --sizes=1280x720,1920x1080 --runs=3 --seconds=10`.
+ * `deno run -A bench/stream_bench.ts --sizes=1280x720,1920x1080 --scenes=clock,motion
+ * --captures=ximagesrc,damage,ximagesrc-damage --runs=3 --seconds=10`.
  *
  * @module
  */
@@ -26,6 +32,8 @@ import { cpuTicks, findHelper, median, percentile, rssKiB, TICKS_PER_SECOND } fr
 
 interface RunResult {
   size: string;
+  /** Scene and capture mode, e.g. `clock damage`. */
+  what: string;
   fps: number;
   latencyMedian: number;
   latencyP95: number;
@@ -128,7 +136,13 @@ function pageProbe(layout: { cell: number; bits: number; x: number; y: number })
   }, 1);
 }
 
-async function runOnce(width: number, height: number, seconds: number, extra: string[]) {
+async function runOnce(
+  width: number,
+  height: number,
+  seconds: number,
+  extra: string[],
+  scene: { motion: boolean; what: string },
+) {
   const display = await startXvfb({ width, height });
   const painter = new Deno.Command(Deno.execPath(), {
     args: [
@@ -139,6 +153,7 @@ async function runOnce(width: number, height: number, seconds: number, extra: st
       `${ROOT}bench/clock_painter.ts`,
       "--display",
       display.name,
+      ...(scene.motion ? ["--motion"] : []),
     ],
     env: display.env,
     stdout: "piped",
@@ -190,6 +205,7 @@ async function runOnce(width: number, height: number, seconds: number, extra: st
     });
     return {
       size: `${width}x${height}`,
+      what: scene.what,
       fps: (after.presented - before.presented) / ((after.now - before.now) / 1000),
       latencyMedian: median(latencies),
       latencyP95: percentile(latencies, 95),
@@ -212,85 +228,93 @@ async function runOnce(width: number, height: number, seconds: number, extra: st
 }
 
 function row(cells: (string | number)[]): string {
-  return cells.map((c, i) => String(c).padStart(i === 0 ? 10 : 12)).join(" ");
+  return cells.map((c, i) => String(c).padStart(i === 0 ? 10 : i === 1 ? 24 : 11)).join(" ");
 }
+
+const COLUMNS: [string, (r: RunResult) => number, number][] = [
+  ["fps", (r) => r.fps, 1],
+  ["g2g med ms", (r) => r.latencyMedian, 1],
+  ["g2g p95 ms", (r) => r.latencyP95, 1],
+  ["first ms", (r) => r.firstFrameMs, 0],
+  ["CPU % core", (r) => r.cpuPercent, 1],
+  ["server MB", (r) => r.serverRssMb, 0],
+  ["helper MB", (r) => r.helperRssMb, 0],
+  ["to recv ms", (r) => r.toReceiveMs, 1],
+  ["jitbuf ms", (r) => r.jitterMs, 1],
+  ["decode ms", (r) => r.decodeMs, 1],
+  ["recv ms", (r) => r.processingMs, 1],
+  ["client est", (r) => r.estimateMs, 1],
+];
 
 if (import.meta.main) {
   const { values } = parseArgs({
     args: Deno.args,
     options: {
       sizes: { type: "string", default: "1280x720,1920x1080" },
+      scenes: { type: "string", default: "clock,motion" },
+      captures: { type: "string", default: "ximagesrc,damage,ximagesrc-damage" },
       runs: { type: "string", default: "3" },
       seconds: { type: "string", default: "10" },
       encoder: { type: "string", default: "x264enc" },
     },
   });
-  const header = row([
-    "size",
-    "fps",
-    "g2g med ms",
-    "g2g p95 ms",
-    "first ms",
-    "CPU % core",
-    "server MB",
-    "helper MB",
-    "to recv ms",
-    "jitbuf ms",
-    "decode ms",
-    "recv ms",
-    "client est",
-  ]);
-  const results: RunResult[] = [];
+  const captures = values.captures!.split(",");
+  const header = row(["size", "scene capture", ...COLUMNS.map(([name]) => name)]);
+  const format = (r: RunResult) =>
+    row([r.size, r.what, ...COLUMNS.map(([, get, digits]) => get(r).toFixed(digits))]);
   // deno-lint-ignore no-console
   const print = (s: string) => console.log(s);
   print(
-    `Skerry stream benchmark: ${values.encoder}, 60 fps, ${values.seconds} s per run, ${values.runs} runs`,
+    `Skerry stream benchmark: ${values.encoder}, 60 fps, ${values.seconds} s per run, ${values.runs} runs of each capture in turn`,
   );
   print(header);
-  const format = (r: RunResult) =>
-    row([
-      r.size,
-      r.fps.toFixed(1),
-      r.latencyMedian.toFixed(1),
-      r.latencyP95.toFixed(1),
-      r.firstFrameMs.toFixed(0),
-      r.cpuPercent.toFixed(1),
-      r.serverRssMb.toFixed(0),
-      r.helperRssMb.toFixed(0),
-      r.toReceiveMs.toFixed(1),
-      r.jitterMs.toFixed(1),
-      r.decodeMs.toFixed(1),
-      r.processingMs.toFixed(1),
-      r.estimateMs.toFixed(1),
-    ]);
+  const summaries: RunResult[][] = [];
   for (const size of values.sizes!.split(",")) {
     const [w, h] = size.split("x").map(Number) as [number, number];
-    const runs: RunResult[] = [];
-    for (let i = 0; i < Number(values.runs); i++) {
-      const r = await runOnce(w, h, Number(values.seconds), [`--encoder=${values.encoder}`]);
-      runs.push(r);
-      print(`${format(r)}   (run ${i + 1}, ${r.samples} latency samples)`);
+    for (const scene of values.scenes!.split(",")) {
+      const runs = new Map<string, RunResult[]>(captures.map((c) => [c, []]));
+      for (let i = 0; i < Number(values.runs); i++) {
+        for (const capture of captures) {
+          const what = `${scene} ${capture}`;
+          const r = await runOnce(w, h, Number(values.seconds), [
+            `--encoder=${values.encoder}`,
+            `--capture=${capture}`,
+          ], { motion: scene === "motion", what });
+          runs.get(capture)!.push(r);
+          print(`${format(r)}   (run ${i + 1}, ${r.samples} latency samples)`);
+        }
+      }
+      summaries.push(captures.map((capture) => {
+        const all = runs.get(capture)!;
+        const pick = (f: (r: RunResult) => number) => median(all.map(f));
+        return {
+          size,
+          what: `${scene} ${capture}`,
+          fps: pick((r) => r.fps),
+          latencyMedian: pick((r) => r.latencyMedian),
+          latencyP95: pick((r) => r.latencyP95),
+          samples: all.reduce((n, r) => n + r.samples, 0),
+          firstFrameMs: pick((r) => r.firstFrameMs),
+          cpuPercent: pick((r) => r.cpuPercent),
+          serverRssMb: pick((r) => r.serverRssMb),
+          helperRssMb: pick((r) => r.helperRssMb),
+          toReceiveMs: pick((r) => r.toReceiveMs),
+          jitterMs: pick((r) => r.jitterMs),
+          decodeMs: pick((r) => r.decodeMs),
+          processingMs: pick((r) => r.processingMs),
+          estimateMs: pick((r) => r.estimateMs),
+        };
+      }));
     }
-    const pick = (f: (r: RunResult) => number) => median(runs.map(f));
-    const summary: RunResult = {
-      size,
-      fps: pick((r) => r.fps),
-      latencyMedian: pick((r) => r.latencyMedian),
-      latencyP95: pick((r) => r.latencyP95),
-      samples: runs.reduce((n, r) => n + r.samples, 0),
-      firstFrameMs: pick((r) => r.firstFrameMs),
-      cpuPercent: pick((r) => r.cpuPercent),
-      serverRssMb: pick((r) => r.serverRssMb),
-      helperRssMb: pick((r) => r.helperRssMb),
-      toReceiveMs: pick((r) => r.toReceiveMs),
-      jitterMs: pick((r) => r.jitterMs),
-      decodeMs: pick((r) => r.decodeMs),
-      processingMs: pick((r) => r.processingMs),
-      estimateMs: pick((r) => r.estimateMs),
-    };
-    results.push(summary);
   }
-  print("\nMedians over runs:");
+  print(`\nMedians over runs, and each capture's ratio to ${captures[0]}:`);
   print(header);
-  for (const r of results) print(format(r));
+  for (const group of summaries) {
+    const base = group[0]!;
+    for (const r of group) {
+      print(format(r));
+      if (r === base) continue;
+      print(row(["", "  ratio", ...COLUMNS.map(([, get]) => (get(r) / get(base)).toFixed(2))]));
+    }
+  }
 }
