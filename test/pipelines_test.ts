@@ -17,19 +17,23 @@ const BASE: VideoPipelineOptions = {
   keyframeDistance: -1,
   showPointer: true,
   threads: 2,
+  // gst-launch runs the pipeline alone: nothing would feed the damage capture's appsrc.
+  capture: "ximagesrc",
 };
 
 Deno.test("every encoder pipeline this machine supports runs on real GStreamer", async () => {
   const display = await startXvfb({ width: 320, height: 240 });
   try {
     for (const encoder of ENCODERS) {
-      const { missing } = await probeElements(requiredElements(encoder));
-      if (missing.length > 0) {
+      const { missing } = await probeElements(requiredElements(encoder, "ximagesrc"));
+      // GStreamer 1.22 has no AV1 RTP payloader: the encoder alone still runs.
+      const encodeOnly = missing.length > 0 && missing.every((e) => e.startsWith("rtp"));
+      if (missing.length > 0 && !encodeOnly) {
         assert.equal(encoder, "nvh264enc", `${encoder} lacks ${missing}`);
         continue;
       }
       const description = videoPipeline({ ...BASE, display: display.name, encoder })
-        .replace(/ ! tee name=.*$/, " ! fakesink")
+        .replace(encodeOnly ? / ! rtp.*$/ : / ! tee name=.*$/, " ! fakesink")
         .replace("use-damage=false", "use-damage=false num-buffers=10");
       const out = await new Deno.Command("gst-launch-1.0", {
         args: ["-q", ...description.split(" ")],
