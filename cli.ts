@@ -42,6 +42,16 @@ async function serve(
   // The certificate question is settled before anything starts.
   const { resolveTlsFiles } = await import("./lib/tls_files.ts");
   const tls = resolveTlsFiles(config);
+  // So is the file transfer folder (and Deno's permission to write there).
+  const { openFileTransfers } = await import("./lib/files/file_transfers.ts");
+  const files = await openFileTransfers(config);
+  if (files) {
+    log.info("File transfers: {which} in {dir}, up to {maxMb} MiB each, full control only", {
+      which: config.fileTransfers,
+      dir: files.dir,
+      maxMb: config.fileTransferMaxMb,
+    });
+  }
 
   const { Shutdown, installShutdownHandlers } = await import("./lib/shutdown.ts");
   shutdown = new Shutdown();
@@ -57,26 +67,31 @@ async function serve(
   // 2. A sidecar may say when the streamed app is ready (selkies' --app_wait_ready).
   if (config.appWaitReady) await waitForReadyFile(config.appReadyFile, log);
 
-  // 3. The capture, the encoder and the plugins they need; NVIDIA falls back to x264.
+  // 3. The capture, and the encoders this machine can run, in the order they are offered
+  // (nvh264enc without NVIDIA falls back to the next one with a warning).
   const captureMode = await chooseCapture(config.capture, display, log);
   const { requiredElements } = await import("./pipelines/video.ts");
   const { ELEMENT_PACKAGES, probeElements } = await import("./lib/probe.ts");
-  let encoder = config.encoder;
-  let probe = await probeElements(requiredElements(encoder, captureMode));
-  if (probe.missing.length > 0 && encoder === "nvh264enc") {
-    log.warn("nvh264enc is not usable here (missing {missing}); falling back to x264enc", {
-      missing: probe.missing.join(", "),
-    });
-    encoder = "x264enc";
-    probe = await probeElements(requiredElements(encoder, captureMode));
-  }
-  if (probe.missing.length > 0) {
-    const hints = probe.missing.map((e) => `${e} (${ELEMENT_PACKAGES[e] ?? "?"})`).join(", ");
-    throw new Error(`GStreamer elements missing for --encoder=${encoder}: ${hints}`);
-  }
+  const { planEncoders } = await import("./lib/encoder_plan.ts");
+  const { ENCODERS } = await import("./lib/protocol/encoders.ts");
+  type Encoder = import("./lib/protocol/encoders.ts").Encoder;
+  const required = (e: Encoder) => requiredElements(e, captureMode);
+  const probe = await probeElements([...new Set(ENCODERS.flatMap(required))]);
+  const plan = planEncoders(config, probe, {
+    required,
+    packages: ELEMENT_PACKAGES,
+  });
+  for (const warning of plan.warnings) log.warn(warning);
+  log.info("Offering {offered} (in this order); also installed: {installed}", {
+    offered: plan.offered.join(", "),
+    installed: plan.installed.join(", ") || "-",
+  });
+  const encoder = plan.offered[0]!;
 
-  // 4. Input: the sinks, chosen once (XTest, uinput, or none).
-  const channels = await inputChannels(display, log);
+  // 4. Input: the sinks, chosen once (XTest, uinput, or none); one controller at a time.
+  const { Control } = await import("./lib/roles/control.ts");
+  const control = new Control();
+  const channels = await inputChannels(display, control, log);
   const { HelperProcess } = await import("./lib/helper_process.ts");
 
   // 5. STUN/TURN servers for browsers and webrtcbin, renewed while Skerry runs.
@@ -98,16 +113,8 @@ async function serve(
 
   // 7. The media session (spawns the standby helper) and the web server.
   const { MediaSession } = await import("./lib/session.ts");
-  const {
-    videoPipeline,
-    captureSpec,
-    peerBranch,
-    VIDEO_TEE,
-    VIDEO_ENCODER,
-    PEER_WEBRTCBIN,
-    FRAME_COUNTER,
-  } = await import("./pipelines/video.ts");
-  const capture = captureSpec({
+  const video = await import("./pipelines/video.ts");
+  const capture = video.captureSpec({
     display: display.name,
     framerate: config.framerate,
     capture: captureMode,
@@ -117,29 +124,52 @@ async function serve(
     monitor: monitoring.monitor,
     // ximagesrc needs the embedded display's cookie; a user's DISPLAY uses their XAUTHORITY.
     spawn: (onMessage) => HelperProcess.spawn({ onMessage, env: display.env ?? {} }),
+    // One capture; each encoder in use is an encode tier of it (lib/viewer_encoders.ts).
     start: {
       type: "start",
-      pipeline: videoPipeline({
+      pipeline: video.capturePipeline({
         display: display.name,
-        encoder,
         framerate: config.framerate,
-        bitrateKbps: config.videoBitrate,
-        keyframeDistance: config.keyframeDistance,
         showPointer: true,
-        gpuId: config.gpuId,
-        // Encoder and converter threads: one per core, at most 4.
-        threads: Math.max(1, Math.min(4, navigator.hardwareConcurrency ?? 2)),
         capture: captureMode,
       }),
       ...(capture ? { capture } : {}),
-      branch: peerBranch(),
-      tee: VIDEO_TEE,
-      webrtcbin: PEER_WEBRTCBIN,
-      encoder: VIDEO_ENCODER,
+      branch: video.peerBranch(),
+      tee: video.CAPTURE_TEE,
+      webrtcbin: video.PEER_WEBRTCBIN,
+      encoder: video.VIDEO_ENCODER,
       iceAddresses: config.iceAddresses,
       channels: [INPUT_CHANNEL_LABEL],
-      frameCounter: FRAME_COUNTER,
+      tuning: {
+        videoBitrate: config.videoBitrate,
+        framerate: config.framerate,
+        audio: config.enableAudio,
+        keyframeDistance: config.keyframeDistance,
+        congestionControl: config.congestionControl,
+        fecPercent: config.videoPacketlossPercent,
+      },
     },
+    encoders: {
+      offered: plan.offered,
+      installed: plan.installed,
+      tier: (tierEncoder) => ({
+        type: "tier-add",
+        tier: tierEncoder,
+        pipeline: video.encodeTier({
+          encoder: tierEncoder,
+          framerate: config.framerate,
+          bitrateKbps: config.videoBitrate,
+          keyframeDistance: config.keyframeDistance,
+          gpuId: config.gpuId,
+          // Encoder and converter threads: one per core, at most 4.
+          threads: Math.max(1, Math.min(4, navigator.hardwareConcurrency ?? 2)),
+        }),
+        tee: video.VIDEO_TEE,
+        encoder: video.VIDEO_ENCODER,
+        frameCounter: video.FRAME_COUNTER,
+      }),
+    },
+    settings: await liveSettings(config),
     iceServers,
     maxViewers: config.maxViewers,
   });
@@ -148,13 +178,29 @@ async function serve(
   const { createApp } = await import("./lib/app.ts");
   const { resolveAuth } = await import("./lib/auth.ts");
   const auth = resolveAuth(config);
+  if (!auth && config.basicAuthViewonlyPassword !== undefined) {
+    log.warn("--basic-auth-viewonly-password is ignored: authentication is off", {});
+  }
+
   const webRoot = config.webRoot ?? new URL("./client/dist", import.meta.url).pathname;
   const app = createApp({
     session,
     version: VERSION,
     webRoot,
-    ...(auth ? { auth: { username: auth.username, password: auth.password } } : {}),
+    ...(auth
+      ? {
+        auth: {
+          username: auth.username,
+          password: auth.password,
+          ...(auth.viewOnlyPassword === undefined
+            ? {}
+            : { viewOnlyPassword: auth.viewOnlyPassword }),
+        },
+      }
+      : {}),
     channels: channels.forPeer,
+    control,
+    ...(files ? { files } : {}),
     iceServers,
     metrics: monitoring.metrics,
     monitor: monitoring.monitor,
@@ -222,8 +268,28 @@ async function serve(
       "  authentication is OFF: anyone who can reach this port sees and controls the desktop",
     );
   }
+  if (auth?.viewOnlyPassword !== undefined) {
+    lines.push(`  view-only: user ${auth.username} with the view-only password, as configured`);
+  }
   // deno-lint-ignore no-console
   console.log(lines.join("\n"));
+}
+
+/** The live settings viewers may change, remembered in the `--json-config` file if any. */
+async function liveSettings(config: Config) {
+  const { SettingsFile } = await import("./lib/settings_file.ts");
+  const path = config.jsonConfig;
+  const file = path === undefined || path === "" ? undefined : new SettingsFile(path);
+  return {
+    initial: {
+      videoBitrate: config.videoBitrate,
+      framerate: config.framerate,
+      audio: config.enableAudio,
+    },
+    congestionControl: config.congestionControl,
+    onChange: (settings: { videoBitrate: number; framerate: number }) =>
+      void file?.remember({ videoBitrate: settings.videoBitrate, framerate: settings.framerate }),
+  };
 }
 
 /**
@@ -327,6 +393,7 @@ async function waitForReadyFile(
  */
 async function inputChannels(
   display: { name: string; cookie?: Uint8Array },
+  control: import("./lib/roles/control.ts").Control,
   log: {
     info(message: string, props: Record<string, unknown>): void;
     warn(message: string, props: Record<string, unknown>): void;
@@ -365,7 +432,7 @@ async function inputChannels(
   } catch (error) {
     log.warn("Input disabled: {reason}", { reason: (error as Error).message });
   }
-  const channels = createInputChannels(sink, pads ? { pads } : {});
+  const channels = createInputChannels(sink, { control, ...(pads ? { pads } : {}) });
   shutdown!.add("input", () => channels.close());
   return channels;
 }

@@ -11,14 +11,15 @@
  * code counts. CPU is utime+stime from /proc over the measuring window, as a
  * percentage of one core.
  *
- * Scenes: `clock` (only the time-code block changes, the rest is still) and
- * `motion` (the whole screen scrolls behind it). Capture modes (`--captures`)
- * run alternately, one run of each in turn, so machine noise hits them
- * alike; the summary gives each mode's medians and its ratio to the first.
+ * Every encoder offered here is measured at every size (`--encoders`,
+ * `--sizes`); one that cannot stream here but can encode (av1enc: GStreamer
+ * 1.22 has no AV1 RTP payloader) gets its encode rate and CPU alone
+ * (`bench/_encode_only.ts`). A run whose picture never shows a readable time
+ * code is a failure ("broken picture"), printed as such, and the benchmark
+ * exits 1.
  *
  * Run: `deno task bench` (in a network namespace) or
- * `deno run -A bench/stream_bench.ts --sizes=1280x720,1920x1080 --scenes=clock,motion
- * --captures=ximagesrc,damage,ximagesrc-damage --runs=3 --seconds=10`.
+ * `deno run -A bench/stream_bench.ts --encoders=x264enc,vp8enc --sizes=1280x720 --runs=3 --seconds=10`.
  *
  * @module
  */
@@ -27,13 +28,17 @@ import { parseArgs } from "node:util";
 import { startXvfb } from "../lib/display.ts";
 import { AUTH, launchBrowser, ROOT, startServer, waitFor } from "../test/_harness.ts";
 import { readLines } from "../lib/read_lines.ts";
+import { probeElements } from "../lib/probe.ts";
+import { type Encoder, ENCODERS } from "../lib/protocol/encoders.ts";
+import { requiredElements } from "../pipelines/video.ts";
+import { encodeOnly } from "./_encode_only.ts";
 import { CELL, CODE_BITS, ORIGIN } from "./clock_painter.ts";
 import { cpuTicks, findHelper, median, percentile, rssKiB, TICKS_PER_SECOND } from "./_proc.ts";
 
-interface RunResult {
+/** A run's numbers. */
+export interface RunResult {
+  encoder: string;
   size: string;
-  /** Scene and capture mode, e.g. `clock damage`. */
-  what: string;
   fps: number;
   latencyMedian: number;
   latencyP95: number;
@@ -136,13 +141,29 @@ function pageProbe(layout: { cell: number; bits: number; x: number; y: number })
   }, 1);
 }
 
-async function runOnce(
+/** A run's numbers, or why it failed. */
+export type Outcome = { ok: true; result: RunResult } | { ok: false; reason: string };
+
+/** How an encoder is measured here: streamed to Chromium, encoded alone, or not at all. */
+type Mode = "stream" | "encode-only" | "unavailable";
+
+/** What {@linkcode runOnce} streams besides the time code (bench/capture_bench.ts). */
+export interface Scene {
+  /** `--capture` mode. Default damage (the server's default). */
+  capture?: string;
+  /** The whole screen moves behind the time code. Default false. */
+  motion?: boolean;
+}
+
+/** One measured run on a fresh Xvfb, server and browser. */
+export async function runOnce(
   width: number,
   height: number,
   seconds: number,
-  extra: string[],
-  scene: { motion: boolean; what: string },
-) {
+  encoder: Encoder,
+  mode: Exclude<Mode, "unavailable">,
+  scene: Scene = {},
+): Promise<Outcome> {
   const display = await startXvfb({ width, height });
   const painter = new Deno.Command(Deno.execPath(), {
     args: [
@@ -161,9 +182,25 @@ async function runOnce(
   }).spawn();
   const painterLines = readLines(painter.stdout)[Symbol.asyncIterator]();
   await painterLines.next(); // "ready"
+  if (mode === "encode-only") {
+    try {
+      const r = await encodeOnly(encoder, display, { framerate: 60, seconds, bitrateKbps: 8000 });
+      return { ok: true, result: { ...EMPTY, encoder, size: `${width}x${height}`, ...r } };
+    } finally {
+      painter.kill("SIGTERM");
+      await painter.status;
+      await display.stop();
+    }
+  }
   const server = await startServer({
     display,
-    args: ["--log-level=warning", "--framerate=60", ...extra],
+    args: [
+      "--log-level=warning",
+      "--framerate=60",
+      `--encoder=${encoder}`,
+      // The test harness reads X with ximagesrc unless told: the bench measures the default.
+      `--capture=${scene.capture ?? "damage"}`,
+    ],
   });
   const browser = await launchBrowser(server.url);
   try {
@@ -189,6 +226,15 @@ async function runOnce(
     const cpu1 = cpuTicks(server.pid) + cpuTicks(helper);
     const elapsed = (performance.now() - t0) / 1000;
     const latencies = after.latencies.slice(before.latencies.length);
+    if (latencies.length === 0) {
+      // The picture never carried a readable time code: broken, not merely slow.
+      return {
+        ok: false,
+        reason: `broken picture: no time code read in ${
+          after.presented - before.presented
+        } presented frames (${after.invalid - before.invalid} unreadable)`,
+      };
+    }
     const toReceive = after.toReceive.slice(before.toReceive.length);
     const receiver = await page.evaluate(async () => {
       const pcs = (globalThis as unknown as { __pcs: RTCPeerConnection[] }).__pcs;
@@ -203,9 +249,9 @@ async function runOnce(
       });
       return out;
     });
-    return {
+    const result: RunResult = {
+      encoder,
       size: `${width}x${height}`,
-      what: scene.what,
       fps: (after.presented - before.presented) / ((after.now - before.now) / 1000),
       latencyMedian: median(latencies),
       latencyP95: percentile(latencies, 95),
@@ -217,7 +263,8 @@ async function runOnce(
       helperRssMb: rssKiB(helper) / 1024,
       estimateMs: (estimated1.sum - estimated0.sum) / (estimated1.count - estimated0.count) * 1000,
       ...receiver,
-    } satisfies RunResult;
+    };
+    return { ok: true, result };
   } finally {
     await browser.close();
     await server.stop();
@@ -227,73 +274,144 @@ async function runOnce(
   }
 }
 
+/** The numbers an encode-only run does not have. */
+const EMPTY: RunResult = {
+  encoder: "",
+  size: "",
+  fps: NaN,
+  latencyMedian: NaN,
+  latencyP95: NaN,
+  samples: 0,
+  firstFrameMs: NaN,
+  cpuPercent: NaN,
+  serverRssMb: NaN,
+  helperRssMb: NaN,
+  toReceiveMs: NaN,
+  jitterMs: NaN,
+  decodeMs: NaN,
+  processingMs: NaN,
+  estimateMs: NaN,
+};
+
 function row(cells: (string | number)[]): string {
-  return cells.map((c, i) => String(c).padStart(i === 0 ? 10 : i === 1 ? 24 : 11)).join(" ");
+  return cells.map((c, i) => String(c).padStart(i < 2 ? 11 : 10)).join(" ");
 }
 
-const COLUMNS: [string, (r: RunResult) => number, number][] = [
-  ["fps", (r) => r.fps, 1],
-  ["g2g med ms", (r) => r.latencyMedian, 1],
-  ["g2g p95 ms", (r) => r.latencyP95, 1],
-  ["first ms", (r) => r.firstFrameMs, 0],
-  ["CPU % core", (r) => r.cpuPercent, 1],
-  ["server MB", (r) => r.serverRssMb, 0],
-  ["helper MB", (r) => r.helperRssMb, 0],
-  ["to recv ms", (r) => r.toReceiveMs, 1],
-  ["jitbuf ms", (r) => r.jitterMs, 1],
-  ["decode ms", (r) => r.decodeMs, 1],
-  ["recv ms", (r) => r.processingMs, 1],
-  ["client est", (r) => r.estimateMs, 1],
-];
+/** How each encoder can be measured on this machine (a GStreamer probe). */
+async function modes(encoders: Encoder[]): Promise<Map<Encoder, Mode>> {
+  const report = await probeElements([...new Set(encoders.flatMap((e) => requiredElements(e)))]);
+  const have = new Set(report.available);
+  return new Map(encoders.map((e) => {
+    const missing = requiredElements(e).filter((element) => !have.has(element));
+    // Only the RTP payloader missing: the encoder itself can still be timed.
+    const mode: Mode = missing.length === 0
+      ? "stream"
+      : missing.every((m) => m.startsWith("rtp"))
+      ? "encode-only"
+      : "unavailable";
+    return [e, mode];
+  }));
+}
 
 if (import.meta.main) {
   const { values } = parseArgs({
     args: Deno.args,
     options: {
       sizes: { type: "string", default: "1280x720,1920x1080" },
-      scenes: { type: "string", default: "clock,motion" },
-      captures: { type: "string", default: "ximagesrc,damage,ximagesrc-damage" },
       runs: { type: "string", default: "3" },
       seconds: { type: "string", default: "10" },
-      encoder: { type: "string", default: "x264enc" },
+      encoders: { type: "string", default: ENCODERS.filter((e) => e !== "nvh264enc").join(",") },
     },
   });
-  const captures = values.captures!.split(",");
-  const header = row(["size", "scene capture", ...COLUMNS.map(([name]) => name)]);
-  const format = (r: RunResult) =>
-    row([r.size, r.what, ...COLUMNS.map(([, get, digits]) => get(r).toFixed(digits))]);
+  const encoders = values.encoders!.split(",").map((e) => {
+    if (!(ENCODERS as readonly string[]).includes(e)) throw new RangeError(`Unknown encoder ${e}`);
+    return e as Encoder;
+  });
+  const header = row([
+    "encoder",
+    "size",
+    "fps",
+    "g2g med",
+    "g2g p95",
+    "CPU %",
+    "first ms",
+    "server MB",
+    "helper MB",
+    "to recv",
+    "jitbuf",
+    "decode",
+    "recv",
+    "client est",
+  ]);
   // deno-lint-ignore no-console
   const print = (s: string) => console.log(s);
+  const n = (v: number, digits = 1) => Number.isNaN(v) ? "-" : v.toFixed(digits);
+  const format = (r: RunResult) =>
+    row([
+      r.encoder,
+      r.size,
+      n(r.fps),
+      n(r.latencyMedian),
+      n(r.latencyP95),
+      n(r.cpuPercent),
+      n(r.firstFrameMs, 0),
+      n(r.serverRssMb, 0),
+      n(r.helperRssMb, 0),
+      n(r.toReceiveMs),
+      n(r.jitterMs),
+      n(r.decodeMs),
+      n(r.processingMs),
+      n(r.estimateMs),
+    ]);
+  const how = await modes(encoders);
   print(
-    `Skerry stream benchmark: ${values.encoder}, 60 fps, ${values.seconds} s per run, ${values.runs} runs of each capture in turn`,
+    `Skerry stream benchmark: 60 fps, ${values.seconds} s per run, ${values.runs} runs; ` +
+      "latencies (g2g, to recv, jitbuf, decode, recv, client est) in ms, CPU in % of one core " +
+      "(server + helper; gst-launch alone for encode-only rows)",
   );
   print(header);
-  const summaries: RunResult[][] = [];
-  for (const size of values.sizes!.split(",")) {
-    const [w, h] = size.split("x").map(Number) as [number, number];
-    for (const scene of values.scenes!.split(",")) {
-      const runs = new Map<string, RunResult[]>(captures.map((c) => [c, []]));
+  const summary: string[] = [];
+  let failures = 0;
+  for (const encoder of encoders) {
+    const mode = how.get(encoder)!;
+    if (mode === "unavailable") {
+      summary.push(`${row([encoder, "-"])}   not installed here`);
+      continue;
+    }
+    for (const size of values.sizes!.split(",")) {
+      const [w, h] = size.split("x").map(Number) as [number, number];
+      const runs: RunResult[] = [];
+      const failed: string[] = [];
       for (let i = 0; i < Number(values.runs); i++) {
-        for (const capture of captures) {
-          const what = `${scene} ${capture}`;
-          const r = await runOnce(w, h, Number(values.seconds), [
-            `--encoder=${values.encoder}`,
-            `--capture=${capture}`,
-          ], { motion: scene === "motion", what });
-          runs.get(capture)!.push(r);
-          print(`${format(r)}   (run ${i + 1}, ${r.samples} latency samples)`);
+        const outcome = await runOnce(w, h, Number(values.seconds), encoder, mode).catch(
+          (error) => ({ ok: false as const, reason: (error as Error).message }),
+        );
+        if (outcome.ok) {
+          runs.push(outcome.result);
+          print(`${format(outcome.result)}   (run ${i + 1}, ${outcome.result.samples} samples)`);
+        } else {
+          failed.push(outcome.reason);
+          print(`${row([encoder, size])}   FAILED (run ${i + 1}): ${outcome.reason}`);
         }
       }
-      summaries.push(captures.map((capture) => {
-        const all = runs.get(capture)!;
-        const pick = (f: (r: RunResult) => number) => median(all.map(f));
-        return {
+      failures += failed.length;
+      const note = mode === "encode-only" ? "   encode only (no RTP payloader here)" : "";
+      const failedNote = failed.length
+        ? `   FAILED ${failed.length}/${values.runs}: ${failed[0]}`
+        : "";
+      if (runs.length === 0) {
+        summary.push(`${row([encoder, size])}${failedNote}`);
+        continue;
+      }
+      const pick = (f: (r: RunResult) => number) => median(runs.map(f));
+      summary.push(
+        format({
+          encoder,
           size,
-          what: `${scene} ${capture}`,
           fps: pick((r) => r.fps),
           latencyMedian: pick((r) => r.latencyMedian),
           latencyP95: pick((r) => r.latencyP95),
-          samples: all.reduce((n, r) => n + r.samples, 0),
+          samples: runs.reduce((sum, r) => sum + r.samples, 0),
           firstFrameMs: pick((r) => r.firstFrameMs),
           cpuPercent: pick((r) => r.cpuPercent),
           serverRssMb: pick((r) => r.serverRssMb),
@@ -303,18 +421,15 @@ if (import.meta.main) {
           decodeMs: pick((r) => r.decodeMs),
           processingMs: pick((r) => r.processingMs),
           estimateMs: pick((r) => r.estimateMs),
-        };
-      }));
+        }) + note + failedNote,
+      );
     }
   }
-  print(`\nMedians over runs, and each capture's ratio to ${captures[0]}:`);
+  print("\nMedians over runs:");
   print(header);
-  for (const group of summaries) {
-    const base = group[0]!;
-    for (const r of group) {
-      print(format(r));
-      if (r === base) continue;
-      print(row(["", "  ratio", ...COLUMNS.map(([, get]) => (get(r) / get(base)).toFixed(2))]));
-    }
+  for (const line of summary) print(line);
+  if (failures > 0) {
+    print(`\n${failures} run(s) FAILED`);
+    Deno.exit(1);
   }
 }

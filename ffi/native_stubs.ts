@@ -1,5 +1,5 @@
 /**
- * Four tiny native functions that GStreamer calls on its streaming threads
+ * Tiny native functions that GStreamer calls on its streaming threads
  * for every RTP packet, where a JS callback cannot run without blocking the
  * thread on the JS event loop. They are fixed machine code (no inputs but
  * their arguments, no calls, no memory but the buffer they are given), put
@@ -10,6 +10,9 @@
  *   bytes at `data` and returns 3, or returns -1 when `size < 3`. With the
  *   playout-delay header extension, three zero bytes mean "min 0 ms, max 0
  *   ms": the browser renders each frame as soon as it is decoded.
+ * - `countUp(instance, counter)`: adds one to the 64-bit integer at
+ *   `counter`, as a signal handler whose user data is that integer (a queue's
+ *   `overrun`, emitted by one streaming thread at a time; JS reads it).
  *
  * Only x86_64 and aarch64 Linux have stubs; elsewhere {@linkcode nativeStubs}
  * returns null and the caller does without.
@@ -44,6 +47,8 @@ export const STUB_CODE: Record<string, Record<StubName, number[]>> = {
       ...[0x48, 0xc7, 0xc0, 0xff, 0xff, 0xff, 0xff], // fail: mov rax, -1
       0xc3, //                                          ret
     ],
+    // inc qword [rsi] (the counter is the 2nd argument) ; ret
+    countUp: [0x48, 0xff, 0x06, 0xc3],
   },
   aarch64: {
     returnOne: words([0x52800020, 0xd65f03c0]), // mov w0, #1 ; ret
@@ -58,11 +63,17 @@ export const STUB_CODE: Record<string, Record<StubName, number[]>> = {
       0x92800000, // fail: mov x0, #-1
       0xd65f03c0, // ret
     ]),
+    countUp: words([
+      0xf9400022, // ldr x2, [x1]
+      0x91000442, // add x2, x2, #1
+      0xf9000022, // str x2, [x1]
+      0xd65f03c0, // ret
+    ]),
   },
 };
 
 /** The stubs {@linkcode nativeStubs} provides. */
-export type StubName = "returnOne" | "returnThree" | "writeZeros3";
+export type StubName = "returnOne" | "returnThree" | "writeZeros3" | "countUp";
 
 function words(list: number[]): number[] {
   const bytes = new Uint8Array(new Uint32Array(list).buffer); // little-endian hosts only
@@ -115,6 +126,7 @@ export function nativeStubs(): Record<StubName, Deno.PointerObject> | null {
     returnOne: at(layout.offsets.returnOne),
     returnThree: at(layout.offsets.returnThree),
     writeZeros3: at(layout.offsets.writeZeros3),
+    countUp: at(layout.offsets.countUp),
   };
   return cached;
 }

@@ -11,8 +11,11 @@ import {
   HelperExit,
   type HelperIceServers,
   type HelperStart,
+  type HelperTierAdd,
   type ToHelper,
 } from "../lib/protocol/helper.ts";
+import { EncodeTier } from "./encode_tier.ts";
+import { LiveControl } from "./live_control.ts";
 import { log } from "./log.ts";
 import { Peer } from "./peer.ts";
 import { Pipeline, PipelineError } from "./pipeline.ts";
@@ -34,6 +37,11 @@ export class MediaHelper {
   /** The STUN/TURN servers for new viewers (renewed by `ice-servers`). */
   #iceServers: Omit<HelperIceServers, "type">;
   readonly #peers = new Map<string, Peer>();
+  /** Encode tiers by id, and the tier of each viewer on one (docs/PROTOCOL.md, "Encode tiers"). */
+  readonly #tiers = new Map<string, EncodeTier>();
+  readonly #tierOf = new Map<string, EncodeTier>();
+  /** Tier removals under way, by id: a new tier with that id waits for its predecessor. */
+  readonly #tiersLeaving = new Map<string, Promise<void>>();
   /** Removals under way, by peer id: a new branch with that id waits for its predecessor. */
   readonly #leaving = new Map<string, Promise<void>>();
   #stopping = false;
@@ -41,6 +49,7 @@ export class MediaHelper {
   #poll: ReturnType<typeof setInterval> | undefined;
   #nice: ReturnType<typeof setInterval> | undefined;
   #stats: StatsPoller | undefined;
+  #live: LiveControl | undefined;
 
   /** `warm` resolves once the DTLS certificate exists; branches wait for it. */
   constructor(spec: HelperStart, warm: Promise<void>) {
@@ -89,7 +98,13 @@ export class MediaHelper {
         clearInterval(this.#nice);
       }
     }, NICE_MS);
-    this.#stats = new StatsPoller({ peers: () => this.#peers.values(), pipeline: this.#pipeline });
+    this.#live = new LiveControl(this.#pipeline, this.#spec);
+    this.#stats = new StatsPoller({
+      peers: () => this.#peers.values(),
+      pipeline: this.#pipeline,
+      ...(this.#live.loop ? { loop: this.#live.loop } : {}),
+      framesOf: (peer) => (this.#tierOf.get(peer.id) ?? this.#pipeline!).framesEncoded(),
+    });
     this.#stats.start();
     send({ type: "ready", pid: Deno.pid });
   }
@@ -101,8 +116,12 @@ export class MediaHelper {
       case "start":
         log.warning("Ignoring a second start message");
         return;
+      case "tier-add":
+        return this.#addTier(message);
+      case "tier-remove":
+        return void this.#removeTier(message.tier);
       case "peer-add":
-        return this.#addPeer(message.peer);
+        return this.#addPeer(message.peer, message.tier);
       case "peer-remove":
         return void this.#removePeer(message.peer);
       case "ice-servers": {
@@ -122,6 +141,8 @@ export class MediaHelper {
           message.channel,
           Uint8Array.fromBase64(message.data),
         );
+      case "settings":
+        return this.#live?.settings(message);
       case "stop":
         return void this.stop(HelperExit.Ok);
     }
@@ -134,9 +155,14 @@ export class MediaHelper {
     clearInterval(this.#poll);
     clearInterval(this.#nice);
     this.#stats?.stop();
+    this.#live?.stop();
     const peers = [...this.#peers.values()];
     for (const peer of peers) peer.silence();
+    // Removals under way finish first: the pipeline going to NULL passes through PAUSED, which
+    // would bring a branch already set to NULL back up just before it is freed.
+    await Promise.all([...this.#leaving.values(), ...this.#tiersLeaving.values()]);
     await this.#pipeline?.stop();
+    await this.#live?.close();
     // Every branch is in NULL now: no thread can be running a callback.
     for (const peer of peers) peer.freeCallbacks();
     this.#done.resolve(code);
@@ -150,17 +176,24 @@ export class MediaHelper {
     return peer;
   }
 
-  #addPeer(id: string): void {
+  #addPeer(id: string, tierId: string | undefined): void {
     if (this.#peers.has(id)) return log.warning("Peer {peer} already exists", { peer: id });
-    log.debug("Peer {peer}: adding", { peer: id });
+    const tier = tierId === undefined ? undefined : this.#tiers.get(tierId);
+    if (tierId !== undefined && tier === undefined) {
+      send({ type: "error", peer: id, fatal: false, message: `Unknown encode tier ${tierId}` });
+      return;
+    }
+    log.debug("Peer {peer}: adding", { peer: id, tier: tierId ?? "-" });
     const peer = new Peer(id, {
       spec: this.#spec,
-      pipeline: this.#pipeline!,
-      ready: Promise.all([this.#warm, this.#leaving.get(id)]),
+      pipeline: tier ?? this.#pipeline!,
+      ready: Promise.all([this.#warm, this.#leaving.get(id), tier?.opened]),
       iceServers: this.#iceServers,
     });
     this.#peers.set(id, peer);
+    if (tier) this.#tierOf.set(id, tier);
     void peer.open().then((linked) => {
+      if (linked && this.#peers.get(id) === peer) this.#live?.watch(id, peer.branch, tier);
       if (!linked && this.#peers.get(id) === peer) void this.#removePeer(id);
     });
   }
@@ -169,6 +202,8 @@ export class MediaHelper {
     const peer = this.#peers.get(id);
     if (!peer) return;
     this.#peers.delete(id);
+    this.#live?.unwatch(id);
+    this.#tierOf.delete(id);
     const closing: Promise<void> = peer.close().finally(() => {
       if (this.#leaving.get(id) === closing) this.#leaving.delete(id);
     });
@@ -176,7 +211,48 @@ export class MediaHelper {
     await closing;
   }
 
+  #addTier(message: HelperTierAdd): void {
+    if (this.#tiers.has(message.tier)) {
+      return log.warning("Encode tier {tier} already exists", { tier: message.tier });
+    }
+    log.debug("Encode tier {tier}: adding", { tier: message.tier });
+    const after = this.#tiersLeaving.get(message.tier);
+    const tier = new EncodeTier(message, this.#pipeline!, after);
+    this.#tiers.set(message.tier, tier);
+    // Live bitrate, keyframe interval and congestion control steer every tier's encoder.
+    void tier.opened.then(() => this.#live?.attachTier(tier), () => {});
+  }
+
+  /** Removes a tier once its viewers' branches are gone (the server removes them first). */
+  async #removeTier(id: string): Promise<void> {
+    const tier = this.#tiers.get(id);
+    if (!tier) return;
+    this.#tiers.delete(id);
+    this.#live?.detachTier(id);
+    for (const [peer, of] of this.#tierOf) if (of === tier) void this.#removePeer(peer);
+    const closing: Promise<void> = Promise.all(this.#leaving.values())
+      .then(() => tier.close())
+      .catch((error) => {
+        log.error("Cannot remove encode tier {tier}: {error}", { tier: id, error: String(error) });
+      })
+      .finally(() => {
+        if (this.#tiersLeaving.get(id) === closing) this.#tiersLeaving.delete(id);
+      });
+    this.#tiersLeaving.set(id, closing);
+    await closing;
+  }
+
   #branchFailed(branch: string, message: BusMessage): void {
+    const tier = [...this.#tiers.values()].find((t) => t.name === branch);
+    if (tier) {
+      // An encode failed: its viewers lose their stream, the other tiers go on.
+      for (const [peer, of] of this.#tierOf) {
+        if (of !== tier) continue;
+        send({ type: "error", peer, fatal: false, message: message.text });
+        void this.#removePeer(peer);
+      }
+      return void this.#removeTier(tier.id);
+    }
     const peer = [...this.#peers.values()].find((p) => p.branch === branch);
     if (!peer) return;
     // A viewer's branch failed: drop that viewer, keep the others streaming.

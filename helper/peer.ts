@@ -42,16 +42,17 @@ import { applyIceServers } from "./apply_ice_servers.ts";
 import { type ChannelDrop, ChannelGate } from "./channel_gate.ts";
 import { withIceCredentials } from "./ice_credentials.ts";
 import { log } from "./log.ts";
-import type { Pipeline } from "./pipeline.ts";
+import type { BranchHost } from "./encode_tier.ts";
 import { send } from "./send.ts";
 import { SerialQueue } from "./serial_queue.ts";
+import { configureRepair } from "./transceiver.ts";
 
 /** Options of {@linkcode Peer}. */
 export interface PeerOptions {
   /** The session's `start` message: branch description, names, ICE addresses, channels. */
   spec: HelperStart;
-  /** The pipeline whose tee the branch links to. */
-  pipeline: Pipeline;
+  /** Where the branch links: the pipeline's tee, or its encode tier's. */
+  pipeline: BranchHost;
   /**
    * Resolves when the branch may be built: the DTLS certificate exists and
    * an earlier branch with the same id is gone.
@@ -73,7 +74,7 @@ export class Peer {
   /** Name of the branch bin in the pipeline (`peer-<id>`). */
   readonly branch: string;
   readonly #spec: HelperStart;
-  readonly #pipeline: Pipeline;
+  readonly #pipeline: BranchHost;
   readonly #ready: Promise<unknown>;
   #iceServers: Omit<HelperIceServers, "type">;
   /** TURN URIs given to webrtcbin (it keeps them all; each is added once). */
@@ -364,6 +365,7 @@ export class Peer {
   }
 
   async #offer(webrtc: Deno.PointerObject): Promise<void> {
+    await configureRepair(webrtc, { fecPercent: this.#spec.tuning?.fecPercent ?? 0 });
     let offer;
     try {
       offer = await createOffer(webrtc);

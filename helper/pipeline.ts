@@ -18,6 +18,7 @@ import { type BusMessage, busPop, parseLaunch, requestKeyframe } from "../ffi/gs
 import { readStructureProperty } from "../ffi/gst_structure.ts";
 import { HelperExit, type HelperStart } from "../lib/protocol/helper.ts";
 import { DamageSource } from "./capture/damage_source.ts";
+import { type KeyframeWatch, watchKeyframeRequests } from "../ffi/gst_appsrc.ts";
 import { log } from "./log.ts";
 
 /** Bus poll timeout, in ns: short enough to notice shutdown quickly. */
@@ -26,14 +27,13 @@ const BUS_TIMEOUT_NS = 100_000_000n;
 const FAILURE_REPORT_MS = 300;
 
 /**
- * The name of the pipeline's child that an object path lies in:
- * `"/GstPipeline:pipeline0/GstBin:peer-p1/GstWebRTCBin:webrtc"` gives
- * `"peer-p1"`; the pipeline itself gives null.
+ * The innermost branch an object path lies in: the deepest of its
+ * `Type:name` segments whose name is in `branches` (a viewer's branch inside
+ * an encode tier, else the tier), or null.
  */
-export function topLevelChild(path: string): string | null {
-  const segment = path.split("/")[2];
-  // gst_object_get_path_string writes each element as "TypeName:name".
-  return segment === undefined ? null : segment.slice(segment.indexOf(":") + 1);
+export function owningBranch(path: string, branches: ReadonlySet<string>): string | null {
+  const names = path.split("/").slice(2).map((s) => s.slice(s.indexOf(":") + 1));
+  return names.findLast((name) => branches.has(name)) ?? null;
 }
 
 /** A failure that ends the helper with `code` (a {@linkcode HelperExit} value). */
@@ -168,6 +168,16 @@ export class Pipeline {
     this.#branches.add(name);
   }
 
+  /** Reports bus errors from inside the bin named `name` (nested anywhere) as branch errors. */
+  watchBranch(name: string): void {
+    this.#branches.add(name);
+  }
+
+  /** Stops {@linkcode watchBranch}. */
+  unwatchBranch(name: string): void {
+    this.#branches.delete(name);
+  }
+
   /** Links a branch's `sink` pad to a new tee pad and returns that pad (owned by the caller). */
   linkBranch(bin: Deno.PointerObject): Deno.PointerObject {
     const lib = gst();
@@ -197,6 +207,23 @@ export class Pipeline {
   removeBranch(bin: Deno.PointerObject, name: string): void {
     gst().gst_bin_remove(this.#element, bin);
     this.#branches.delete(name);
+  }
+
+  /** The element called `name` in the pipeline (a reference to unref), or null. */
+  findElement(name: string): Deno.PointerObject | null {
+    return this.#stopped ? null : gst().gst_bin_get_by_name(this.#element, cstr(name));
+  }
+
+  /**
+   * Makes each keyframe request at `encoderPad` (an encode tier's encoder)
+   * ask the damage capture for a frame; null when the pipeline captures by
+   * itself. The caller closes the watch once that encoder is in NULL.
+   */
+  watchKeyframes(encoderPad: Deno.PointerObject): KeyframeWatch | null {
+    const capture = this.#capture;
+    return capture === null
+      ? null
+      : watchKeyframeRequests(encoderPad, () => capture.requestFrame());
   }
 
   /** Asks the encoder for a keyframe now (a viewer just connected). */
@@ -241,8 +268,8 @@ export class Pipeline {
         log.warning("{element}: {text} ({debug})", fields);
         continue;
       }
-      const branch = topLevelChild(message.source);
-      if (branch !== null && this.#branches.has(branch)) {
+      const branch = owningBranch(message.source, this.#branches);
+      if (branch !== null) {
         // A viewer's branch failed.
         log.error("{element}: {text} ({debug})", fields);
         this.#events.onBranchError(branch, message);

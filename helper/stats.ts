@@ -1,19 +1,26 @@
 /**
- * Every second, reads each linked viewer's webrtcbin statistics (`get-stats`,
- * queued on that viewer like any other call) and the pipeline's frame count,
- * and sends one `stats` message per viewer (docs/PROTOCOL.md, "Helper").
+ * Reads each linked viewer's webrtcbin statistics (`get-stats`, queued on
+ * that viewer like any other call) four times a second for the congestion
+ * loop (helper/congestion.ts), and every second sends one `stats` message per
+ * viewer with the pipeline's frame count (docs/PROTOCOL.md, "Helper").
  *
  * @module
  */
 
+import type { CongestionLoop } from "./congestion.ts";
 import { log } from "./log.ts";
 import type { Peer } from "./peer.ts";
 import type { Pipeline } from "./pipeline.ts";
 import { send } from "./send.ts";
 import { sendRate, type SendSample, statsReport } from "./stats_report.ts";
 
-/** How often statistics are read and sent, in ms: Prometheus scrapes every 15 s or so. */
+/** How often statistics are sent, in ms: Prometheus scrapes every 15 s or so. */
 export const STATS_INTERVAL_MS = 1000;
+/**
+ * How often statistics are read for the congestion loop, in ms: transport-wide
+ * feedback covers 300 ms windows; a quarter second sees each about once.
+ */
+export const CONTROL_INTERVAL_MS = 250;
 
 /** Options of {@linkcode StatsPoller}. */
 export interface StatsPollerOptions {
@@ -21,7 +28,11 @@ export interface StatsPollerOptions {
   peers(): Iterable<Peer>;
   /** The shared pipeline, for the frame count. */
   pipeline: Pipeline;
-  /** Interval in ms; default {@linkcode STATS_INTERVAL_MS}. */
+  /** The congestion loop fed with every reading, if any. */
+  loop?: CongestionLoop;
+  /** A viewer's encoder's frame count (its encode tier's); default the pipeline's. */
+  framesOf?: (peer: Peer) => Promise<number | undefined>;
+  /** Reading interval in ms; default {@linkcode CONTROL_INTERVAL_MS} with a loop, else {@linkcode STATS_INTERVAL_MS}. */
   intervalMs?: number;
 }
 
@@ -32,6 +43,7 @@ export class StatsPoller {
   #timer: ReturnType<typeof setInterval> | undefined;
   #busy = false;
   #failures = 0;
+  #lastSent = -Infinity;
 
   constructor(options: StatsPollerOptions) {
     this.#options = options;
@@ -44,7 +56,7 @@ export class StatsPoller {
       if (this.#busy) return;
       this.#busy = true;
       void this.#round().finally(() => this.#busy = false);
-    }, this.#options.intervalMs ?? STATS_INTERVAL_MS);
+    }, this.#options.intervalMs ?? (this.#options.loop ? CONTROL_INTERVAL_MS : STATS_INTERVAL_MS));
   }
 
   /** Stops polling; a round under way sends nothing more. */
@@ -57,11 +69,17 @@ export class StatsPoller {
     const peers = [...this.#options.peers()];
     for (const gone of [...this.#previous.keys()].filter((p) => !peers.includes(p))) {
       this.#previous.delete(gone);
+      this.#options.loop?.forget(gone.id);
     }
-    const frames = await this.#options.pipeline.framesEncoded();
+    const now = performance.now();
+    // Sent once a second (a little early rather than a round late).
+    const due = now - this.#lastSent >= STATS_INTERVAL_MS - CONTROL_INTERVAL_MS / 2;
+    if (due) this.#lastSent = now;
+    const frames = due ? await this.#options.pipeline.framesEncoded() : undefined;
     for (const peer of peers) {
       try {
-        await this.#report(peer, frames);
+        const own = due && this.#options.framesOf ? await this.#options.framesOf(peer) : frames;
+        await this.#report(peer, own, due);
       } catch (error) {
         // One line for the first failure, not one a second.
         if (this.#failures++ === 0) {
@@ -72,12 +90,15 @@ export class StatsPoller {
         }
       }
     }
+    await this.#options.loop?.apply();
   }
 
-  async #report(peer: Peer, frames: number | undefined): Promise<void> {
+  async #report(peer: Peer, frames: number | undefined, due: boolean): Promise<void> {
     const reply = await peer.readStats();
     const at = performance.now();
     if (reply === null || !this.#timer) return;
+    this.#options.loop?.observe(peer.id, reply, at);
+    if (!due) return;
     const stats = statsReport(reply);
     if (stats === null) return;
     if (frames !== undefined && peer.framesAtLink !== undefined) {
@@ -87,6 +108,7 @@ export class StatsPoller {
     const rate = sendRate(this.#previous.get(peer), sample);
     if (rate !== undefined) stats.sendBitsPerSecond = rate;
     this.#previous.set(peer, sample);
+    if (this.#options.loop) Object.assign(stats, this.#options.loop.rates(peer.id));
     send({ type: "stats", peer: peer.id, stats });
   }
 }

@@ -6,7 +6,8 @@
  * What 1.22's webrtcbin provides, and where each number comes from:
  * - `outbound-rtp`: `packets-sent`, `bytes-sent`, and the `nack-count`,
  *   `pli-count`, `fir-count` received from the viewer (no `frames-sent`:
- *   frames come from the pipeline's frame counter instead);
+ *   frames come from the pipeline's frame counter instead); with NACK a
+ *   second video `outbound-rtp`, the RTX stream, counts the packets resent;
  * - `remote-inbound-rtp` (the viewer's RTCP receiver reports):
  *   `packets-lost`, `round-trip-time` in seconds, and in its nested
  *   `gst-rtpsource-stats` the raw report: `rb-fractionlost` (1/256 units) and
@@ -33,7 +34,11 @@ export function statsReport(reply: StructureData): PeerStats | null {
     if (isStructure(value)) byId.set(id, value.fields);
   }
   const all = [...byId.values()];
-  const outbound = all.find((s) => s.type === "outbound-rtp" && s.kind !== "audio");
+  const videoOut = all.filter((s) => s.type === "outbound-rtp" && s.kind !== "audio");
+  // With NACK the RTX stream is a second video outbound-rtp; the media stream is the one the
+  // viewer's receiver reports name (else the busier).
+  const outbound = videoOut.find((s) => text(s["remote-id"]) !== undefined) ??
+    videoOut.toSorted((a, b) => count(b["packets-sent"]) - count(a["packets-sent"]))[0];
   if (!outbound) return null;
   const stats: PeerStats = {
     packetsSent: count(outbound["packets-sent"]),
@@ -43,6 +48,10 @@ export function statsReport(reply: StructureData): PeerStats | null {
     pliCount: count(outbound["pli-count"]),
     firCount: count(outbound["fir-count"]),
   };
+  if (videoOut.length > 1) {
+    stats.retransmittedPacketsSent = videoOut.filter((s) => s !== outbound)
+      .reduce((sum, s) => sum + count(s["packets-sent"]), 0);
+  }
   const remote = byId.get(text(outbound["remote-id"]) ?? "") ??
     all.find((s) => s.type === "remote-inbound-rtp" && s.ssrc === outbound.ssrc);
   if (remote) readReceiverReport(stats, remote, clockRate(outbound, byId));

@@ -15,7 +15,10 @@ import type { ViewerMonitor } from "./metrics/viewer_monitor.ts";
 import { pwaRoutes } from "./pwa/pwa_routes.ts";
 import type { PwaOptions } from "./pwa/web_manifest.ts";
 import { clientAddressOf } from "./client_address.ts";
-import { loginGuard } from "./login_guard.ts";
+import { fileRoutes } from "./files/file_routes.ts";
+import type { FileStore } from "./files/file_store.ts";
+import { loginGuard, roleOf } from "./login_guard.ts";
+import type { Control } from "./roles/control.ts";
 import { LoginLimiter } from "./login_limiter.ts";
 import { PageTokens } from "./page_token.ts";
 import { PAGE_TOKEN_PATH, SIGNALLING_SUBPROTOCOL } from "./protocol/page_token.ts";
@@ -35,8 +38,12 @@ export interface AppDeps {
   version: string;
   /** Absolute directory of the web client. */
   webRoot: string;
-  /** Basic auth credentials; undefined turns auth off. */
-  auth?: { username: string; password: string };
+  /** Basic auth credentials (a view-only password too, if any); undefined turns auth off. */
+  auth?: { username: string; password: string; viewOnlyPassword?: string };
+  /** Who controls the desktop (roles, hand-over); default none: every viewer's input goes in. */
+  control?: Control;
+  /** File transfer routes (`files`); default none. */
+  files?: { store: FileStore; upload: boolean; download: boolean };
   /** Makes the data-channel sink of each viewer (input). */
   channels?: (peer: string) => ChannelSink;
   /** STUN/TURN servers for browsers (`welcome`, `ice-servers`, `/turn`). Default none. */
@@ -78,6 +85,19 @@ export function createApp(deps: AppDeps): Hono {
     app.use("*", loginGuard({ credentials: deps.auth, limiter, addressOf }));
   }
 
+  if (deps.files) {
+    app.route(
+      "/",
+      fileRoutes({
+        ...deps.files,
+        tokens,
+        https: deps.https ?? false,
+        allowedOrigins: deps.allowedOrigins ?? [],
+        addressOf,
+      }),
+    );
+  }
+
   const metrics = deps.metrics;
   if (metrics) app.get("/metrics", () => metricsResponse(metrics));
 
@@ -90,7 +110,8 @@ export function createApp(deps: AppDeps): Hono {
       tokens,
       addressOf,
     }),
-    upgradeWebSocket(() => {
+    upgradeWebSocket((c) => {
+      const role = roleOf(c);
       let connection: ViewerConnection | undefined;
       return {
         onOpen(_event, ws) {
@@ -103,6 +124,8 @@ export function createApp(deps: AppDeps): Hono {
             ...(deps.channels ? { channels: deps.channels } : {}),
             ...(deps.iceServers ? { iceServers: deps.iceServers } : {}),
             ...(deps.monitor ? { monitor: deps.monitor } : {}),
+            ...(deps.control ? { control: deps.control } : {}),
+            role,
           });
         },
         onMessage(event) {

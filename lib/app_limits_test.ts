@@ -30,6 +30,7 @@ function session(seats: number): Session & { viewers: Viewer[] } {
     answer() {},
     ice() {},
     iceRestart() {},
+    settings() {},
   };
 }
 

@@ -15,6 +15,7 @@ const NO_SESSION: Session = {
   answer: () => assert.fail("answer"),
   ice: () => assert.fail("ice"),
   iceRestart: () => assert.fail("iceRestart"),
+  settings: () => assert.fail("settings"),
 };
 
 const AUTH = { username: "ada", password: "s3cret-pass" };
@@ -336,6 +337,7 @@ Deno.test("createApp() joins a viewer to the session over /ws and makes it leave
     answer: (id, sdp) => calls.push(`answer ${id} ${sdp}`),
     ice: () => {},
     iceRestart: () => {},
+    settings: () => {},
   };
   await withServer(session, async (host) => {
     const ws = await openSocket(host, { origin: `http://${host}` });

@@ -1,6 +1,7 @@
 /**
  * Basic authentication settings: the configured credentials, or a generated
- * password when none is set (never a default password).
+ * password when none is set (never a default password), and the optional
+ * view-only password: same user name, a login that only watches.
  *
  * @module
  */
@@ -13,6 +14,8 @@ export interface Auth {
   password: string;
   /** Whether the password was generated at start-up (and must be shown to the user). */
   generated: boolean;
+  /** The view-only password (role `view`), if one is configured. */
+  viewOnlyPassword?: string;
 }
 
 /** Length of a generated password, in characters. */
@@ -20,13 +23,33 @@ export const GENERATED_PASSWORD_LENGTH = 20;
 
 /** Returns the credentials to enforce, or undefined when auth is off. */
 export function resolveAuth(
-  config: Pick<Config, "enableBasicAuth" | "basicAuthUser" | "basicAuthPassword">,
+  config: Pick<
+    Config,
+    "enableBasicAuth" | "basicAuthUser" | "basicAuthPassword" | "basicAuthViewonlyPassword"
+  >,
 ): Auth | undefined {
   if (!config.enableBasicAuth) return undefined;
-  if (config.basicAuthPassword !== undefined) {
-    return { username: config.basicAuthUser, password: config.basicAuthPassword, generated: false };
+  const viewOnly = config.basicAuthViewonlyPassword;
+  if (viewOnly !== undefined && viewOnly === config.basicAuthPassword) {
+    throw new RangeError(
+      "Cannot use --basic-auth-viewonly-password: it is the full-control password; choose another",
+    );
   }
-  return { username: config.basicAuthUser, password: generatePassword(), generated: true };
+  const extra = viewOnly === undefined ? {} : { viewOnlyPassword: viewOnly };
+  if (config.basicAuthPassword !== undefined) {
+    return {
+      username: config.basicAuthUser,
+      password: config.basicAuthPassword,
+      generated: false,
+      ...extra,
+    };
+  }
+  return {
+    username: config.basicAuthUser,
+    password: generatePassword(),
+    generated: true,
+    ...extra,
+  };
 }
 
 /** A random password of letters and digits (about 117 bits at 20 characters), easy to copy. */

@@ -147,12 +147,12 @@ Deno.test("parseCommandLine() rejects bad input with one precise line", () => {
     [
       ["--encoder=h266"],
       {},
-      'Cannot parse --encoder: value must be one of x264enc, openh264enc, vp8enc, vp9enc, nvh264enc, received "h266"',
+      'Cannot parse --encoder: value must be one of x264enc, openh264enc, vp8enc, vp9enc, av1enc, nvh264enc, received "h266"',
     ],
     [
       [],
       { WEBRTC_ENCODER: "nope" },
-      'Cannot parse WEBRTC_ENCODER: value must be one of x264enc, openh264enc, vp8enc, vp9enc, nvh264enc, received "nope"',
+      'Cannot parse WEBRTC_ENCODER: value must be one of x264enc, openh264enc, vp8enc, vp9enc, av1enc, nvh264enc, received "nope"',
     ],
     [
       ["--screen=big"],

@@ -338,18 +338,40 @@ async function waitForSocket(
   output: () => Promise<string[]>,
 ): Promise<void> {
   let exited = false;
+  let taken = false;
   child.status.then(() => exited = true);
   try {
     await pollUntil(() => {
-      if (exists(`/tmp/.X11-unix/X${number}`)) return true;
       if (exited) throw new Error(`X server for :${number} exited`);
+      if (!exists(`/tmp/.X11-unix/X${number}`)) return false;
+      // Another process may have started a server on the same number a moment earlier: the
+      // socket is then its, and ours is about to exit. The lock file names the owner.
+      const owner = lockOwner(number);
+      if (owner === child.pid) return true;
+      if (owner !== undefined) taken = true;
+      if (taken) throw new Error(`X server for :${number}: another server is already active`);
       return false;
     }, { what: `the X socket of :${number}`, timeoutMs, intervalMs: 20 });
   } catch {
+    if (taken) {
+      await stopProcess(child);
+      await output();
+      throw new Error(`Server is already active for display ${number}`);
+    }
     if (exited) throw new Error(`X server for :${number} exited: ${firstError(await output())}`);
     await stopProcess(child);
     await output();
     throw new Error(`X server for :${number} not ready after ${timeoutMs} ms`);
+  }
+}
+
+/** The process id in `/tmp/.X<number>-lock` (the server that owns the number), if readable. */
+function lockOwner(number: number): number | undefined {
+  try {
+    const pid = Number(Deno.readTextFileSync(`/tmp/.X${number}-lock`).trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -4,6 +4,11 @@
  * address with too many recent failures gets 429 until its block ends,
  * whatever it sends (docs in README, "Security").
  *
+ * The password decides the role ({@linkcode roleOf}): the full-control
+ * password gives `full`, the view-only one (same user name) `view`. Every
+ * request is checked on its own, so the role is the one of the credentials
+ * the browser sent with it.
+ *
  * @module
  */
 
@@ -12,13 +17,21 @@ import { basicAuth } from "hono/basic-auth";
 import { timingSafeEqual } from "hono/utils/buffer";
 import { getLogger } from "@logtape/logtape";
 import type { LoginLimiter } from "./login_limiter.ts";
+import type { Role } from "./protocol/control.ts";
+
+declare module "hono" {
+  interface ContextVariableMap {
+    /** What the request's login may do; set by {@linkcode loginGuard}. */
+    role: Role;
+  }
+}
 
 const log = getLogger(["skerry", "auth"]);
 
 /** Options of {@linkcode loginGuard}. */
 export interface LoginGuardOptions {
-  /** The one valid user name and password. */
-  credentials: { username: string; password: string };
+  /** The one valid user name, its full-control password and its optional view-only one. */
+  credentials: { username: string; password: string; viewOnlyPassword?: string };
   /** Counts failures per address. */
   limiter: LoginLimiter;
   /** The client address of a request. */
@@ -31,11 +44,18 @@ export function loginGuard(options: LoginGuardOptions): MiddlewareHandler {
   const basic = basicAuth({
     realm: "Skerry",
     verifyUser: async (username, password, c) => {
-      const [userOk, passwordOk] = await Promise.all([
+      // Both passwords are always compared: the time taken says nothing about which matched.
+      const [userOk, fullOk, viewOk] = await Promise.all([
         timingSafeEqual(credentials.username, username),
         timingSafeEqual(credentials.password, password),
+        credentials.viewOnlyPassword === undefined
+          ? Promise.resolve(false)
+          : timingSafeEqual(credentials.viewOnlyPassword, password),
       ]);
-      if (userOk && passwordOk) return true;
+      if (userOk && (fullOk || viewOk)) {
+        c.set("role", fullOk ? "full" : "view");
+        return true;
+      }
       const address = addressOf(c);
       const verdict = limiter.fail(address);
       if (verdict.blockedForMs === undefined) {
@@ -62,4 +82,9 @@ export function loginGuard(options: LoginGuardOptions): MiddlewareHandler {
     }
     return await basic(c, next);
   };
+}
+
+/** What the request's login may do: `full` when authentication is off. */
+export function roleOf(c: Context): Role {
+  return c.get("role") ?? "full";
 }

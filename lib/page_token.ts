@@ -8,7 +8,8 @@
  * A token is `<expiry>.<mac>`: the expiry in seconds since the epoch (base
  * 36) and an HMAC-SHA-256 of it under a key made at start-up. Tokens are
  * checked without state, so issuing them costs no memory, and none survives
- * a restart of the server.
+ * a restart of the server. A token may be bound to a scope (the login's
+ * role): the MAC then covers it, and the token verifies for that scope only.
  *
  * @module
  */
@@ -38,15 +39,15 @@ export class PageTokens {
     ]);
   }
 
-  /** A new token, valid for the configured time. */
-  async issue(): Promise<string> {
+  /** A new token, valid for the configured time (and for `scope` only, when given). */
+  async issue(scope = ""): Promise<string> {
     const expiry = Math.ceil((this.#now() + this.#ttlMs) / 1000).toString(36);
-    const mac = await crypto.subtle.sign("HMAC", await this.#key, encoder.encode(expiry));
+    const mac = await crypto.subtle.sign("HMAC", await this.#key, signed(expiry, scope));
     return `${expiry}.${base64url(new Uint8Array(mac))}`;
   }
 
-  /** Whether `token` was issued by this instance and has not expired. */
-  async verify(token: string | undefined): Promise<boolean> {
+  /** Whether `token` was issued by this instance for `scope` and has not expired. */
+  async verify(token: string | undefined, scope = ""): Promise<boolean> {
     const match = /^([0-9a-z]{1,12})\.([A-Za-z0-9_-]{43})$/.exec(token ?? "");
     if (!match) return false;
     const [, expiry, mac] = match as unknown as [string, string, string];
@@ -55,9 +56,14 @@ export class PageTokens {
       "HMAC",
       await this.#key,
       fromBase64url(mac),
-      encoder.encode(expiry),
+      signed(expiry, scope),
     );
   }
+}
+
+/** The bytes a token's MAC covers: the expiry, and the scope if any (`/` never occurs in base 36). */
+function signed(expiry: string, scope: string): Uint8Array<ArrayBuffer> {
+  return encoder.encode(scope === "" ? expiry : `${expiry}/${scope}`);
 }
 
 function base64url(bytes: Uint8Array): string {

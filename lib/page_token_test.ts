@@ -28,3 +28,13 @@ Deno.test("PageTokens.verify() refuses tokens of another server, altered or malf
     assert.equal(await tokens.verify(bad), false, String(bad));
   }
 });
+
+Deno.test("PageTokens.verify() accepts a scoped token for its own scope only", async () => {
+  const tokens = new PageTokens();
+  const full = await tokens.issue("full");
+  assert.equal(await tokens.verify(full, "full"), true);
+  assert.equal(await tokens.verify(full, "view"), false);
+  assert.equal(await tokens.verify(full), false);
+  assert.equal(await tokens.verify(await tokens.issue(), "full"), false);
+  assert.equal(await tokens.verify(await tokens.issue("view"), "view"), true);
+});

@@ -17,11 +17,17 @@ import { getLogger } from "@logtape/logtape";
 import { Backoff, type BackoffOptions } from "./backoff.ts";
 import type { HelperExitStatus, HelperLink, SpawnHelper } from "./helper_link.ts";
 import { HelperProcess } from "./helper_process.ts";
-import type { FromHelper, HelperStart } from "./protocol/helper.ts";
+import type { LiveSettingsChange } from "./protocol/live_settings.ts";
+import { type SessionSettings, SettingsKeeper } from "./session_settings.ts";
+import type { DecodableCodec } from "./protocol/codecs.ts";
+import type { Encoder } from "./protocol/encoders.ts";
+import type { FromHelper, HelperStart, ToHelper } from "./protocol/helper.ts";
 import type { ViewerMonitor } from "./metrics/viewer_monitor.ts";
 import { DEFAULT_MAX_VIEWERS, type ServerMessage } from "./protocol/signalling.ts";
 import type { RtcConfiguration } from "./turn/rtc_configuration.ts";
 import { webrtcbinServers } from "./turn/webrtcbin_servers.ts";
+import { userMessage } from "./user_message.ts";
+import { ViewerEncoders, type ViewerEncodersOptions } from "./viewer_encoders.ts";
 
 const log = getLogger(["skerry", "session"]);
 
@@ -33,6 +39,8 @@ export interface Viewer {
   send(message: ServerMessage): void;
   /** Bytes arrived from the browser on data channel `channel`. */
   onData(channel: string, data: Uint8Array): void;
+  /** What the browser decodes (its `hello`); undefined when it did not say. */
+  readonly codecs?: readonly DecodableCodec[];
 }
 
 /** What a signalling connection needs of the media side. */
@@ -54,6 +62,10 @@ export interface Session {
   ice(id: string, candidate: string, sdpMLineIndex: number): void;
   /** A viewer asks for an ICE restart (its network changed): a new offer on the same connection. */
   iceRestart(id: string): void;
+  /** A viewer changes live settings (bitrate, frame rate, audio) for the shared stream. */
+  settings(id: string, change: LiveSettingsChange): void;
+  /** A viewer asks for another encoder: its stream is rebuilt on that encoder's tier. */
+  setEncoder?(id: string, encoder: Encoder): void;
 }
 
 /** The current STUN/TURN servers and their changes (an `IceServerFeed`). */
@@ -79,12 +91,20 @@ export interface MediaSessionOptions {
   iceServers?: IceServerSource;
   /** Told of viewers joining and leaving, and given the helper's statistics of each. */
   monitor?: Pick<ViewerMonitor, "viewerJoined" | "viewerLeft" | "peerStats">;
+  /** Live settings (lib/session_settings.ts); absent: viewers' `settings` are ignored. */
+  settings?: SessionSettings;
   /**
    * Most viewers at once (`--max-viewers`); default
    * {@linkcode DEFAULT_MAX_VIEWERS}. Each is a webrtcbin with its own
    * DTLS, SRTP and congestion control in the helper.
    */
   maxViewers?: number;
+  /**
+   * Per-viewer codec choice and encode tiers: `start` is then the capture
+   * alone and each encoder in use is a tier. Without it, the `start`
+   * pipeline's one encode serves every viewer.
+   */
+  encoders?: ViewerEncodersOptions;
 }
 
 type HelperState = "standby" | "starting" | "running" | "stopping";
@@ -124,12 +144,20 @@ export class MediaSession implements Session {
   #readyAt = 0;
   #closed = false;
   #unsubscribe: (() => void) | undefined;
+  readonly #settings: SettingsKeeper | undefined;
+  /** Each viewer's encoder and the current helper's encode tiers (with `encoders`). */
+  readonly #encoders: ViewerEncoders | undefined;
   /** Counters, for tests and health checks. */
   readonly stats: SessionStats = { spawned: 0, crashes: 0 };
 
   constructor(options: MediaSessionOptions) {
     this.#options = options;
     this.#backoff = new Backoff(options.backoff);
+    this.#settings = options.settings && new SettingsKeeper(options.settings, {
+      phase: () => this.#state === "running" || this.#state === "starting" ? this.#state : "none",
+      send: (change) => this.#helper?.send({ type: "settings", ...change }),
+    });
+    this.#encoders = options.encoders && new ViewerEncoders(options.encoders);
     // Renewed credentials reach running helpers at once (new viewers and live ICE agents).
     this.#unsubscribe = options.iceServers?.subscribe((config) => {
       if (this.#state === "starting" || this.#state === "running") {
@@ -172,12 +200,23 @@ export class MediaSession implements Session {
       });
       return false;
     }
+    if (this.#encoders) {
+      const { choice, message } = this.#encoders.join(viewer.id, viewer.codecs);
+      viewer.send(message);
+      if (choice.encoder === null) {
+        // Nothing to stream to it: it stays connected to read why, and costs nothing.
+        log.warn("Viewer {peer} gets no video: {reason}", { peer: viewer.id, ...choice });
+        return true;
+      }
+      log.info("Viewer {peer} gets {encoder}: {reason}", { peer: viewer.id, ...choice });
+    }
     this.#viewers.set(viewer.id, viewer);
     this.#options.monitor?.viewerJoined(viewer.id);
     log.info("Viewer {peer} joined ({viewers} watching)", {
       peer: viewer.id,
       viewers: this.#viewers.size,
     });
+    if (this.#settings) viewer.send(this.#settings.message);
     const restart = this.#restart;
     if (restart) {
       viewer.send({ ...restart.status, retryInMs: Math.max(0, restart.at - Date.now()) });
@@ -193,16 +232,34 @@ export class MediaSession implements Session {
     if (!this.#viewers.delete(id)) return;
     this.#options.monitor?.viewerLeft(id);
     log.info("Viewer {peer} left ({viewers} watching)", { peer: id, viewers: this.#viewers.size });
-    if (this.#added.delete(id)) this.#helper?.send({ type: "peer-remove", peer: id });
-    this.#offered.delete(id);
+    this.#removePeer(id);
+    this.#encoders?.leave(id);
     // A pending restart stays: with nobody watching it spawns a standby.
     if (this.#viewers.size === 0) this.#stopHelper();
   }
 
   /** A viewer's SDP answer. Dropped unless it answers the current helper's offer. */
   answer(id: string, sdp: string): void {
-    if (this.#offered.has(id)) this.#helper?.send({ type: "answer", peer: id, sdp });
-    else log.debug("Dropping stale answer from {peer}", { peer: id });
+    if (!this.#offered.has(id)) return log.debug("Dropping stale answer from {peer}", { peer: id });
+    this.#helper?.send({ type: "answer", peer: id, sdp });
+    // A switch that waited for this answer goes ahead now.
+    this.#sendAll(id, this.#encoders?.answered(id) ?? []);
+  }
+
+  /** A viewer asks for another encoder; honoured when offered and decodable by its browser. */
+  setEncoder(id: string, encoder: Encoder): void {
+    const viewer = this.#viewers.get(id);
+    const decision = viewer && this.#encoders?.request(id, encoder);
+    if (!viewer || !decision) return;
+    const { encoder: now, reason } = decision;
+    log.info("Viewer {peer} asked for {encoder}: {now} ({reason})", {
+      peer: id,
+      encoder,
+      now,
+      reason,
+    });
+    viewer.send(decision.reply);
+    this.#sendAll(id, decision.messages);
   }
 
   /** A viewer's ICE candidate. Dropped unless the current helper has offered to it. */
@@ -217,10 +274,25 @@ export class MediaSession implements Session {
     if (this.#offered.has(id)) this.#helper?.send({ type: "ice-restart", peer: id });
   }
 
+  /**
+   * A viewer's change of the live settings: applied to the shared stream and
+   * told to every viewer (a change to the values already set is answered with
+   * the settings, to that viewer only). Ignored without live settings.
+   */
+  settings(id: string, change: LiveSettingsChange): void {
+    const viewer = this.#viewers.get(id);
+    if (!viewer || !this.#settings) return;
+    const changed = this.#settings.change(change);
+    if (!changed) return viewer.send(this.#settings.message);
+    log.info("Viewer {peer} changed {change}", { peer: id, change: changed });
+    for (const v of this.#viewers.values()) v.send(this.#settings.message);
+  }
+
   /** Stops everything; the session cannot be used afterwards. */
   async close(): Promise<void> {
     this.#closed = true;
     this.#unsubscribe?.();
+    this.#settings?.close();
     clearTimeout(this.#restart?.timer);
     this.#restart = undefined;
     this.#viewers.clear();
@@ -236,7 +308,13 @@ export class MediaSession implements Session {
     switch (this.#state) {
       case "standby": {
         const ice = this.#options.iceServers?.current.iceServers;
-        this.#helper!.send({ ...this.#options.start, ...(ice ? webrtcbinServers(ice) : {}) });
+        const { tuning } = this.#options.start;
+        this.#helper!.send({
+          ...this.#options.start,
+          ...(ice ? webrtcbinServers(ice) : {}),
+          ...(tuning && this.#settings ? { tuning: this.#settings.tuning(tuning) } : {}),
+        });
+        this.#settings?.started();
         this.#state = "starting";
         return;
       }
@@ -253,7 +331,22 @@ export class MediaSession implements Session {
   #addPeer(id: string): void {
     if (this.#added.has(id)) return;
     this.#added.add(id);
-    this.#helper?.send({ type: "peer-add", peer: id });
+    this.#sendAll(id, this.#encoders?.addPeer(id) ?? [{ type: "peer-add", peer: id }]);
+  }
+
+  #removePeer(id: string): void {
+    if (this.#added.delete(id)) {
+      this.#sendAll(id, this.#encoders?.removePeer(id) ?? [{ type: "peer-remove", peer: id }]);
+    }
+    this.#offered.delete(id);
+  }
+
+  /** Sends a viewer's helper messages; a branch removed is no longer offered to. */
+  #sendAll(id: string, messages: ToHelper[]): void {
+    for (const message of messages) {
+      if (message.type === "peer-remove") this.#offered.delete(id);
+      this.#helper?.send(message);
+    }
   }
 
   #spawn(): void {
@@ -265,6 +358,7 @@ export class MediaSession implements Session {
     this.#state = "standby";
     this.#added = new Set();
     this.#offered = new Set();
+    this.#encoders?.resetHelper();
     this.#fatal = undefined;
     this.stats.spawned++;
     helper.exited.then((status) => this.#onExit(helper, status));
@@ -285,11 +379,13 @@ export class MediaSession implements Session {
         this.#readyAt = Date.now();
         log.info("Helper {pid} is streaming", { pid: message.pid });
         for (const id of this.#viewers.keys()) this.#addPeer(id);
+        this.#settings?.flush();
         return;
       case "offer": {
         const viewer = this.#viewers.get(message.peer);
         if (!viewer) return;
         this.#offered.add(message.peer);
+        this.#encoders?.offered(message.peer);
         viewer.send({
           type: "offer",
           sdp: message.sdp,
@@ -331,7 +427,15 @@ export class MediaSession implements Session {
         const targets = message.peer === undefined
           ? [...this.#viewers.values()]
           : [this.#viewers.get(message.peer)].filter((v) => v !== undefined);
-        for (const v of targets) v.send({ type: "error", code: "media", message: message.message });
+        // The user reads a sentence; GStreamer's own words stay in the log above.
+        for (const v of targets) {
+          const encoder = this.#encoders?.encoderOf(v.id);
+          v.send({
+            type: "error",
+            code: "media",
+            message: userMessage(message.message, { encoder }),
+          });
+        }
         return;
       }
     }
@@ -345,6 +449,7 @@ export class MediaSession implements Session {
     this.#helper = undefined;
     this.#added = new Set();
     this.#offered = new Set();
+    this.#encoders?.resetHelper();
     this.#state = "standby";
     this.#readyAt = 0;
     const how = status.signal ? `signal ${status.signal}` : `code ${status.code}`;
@@ -363,8 +468,12 @@ export class MediaSession implements Session {
     let told: PendingRestart["status"];
     if (this.#backoff.atMax) {
       // It keeps failing: say so (with its own reason), and keep trying at the longest delay.
-      const message = this.#fatal === undefined ? reason : `${reason}: ${this.#fatal}`;
-      log.error("Helper keeps failing; retrying every {delayMs} ms", { delayMs: delay });
+      const detail = this.#fatal === undefined ? reason : `${reason}: ${this.#fatal}`;
+      log.error("Helper keeps failing ({detail}); retrying every {delayMs} ms", {
+        delayMs: delay,
+        detail,
+      });
+      const message = userMessage(detail, { fatal: true });
       told = { type: "status", state: "failed", retryInMs: delay, message };
     } else {
       told = { type: "status", state: "restarting", retryInMs: delay, message: reason };

@@ -241,7 +241,7 @@ Deno.test("MediaSession doubles the delay while the helper keeps failing and say
   viewer.take();
   const told: ServerMessage[] = [];
   for (let i = 0; i < 4; i++) {
-    r.last().emit({ type: "error", message: "Cannot open display :9", fatal: true });
+    r.last().emit({ type: "error", message: "Cannot open X display :9", fatal: true });
     r.last().exit({ code: 3, signal: null });
     await r.tick();
     told.push(...viewer.take().filter((m) => m.type === "status"));
@@ -255,13 +255,15 @@ Deno.test("MediaSession doubles the delay while the helper keeps failing and say
       type: "status",
       state: "failed",
       retryInMs: 400,
-      message: "helper exited with code 3: Cannot open display :9",
+      message:
+        "The server cannot capture the screen; it keeps retrying, and the administrator can find the cause in the server log.",
     },
     {
       type: "status",
       state: "failed",
       retryInMs: 400,
-      message: "helper exited with code 3: Cannot open display :9",
+      message:
+        "The server cannot capture the screen; it keeps retrying, and the administrator can find the cause in the server log.",
     },
   ]);
   assert.equal(r.helpers.length, 5);
@@ -325,10 +327,22 @@ Deno.test("MediaSession relays a helper error to the viewer it names, or to ever
   b.take();
   r.last().emit({ type: "error", peer: "b", message: "Cannot set answer", fatal: false });
   r.last().emit({ type: "error", message: "Encoder stalled", fatal: false });
-  assert.deepEqual(a.take(), [{ type: "error", code: "media", message: "Encoder stalled" }]);
+  // In the user's words: the helper's own text stays in the log.
+  const stalled = {
+    type: "error",
+    code: "media",
+    message:
+      "The video stream for this tab failed; reload the page to try again (the administrator can find the cause in the server log).",
+  };
+  assert.deepEqual(a.take(), [stalled]);
   assert.deepEqual(b.take(), [
-    { type: "error", code: "media", message: "Cannot set answer" },
-    { type: "error", code: "media", message: "Encoder stalled" },
+    {
+      type: "error",
+      code: "media",
+      message:
+        "Your browser and the server could not agree on the video stream; reload the page, or try another browser.",
+    },
+    stalled,
   ]);
 });
 

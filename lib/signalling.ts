@@ -24,6 +24,8 @@ import {
   SIGNALLING_LIMITS,
   SIGNALLING_PROTOCOL,
 } from "./protocol/signalling.ts";
+import type { Role } from "./protocol/control.ts";
+import type { Control } from "./roles/control.ts";
 import { Throttle } from "./throttle.ts";
 import { TokenBucket } from "./token_bucket.ts";
 
@@ -60,6 +62,10 @@ export interface ViewerConnectionOptions {
   iceServers?: IceServerSource;
   /** Receives the browser's `stats` (at most one per {@linkcode MIN_STATS_INTERVAL_MS}). */
   monitor?: Pick<ViewerMonitor, "clientStats">;
+  /** What this viewer's login may do (lib/login_guard.ts). Default `full`. */
+  role?: Role;
+  /** Who controls the desktop; default none (no `control` messages, requests ignored). */
+  control?: Pick<Control, "join" | "leave" | "take" | "release" | "rename">;
 }
 
 /** Shortest time between two `stats` a browser may send, in ms; quicker ones are dropped. */
@@ -162,7 +168,7 @@ export class ViewerConnection {
       this.#reject((error as Error).message);
       return;
     }
-    if (message.type === "hello") return this.#hello(message.protocol);
+    if (message.type === "hello") return this.#hello(message);
     if (!this.#joined) {
       this.stats.rejected++;
       this.#send({
@@ -177,18 +183,32 @@ export class ViewerConnection {
     if (message.type === "answer") session.answer(this.peer, message.sdp);
     else if (message.type === "ice") {
       session.ice(this.peer, message.candidate, message.sdpMLineIndex);
+    } else if (message.type === "encoder") {
+      session.setEncoder?.(this.peer, message.encoder);
     } else if (message.type === "ice-restart") {
       // Each restart costs the helper a new offer: one per second at most.
       const now = Date.now();
       if (now - this.#lastRestartMs < ICE_RESTART_MIN_MS) return;
       this.#lastRestartMs = now;
       session.iceRestart(this.peer);
-    } else {
+    } else if (message.type === "settings") {
+      // The stream is shared: a view-only login may watch it, not retune it.
+      if (this.#options.role === "view") {
+        this.#send({
+          type: "error",
+          code: "forbidden",
+          message: "This login is view-only: it cannot change the stream",
+        });
+        return;
+      }
+      const { type: _, ...change } = message;
+      session.settings(this.peer, change);
+    } else if (message.type === "stats") {
       const now = Date.now();
       if (now - this.#lastStats < MIN_STATS_INTERVAL_MS) return;
       this.#lastStats = now;
       this.#options.monitor?.clientStats(this.peer, message.stats);
-    }
+    } else this.#control(message);
   }
 
   /** The socket closed: leave the session and release input. */
@@ -197,7 +217,10 @@ export class ViewerConnection {
     this.#closed = true;
     clearTimeout(this.#helloTimer);
     this.#unsubscribe?.();
-    if (this.#joined) this.#options.session.leave(this.peer);
+    if (this.#joined) {
+      this.#options.control?.leave(this.peer);
+      this.#options.session.leave(this.peer);
+    }
     this.#channels?.close();
     const stats = this.stats;
     const level = stats.rejected + stats.limited + stats.tooBig > 0 ? "info" : "debug";
@@ -207,7 +230,24 @@ export class ViewerConnection {
     );
   }
 
-  #hello(protocol: number): void {
+  /** `control-request`, `control-release`, `name` (docs/PROTOCOL.md, "Roles and control"). */
+  #control(
+    message: Extract<ClientMessage, { type: "control-request" | "control-release" | "name" }>,
+  ) {
+    const control = this.#options.control;
+    if (!control) return;
+    if (message.type === "name") return control.rename(this.peer, message.name);
+    if (message.type === "control-release") return void control.release(this.peer);
+    if (control.take(this.peer) === "view-only") {
+      this.#send({
+        type: "error",
+        code: "forbidden",
+        message: "This login is view-only: it cannot take control",
+      });
+    }
+  }
+
+  #hello({ protocol, name, codecs }: Extract<ClientMessage, { type: "hello" }>): void {
     if (this.#joined) {
       this.stats.rejected++;
       this.#send({ type: "error", code: "protocol", message: "Already said hello" });
@@ -240,10 +280,16 @@ export class ViewerConnection {
       id: this.peer,
       send: (m) => this.#send(m),
       onData: (channel, bytes) => this.#channels?.data(channel, bytes),
+      ...(codecs ? { codecs } : {}),
     };
     if (session.join(viewer)) {
       this.#unsubscribe = this.#options.iceServers?.subscribe((config) => {
         this.#send({ type: "ice-servers", iceServers: config.iceServers });
+      });
+      this.#options.control?.join(this.peer, {
+        role: this.#options.role ?? "full",
+        ...(name === undefined ? {} : { name }),
+        notify: (view) => this.#send({ type: "control", ...view }),
       });
       return;
     }

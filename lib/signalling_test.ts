@@ -9,6 +9,7 @@ import {
   type ServerMessage,
   SIGNALLING_LIMITS,
 } from "./protocol/signalling.ts";
+import type { LiveSettingsChange } from "./protocol/live_settings.ts";
 import type { RtcConfiguration } from "./turn/rtc_configuration.ts";
 import { fakeTime } from "../test/fixtures/fake_time.ts";
 
@@ -37,6 +38,13 @@ class RecordingSession implements Session {
   }
   iceRestart(id: string): void {
     this.calls.push(["ice-restart", id]);
+  }
+  settings(id: string, change: LiveSettingsChange): void {
+    this.calls.push(["settings", id, change]);
+  }
+
+  setEncoder(id: string, encoder: string): void {
+    this.calls.push(["encoder", id, encoder]);
   }
 }
 
@@ -237,6 +245,22 @@ Deno.test("ViewerConnection forwards ICE-restart requests, one per second at mos
   }
 });
 
+Deno.test("ViewerConnection passes live settings to the session and refuses bad ones", () => {
+  const { connection, session, sent } = connect();
+  connection.message(HELLO);
+  connection.message(JSON.stringify({ type: "settings", videoBitrate: 2500, audio: false }));
+  connection.message(JSON.stringify({ type: "settings", framerate: 0 }));
+  assert.deepEqual(session.calls.slice(1), [
+    ["settings", connection.peer, { videoBitrate: 2500, audio: false }],
+  ]);
+  assert.deepEqual(sent.at(-1), {
+    type: "error",
+    code: "bad-message",
+    message: 'Cannot parse "settings" message: "framerate" must be an integer 1-240',
+  });
+  connection.closed();
+});
+
 Deno.test("ViewerConnection passes the browser's stats on, at most one per 500 ms", async () => {
   const clock = FakeTimers.install({ toFake: ["setTimeout", "clearTimeout", "Date"] });
   try {
@@ -381,5 +405,15 @@ Deno.test("ViewerConnection closes a socket whose browser leaves MAX_UNSENT_BYTE
   connection.message("nope");
   assert.equal(sent.length, 1, "only the welcome was written");
   assert.deepEqual(closes, [[1008, "not reading"]]);
+  connection.closed();
+});
+
+Deno.test("ViewerConnection hands the session what the browser decodes and its encoder requests", () => {
+  const { session, connection } = connect();
+  const codecs = [{ mimeType: "video/VP8" }, { mimeType: "video/AV1" }];
+  connection.message(JSON.stringify({ type: "hello", protocol: 1, codecs }));
+  assert.deepEqual(session.viewers.get(connection.peer)?.codecs, codecs);
+  connection.message(JSON.stringify({ type: "encoder", encoder: "vp9enc" }));
+  assert.deepEqual(session.calls.at(-1), ["encoder", connection.peer, "vp9enc"]);
   connection.closed();
 });

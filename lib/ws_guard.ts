@@ -4,12 +4,15 @@
  * `--allowed-origins` (lib/origin.ts), and the upgrade must offer a page
  * token (lib/page_token.ts) that only Skerry's own page can have fetched
  * from `GET ws-token`. Refusals are 403 and logged with the client address.
+ * A token is bound to the role of the login that fetched it, and verifies
+ * only for a request with the same role.
  *
  * @module
  */
 
 import type { Context, Handler, MiddlewareHandler } from "hono";
 import { getLogger } from "@logtape/logtape";
+import { roleOf } from "./login_guard.ts";
 import { checkOrigin } from "./origin.ts";
 import type { PageTokens } from "./page_token.ts";
 import { type PageTokenResponse, tokenFromProtocols } from "./protocol/page_token.ts";
@@ -46,7 +49,7 @@ export function wsGuard(options: WsGuardOptions): MiddlewareHandler {
       return c.text("Forbidden", 403);
     }
     const token = tokenFromProtocols(c.req.header("Sec-WebSocket-Protocol"));
-    if (!(await options.tokens.verify(token))) {
+    if (!(await options.tokens.verify(token, roleOf(c)))) {
       log.warn("Refused a WebSocket with {problem} page token at {address}", {
         problem: token === undefined ? "no" : "an invalid or expired",
         address: options.addressOf(c),
@@ -67,7 +70,7 @@ export function pageTokenRoute(tokens: PageTokens): Handler {
     if (site !== undefined && site !== "same-origin" && site !== "none") {
       return c.text("Forbidden", 403);
     }
-    const body: PageTokenResponse = { token: await tokens.issue() };
+    const body: PageTokenResponse = { token: await tokens.issue(roleOf(c)) };
     return c.json(body, 200, { "Cache-Control": "no-store" });
   };
 }

@@ -1,10 +1,14 @@
 /**
  * GStreamer pipeline descriptions for the video path, one recipe per encoder.
  *
- * A session's pipeline is `capture ! convert ! encode ! payload ! tee`; every
- * viewer is a branch `queue ! webrtcbin` linked to the tee, so all viewers
- * share one capture and one encode. Every knob that trades latency or
- * compatibility says why next to it.
+ * A session's pipeline is a capture ending in a tee ({@linkcode capturePipeline});
+ * each codec in use is an *encode tier* linked to it, `convert ! encode !
+ * payload ! tee` ({@linkcode encodeTier}), created when the first viewer
+ * needing that codec joins and removed when the last one leaves; every viewer
+ * is a branch `queue ! webrtcbin` linked to its tier's tee, so the viewers of
+ * one codec share one encode. {@linkcode videoPipeline} is the single-encode
+ * form (capture and one tier in one description). Every knob that trades
+ * latency or compatibility says why next to it.
  *
  * @module
  */
@@ -16,8 +20,10 @@ import {
   type VideoCodec,
 } from "../lib/protocol/encoders.ts";
 
-/** Name of the tee every viewer branch links to. */
+/** Name of the tee every viewer branch links to (in an encode tier). */
 export const VIDEO_TEE = "videotee";
+/** Name of the tee after the capture, that encode tiers link to. */
+export const CAPTURE_TEE = "capture";
 /** Name of the encoder element, for keyframe requests and live changes. */
 export const VIDEO_ENCODER = "videoenc";
 /** Name of the `identity` after the encoder: its buffer count is the frames encoded (metrics). */
@@ -25,15 +31,29 @@ export const FRAME_COUNTER = "framecount";
 /** Name of the queue before the encoder: its thread is the encoding thread. */
 export const ENCODE_QUEUE = "encodequeue";
 /** Name of the capture element: the damage capture's `appsrc`, or `ximagesrc`. */
-export const VIDEO_SOURCE = "capture";
+export const VIDEO_SOURCE = "screen";
 /** Name of the queue in a viewer branch: its thread sends that viewer's packets. */
-const SEND_QUEUE = "sendqueue";
+export const SEND_QUEUE = "sendqueue";
+/** Name of the capsfilter after the capture: a live frame-rate change rewrites its caps. */
+export const CAPTURE_CAPS = "capturecaps";
+/** Most a viewer's send queue holds, in ns of video (see {@linkcode peerBranch}). */
+const SEND_QUEUE_NS = 200_000_000;
 /** Name of webrtcbin inside a viewer branch. */
 export const PEER_WEBRTCBIN = "webrtc";
 /** RTP payload type offered for video. */
 const VIDEO_PAYLOAD_TYPE = 96;
 /** RTP header extension id of playout-delay in the offer. */
 const PLAYOUT_DELAY_EXTMAP_ID = 1;
+/** RTP header extension id of the transport-wide sequence number in the offer. */
+const TWCC_EXTMAP_ID = 3;
+/**
+ * URI of the transport-wide congestion control sequence number extension.
+ * With it in the caps the payloader writes the field, webrtcbin's RTP
+ * session numbers every packet across streams, and the browser reports when
+ * each arrived (RTCP transport-cc feedback): loss, receive rate and delay
+ * trend for the congestion controller (helper/congestion.ts).
+ */
+export const TWCC_URI = "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01";
 /**
  * URI of the playout-delay RTP header extension, as in SDP `a=extmap`. The
  * helper registers an element for it (helper/playout_delay.ts) that writes
@@ -74,11 +94,9 @@ export interface VideoPipelineOptions {
 
 interface Recipe {
   /** Elements from raw BGRx frames to the encoder input, without the encoder. */
-  convert(o: Required<VideoPipelineOptions>): string[];
-  /** Elements from the damage capture's I420 frames to the encoder input; default none. */
-  fromI420?(o: Required<VideoPipelineOptions>): string[];
+  convert(o: Required<TierOptions>): string[];
   /** The encoder element with its properties. */
-  encode(o: Required<VideoPipelineOptions>): string;
+  encode(o: Required<TierOptions>): string;
   /** Caps forced on the encoder output. */
   caps: string;
   /** The RTP payloader with its properties. */
@@ -96,13 +114,13 @@ function bufferMs(framerate: number, keyframeDistance: number): number {
 }
 
 /** Keyframe interval in frames; "never" is the largest value encoders take. */
-function gopFrames(o: Required<VideoPipelineOptions>): number {
+function gopFrames(o: Required<TierOptions>): number {
   return o.keyframeDistance < 0
     ? 2147483647
     : Math.max(1, Math.round(o.keyframeDistance * o.framerate));
 }
 
-const softwareConvert = (format: string) => (o: Required<VideoPipelineOptions>) => [
+const softwareConvert = (format: string) => (o: Required<TierOptions>) => [
   // n-threads: BGRx->YUV conversion is the costliest step after encoding; split it.
   // qos=false: with pipeline latency 0 every frame reaches the sink "late"; QoS
   // would then make the converter drop frames that are in fact on time.
@@ -171,14 +189,37 @@ const RECIPES: Record<Encoder, Recipe> = {
     pay: `rtpvp9pay mtu=${RTP_MTU} picture-id-mode=15-bit`,
     elements: ["ximagesrc", "videoconvert", "vp9enc", "rtpvp9pay", "webrtcbin"],
   },
+  av1enc: {
+    convert: softwareConvert("I420"),
+    encode: (o) => {
+      const buffer = bufferMs(o.framerate, o.keyframeDistance);
+      return [
+        `av1enc name=${VIDEO_ENCODER}`,
+        // usage-profile=realtime, cpu-used=10: libaom's real-time mode at its fastest speed step.
+        "usage-profile=realtime cpu-used=10",
+        `end-usage=cbr target-bitrate=${o.bitrateKbps}`,
+        // The quantizer range must be set: the element's defaults (0-0) make libaom 3.6 abort
+        // (a rate-control assertion) on the first frames; 4-56 are libaom's real-time bounds.
+        "min-quantizer=4 max-quantizer=56",
+        // lag-in-frames=0: no lookahead; row-mt and two tile columns: threads share one frame.
+        `lag-in-frames=0 threads=${o.threads} row-mt=true tile-columns=1`,
+        `keyframe-max-dist=${gopFrames(o)}`,
+        // Buffers in ms, sized like x264's VBV for the same reason.
+        `buf-sz=${buffer} buf-initial-sz=${buffer} buf-optimal-sz=${buffer}`,
+        "undershoot-pct=25 overshoot-pct=10",
+      ].join(" ");
+    },
+    caps: "video/x-av1",
+    // rtpav1pay: GStreamer 1.24's (plugins-good) or gst-plugins-rs'; 1.22 has none.
+    pay: `rtpav1pay mtu=${RTP_MTU}`,
+    elements: ["ximagesrc", "videoconvert", "av1enc", "rtpav1pay", "webrtcbin"],
+  },
   nvh264enc: {
     convert: (o) => [
       `cudaupload cuda-device-id=${o.gpuId}`,
       `cudaconvert cuda-device-id=${o.gpuId} qos=false`,
       "video/x-raw(memory:CUDAMemory),format=NV12",
     ],
-    // The GPU converts I420 to NV12 as it did BGRx.
-    fromI420: (o) => RECIPES.nvh264enc.convert(o),
     encode: (o) =>
       [
         `nvh264enc name=${VIDEO_ENCODER} cuda-device-id=${o.gpuId}`,
@@ -203,7 +244,7 @@ function h264Pay(): string {
   return `rtph264pay mtu=${RTP_MTU} config-interval=-1 aggregate-mode=zero-latency`;
 }
 
-function vpxEncode(element: "vp8enc" | "vp9enc", o: Required<VideoPipelineOptions>): string {
+function vpxEncode(element: "vp8enc" | "vp9enc", o: Required<TierOptions>): string {
   const buffer = bufferMs(o.framerate, o.keyframeDistance);
   return [
     `${element} name=${VIDEO_ENCODER}`,
@@ -221,25 +262,22 @@ function vpxEncode(element: "vp8enc" | "vp9enc", o: Required<VideoPipelineOption
   ].join(" ");
 }
 
-function withDefaults(o: VideoPipelineOptions): Required<VideoPipelineOptions> {
-  return { gpuId: 0, capture: "damage", ...o };
-}
-
 /** Validates numbers; throws `RangeError` with the option name and value. */
-function check(o: VideoPipelineOptions): void {
-  const rules: [string, number, number, number][] = [
+function check(o: Partial<VideoPipelineOptions>): void {
+  const rules: [string, number | undefined, number, number][] = [
     ["framerate", o.framerate, 1, 240],
     ["bitrateKbps", o.bitrateKbps, 100, 1_000_000],
     ["threads", o.threads, 1, 64],
   ];
   for (const [name, value, min, max] of rules) {
+    if (value === undefined) continue;
     if (!Number.isInteger(value) || value < min || value > max) {
       throw new RangeError(
         `Cannot build pipeline: ${name} must be an integer ${min}-${max}, received ${value}`,
       );
     }
   }
-  if (!/^[A-Za-z0-9.:_-]*$/.test(o.display)) {
+  if (o.display !== undefined && !/^[A-Za-z0-9.:_-]*$/.test(o.display)) {
     throw new RangeError(`Cannot build pipeline: invalid display name "${o.display}"`);
   }
 }
@@ -249,13 +287,12 @@ const BRANCH_ELEMENTS = ["errorignore", "queue", "webrtcbin", "nicesrc"];
 
 /** GStreamer elements the pipeline for `encoder` and its viewer branches need. */
 export function requiredElements(encoder: Encoder, capture: CaptureMode = "damage"): string[] {
-  const elements = capture === "damage"
-    ? [
-      "appsrc",
-      ...RECIPES[encoder].elements.filter((e) => e !== "ximagesrc" && e !== "videoconvert"),
-    ]
-    : RECIPES[encoder].elements;
-  return [...new Set([...elements, ...BRANCH_ELEMENTS])];
+  // The damage capture replaces ximagesrc; videoconvert stays (each tier's converter, a
+  // passthrough for the capture's I420).
+  const elements = RECIPES[encoder].elements.map((e) =>
+    e === "ximagesrc" && capture === "damage" ? "appsrc" : e
+  );
+  return [...new Set([...elements, "tee", ...BRANCH_ELEMENTS])];
 }
 
 /** What the helper needs to run the damage capture (the start message's `capture`); null for ximagesrc. */
@@ -266,42 +303,47 @@ export function captureSpec(
   return { source: VIDEO_SOURCE, display: options.display, framerate: options.framerate };
 }
 
-/** The capture elements, up to the encoder's input. */
-function source(o: Required<VideoPipelineOptions>, recipe: Recipe): string[] {
-  if (o.capture !== "damage") {
+/** What the capture is built from. */
+export type CaptureOptions = Pick<
+  VideoPipelineOptions,
+  "display" | "framerate" | "showPointer" | "capture"
+>;
+
+/** What an encode tier is built from (the capture's options are not needed). */
+export type TierOptions = Omit<VideoPipelineOptions, "display" | "showPointer" | "capture">;
+
+function capture(o: CaptureOptions): string[] {
+  if ((o.capture ?? "damage") !== "damage") {
     // use-damage=false by default: ximagesrc still pushes every frame, and its per-rectangle
     // XShm reads cost more than one full-frame read once much changes (docs/CAPTURE.md).
     const damage = o.capture === "ximagesrc-damage";
     return [
       `ximagesrc name=${VIDEO_SOURCE} display-name=${o.display} show-pointer=${o.showPointer} use-damage=${damage}`,
-      `video/x-raw,framerate=${o.framerate}/1`,
-      ...recipe.convert(o),
+      // Named: a live frame-rate change sets new caps here and ximagesrc renegotiates its
+      // capture rate, with no rebuild (helper/encoder_control.ts).
+      `capsfilter name=${CAPTURE_CAPS} caps=${captureCaps(o.framerate)}`,
     ];
   }
+  // No capsfilter: the damage capture's rate is a ceiling it keeps itself (capture_scheduler.ts).
   return [
     [
       // The helper pushes I420 frames and sets the caps (helper/capture/damage_source.ts).
       `appsrc name=${VIDEO_SOURCE} is-live=true format=time do-timestamp=false`,
-      // block=false, one buffer, leaky: a push never waits; the helper pushes only once the
-      // encoder has taken the previous frame, so nothing ever waits here.
+      // block=false, one buffer, leaky: a push never waits. The helper writes the next frame
+      // only once the encoder has let go of the previous one, so under load it captures later
+      // (everything changed meanwhile, once) instead of queueing frames that arrive stale.
       "block=false max-buffers=1 leaky-type=downstream",
       // min-latency=0: frames leave as soon as they are pushed.
       "min-latency=0",
     ].join(" "),
-    ...(recipe.fromI420?.(o) ?? []),
   ];
 }
 
-/**
- * The shared part of a session's pipeline, from capture to the tee that
- * viewer branches link to.
- */
-export function videoPipeline(options: VideoPipelineOptions): string {
-  check(options);
-  const o = withDefaults(options);
+function encode(options: TierOptions): string[] {
+  const o = { gpuId: 0, ...options };
   const recipe = RECIPES[o.encoder];
   return [
-    ...source(o, recipe),
+    ...recipe.convert(o),
     recipe.encode(o),
     recipe.caps,
     // Counts encoded frames for the metrics (a passthrough: no copy, no wait); silent: no
@@ -309,9 +351,77 @@ export function videoPipeline(options: VideoPipelineOptions): string {
     `identity name=${FRAME_COUNTER} silent=true`,
     recipe.pay,
     rtpCaps(codecOf(o.encoder)),
-    // allow-not-linked: the pipeline keeps running between viewers.
+    // allow-not-linked: the encode keeps running between viewers.
     `tee name=${VIDEO_TEE} allow-not-linked=true`,
-  ].join(" ! ");
+  ];
+}
+
+/**
+ * The shared start of a session's pipeline: the X capture, ending in the
+ * tee named {@linkcode CAPTURE_TEE} that encode tiers link to.
+ */
+export function capturePipeline(options: CaptureOptions): string {
+  check(options);
+  // allow-not-linked: the capture keeps running while a tier is being replaced.
+  return [...capture(options), `tee name=${CAPTURE_TEE} allow-not-linked=true`].join(" ! ");
+}
+
+/**
+ * One encode tier, linked to the capture tee: raw frames in (its first
+ * element's sink pad), RTP out of the tee named {@linkcode VIDEO_TEE}; its
+ * encoder is named {@linkcode VIDEO_ENCODER} and its frame counter
+ * {@linkcode FRAME_COUNTER}.
+ */
+export function encodeTier(options: TierOptions): string {
+  check(options);
+  return encode(options).join(" ! ");
+}
+
+/**
+ * A whole single-encode pipeline, from capture to the tee that viewer
+ * branches link to (one codec for every viewer).
+ */
+export function videoPipeline(options: VideoPipelineOptions): string {
+  check(options);
+  return [...capture(options), ...encode(options)].join(" ! ");
+}
+
+/** The capture caps at `framerate` frames per second. */
+export function captureCaps(framerate: number): string {
+  return `video/x-raw,framerate=${framerate}/1`;
+}
+
+/**
+ * The encoder properties for a live bitrate or frame-rate change, by the
+ * encoder's factory name: the bitrate in the encoder's own unit, and the
+ * buffer sizes that depend on the frame rate (so one and a half frames stay
+ * one and a half frames). Property values are in GStreamer's text form.
+ * Every property listed is applied by the encoder while it runs. Empty for
+ * an unknown factory.
+ */
+export function liveEncoderSettings(
+  factory: string,
+  o: { bitrateKbps: number; framerate: number; keyframeDistance: number },
+): Record<string, number> {
+  const buffer = bufferMs(o.framerate, o.keyframeDistance);
+  switch (factory) {
+    case "x264enc":
+      return { bitrate: o.bitrateKbps, "vbv-buf-capacity": buffer };
+    case "openh264enc":
+      return { bitrate: o.bitrateKbps * 1000 };
+    case "vp8enc":
+    case "vp9enc":
+      return {
+        "target-bitrate": o.bitrateKbps * 1000,
+        "buffer-size": buffer,
+        "buffer-initial-size": buffer,
+        "buffer-optimal-size": buffer,
+      };
+    case "nvh264enc":
+      return { bitrate: o.bitrateKbps };
+    default:
+      return {};
+  }
 }
 
 /** The RTP caps offered for `codec`, with the feedback the browser should send. */
@@ -323,6 +433,7 @@ export function rtpCaps(codec: VideoCodec): string {
     "rtcp-fb-nack-pli=true,rtcp-fb-ccm-fir=true",
     // playout-delay 0/0 (helper/playout_delay.ts): the browser renders each frame once decoded.
     `extmap-${PLAYOUT_DELAY_EXTMAP_ID}=(string)"${PLAYOUT_DELAY_URI}"`,
+    `extmap-${TWCC_EXTMAP_ID}=(string)"${TWCC_URI}"`,
   ].join(",");
 }
 
@@ -339,9 +450,12 @@ export function peerBranch(): string {
     // errorignore: a viewer whose webrtcbin fails (error, EOS, not negotiated) must not
     // send that flow return up the tee, which would stop the capture for every viewer.
     "errorignore ignore-error=true ignore-notnegotiated=true ignore-eos=true",
-    // A leaky queue per viewer: a slow viewer drops its own packets and never stalls the others;
-    // 100 ms: beyond that, late packets are worth less than the keyframe their loss will ask for.
-    `queue name=${SEND_QUEUE} max-size-buffers=0 max-size-bytes=0 max-size-time=100000000 leaky=downstream`,
+    // A leaky queue per viewer: a slow viewer drops its own packets and never stalls the others.
+    // It is empty unless this viewer's send thread stalls. A packet dropped here never reaches
+    // RTX's history, so no NACK can bring it back: 200 ms (held packets are still repairable
+    // frames), and every drop is counted and answered with a keyframe at once
+    // (helper/send_queue_watch.ts) rather than after the browser's 3 s wait for one.
+    `queue name=${SEND_QUEUE} max-size-buffers=0 max-size-bytes=0 max-size-time=${SEND_QUEUE_NS} leaky=downstream`,
     webrtc.join(" "),
   ].join(" ! ");
 }

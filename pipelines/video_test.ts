@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
 import {
+  captureCaps,
+  capturePipeline,
   captureSpec,
+  encodeTier,
+  liveEncoderSettings,
   peerBranch,
   requiredElements,
   rtpCaps,
@@ -28,31 +32,36 @@ const AFTER_X264 = [
   "rtph264pay mtu=1200 config-interval=-1 aggregate-mode=zero-latency",
   "application/x-rtp,media=video,clock-rate=90000,encoding-name=H264,payload=96," +
   "rtcp-fb-nack-pli=true,rtcp-fb-ccm-fir=true," +
-  'extmap-1=(string)"http://www.webrtc.org/experiments/rtp-hdrext/playout-delay"',
+  'extmap-1=(string)"http://www.webrtc.org/experiments/rtp-hdrext/playout-delay",' +
+  'extmap-3=(string)"http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01"',
   "tee name=videotee allow-not-linked=true",
+];
+const CONVERT = [
+  "videoconvert n-threads=2 qos=false",
+  "video/x-raw,format=I420",
+  "queue name=encodequeue max-size-buffers=1 max-size-bytes=0 max-size-time=0 leaky=downstream",
 ];
 
 Deno.test("videoPipeline() composes the x264 low-latency chain fed by the damage capture", () => {
   assert.equal(
     videoPipeline(BASE),
     [
-      "appsrc name=capture is-live=true format=time do-timestamp=false " +
+      "appsrc name=screen is-live=true format=time do-timestamp=false " +
       "block=false max-buffers=1 leaky-type=downstream min-latency=0",
+      ...CONVERT,
       X264,
       ...AFTER_X264,
     ].join(" ! "),
   );
 });
 
-Deno.test("videoPipeline() with capture=ximagesrc reads and converts every frame", () => {
+Deno.test("videoPipeline() with capture=ximagesrc reads every frame at the frame rate", () => {
   assert.equal(
     videoPipeline({ ...BASE, capture: "ximagesrc" }),
     [
-      "ximagesrc name=capture display-name=:5 show-pointer=true use-damage=false",
-      "video/x-raw,framerate=60/1",
-      "videoconvert n-threads=2 qos=false",
-      "video/x-raw,format=I420",
-      "queue name=encodequeue max-size-buffers=1 max-size-bytes=0 max-size-time=0 leaky=downstream",
+      "ximagesrc name=screen display-name=:5 show-pointer=true use-damage=false",
+      "capsfilter name=capturecaps caps=video/x-raw,framerate=60/1",
+      ...CONVERT,
       X264,
       ...AFTER_X264,
     ].join(" ! "),
@@ -60,7 +69,7 @@ Deno.test("videoPipeline() with capture=ximagesrc reads and converts every frame
 });
 
 Deno.test("captureSpec() tells the helper what to capture, for the damage capture only", () => {
-  assert.deepEqual(captureSpec(BASE), { source: "capture", display: ":5", framerate: 60 });
+  assert.deepEqual(captureSpec(BASE), { source: "screen", display: ":5", framerate: 60 });
   assert.equal(captureSpec({ ...BASE, capture: "ximagesrc" }), null);
 });
 
@@ -94,7 +103,7 @@ Deno.test("videoPipeline() builds the NVIDIA chain on CUDA memory", () => {
     /! cudaupload cuda-device-id=1 ! cudaconvert cuda-device-id=1 qos=false ! video\/x-raw\(memory:CUDAMemory\),format=NV12 ! nvh264enc name=videoenc cuda-device-id=1 preset=low-latency-hq zerolatency=true bframes=0 rc-lookahead=0 rc-mode=cbr bitrate=8000 vbv-buffer-size=200 gop-size=-1 strict-gop=true aud=false ! /,
   );
   assert.doesNotMatch(p, /videoconvert/);
-  assert.match(p, /^appsrc name=capture .* ! cudaupload /);
+  assert.match(p, /^appsrc name=screen .* ! cudaupload /);
   assert.deepEqual(requiredElements("nvh264enc"), [
     "appsrc",
     "cudaupload",
@@ -102,6 +111,7 @@ Deno.test("videoPipeline() builds the NVIDIA chain on CUDA memory", () => {
     "nvh264enc",
     "rtph264pay",
     "webrtcbin",
+    "tee",
     "errorignore",
     "queue",
     "nicesrc",
@@ -127,20 +137,91 @@ Deno.test("videoPipeline() rejects out-of-range numbers and odd display names", 
   });
 });
 
-Deno.test("rtpCaps() names the codec the browser negotiates and asks for playout delay", () => {
+Deno.test("rtpCaps() names the codec, asks for playout delay and transport-wide feedback", () => {
   assert.equal(
     rtpCaps("VP9"),
     "application/x-rtp,media=video,clock-rate=90000,encoding-name=VP9,payload=96," +
       "rtcp-fb-nack-pli=true,rtcp-fb-ccm-fir=true," +
-      'extmap-1=(string)"http://www.webrtc.org/experiments/rtp-hdrext/playout-delay"',
+      'extmap-1=(string)"http://www.webrtc.org/experiments/rtp-hdrext/playout-delay",' +
+      'extmap-3=(string)"http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01"',
   );
+});
+
+Deno.test("liveEncoderSettings() gives each encoder its bitrate unit and frame-rate buffers", () => {
+  const o = { bitrateKbps: 2500, framerate: 30, keyframeDistance: -1 };
+  assert.deepEqual(liveEncoderSettings("x264enc", o), { bitrate: 2500, "vbv-buf-capacity": 50 });
+  assert.deepEqual(liveEncoderSettings("openh264enc", o), { bitrate: 2_500_000 });
+  assert.deepEqual(liveEncoderSettings("vp8enc", o), {
+    "target-bitrate": 2_500_000,
+    "buffer-size": 50,
+    "buffer-initial-size": 50,
+    "buffer-optimal-size": 50,
+  });
+  assert.deepEqual(liveEncoderSettings("nvh264enc", { ...o, framerate: 60 }), { bitrate: 2500 });
+  assert.deepEqual(liveEncoderSettings("fakeenc", o), {});
+  assert.equal(captureCaps(24), "video/x-raw,framerate=24/1");
 });
 
 Deno.test("peerBranch() isolates a viewer: error filter, leaky queue, bundled webrtcbin", () => {
   assert.equal(
     peerBranch(),
     "errorignore ignore-error=true ignore-notnegotiated=true ignore-eos=true ! " +
-      "queue name=sendqueue max-size-buffers=0 max-size-bytes=0 max-size-time=100000000 leaky=downstream ! " +
+      "queue name=sendqueue max-size-buffers=0 max-size-bytes=0 max-size-time=200000000 leaky=downstream ! " +
       "webrtcbin name=webrtc bundle-policy=max-bundle latency=0",
   );
+});
+
+Deno.test("videoPipeline() builds the AV1 chain in libaom's real-time mode", () => {
+  const p = videoPipeline({ ...BASE, encoder: "av1enc", bitrateKbps: 4000, framerate: 30 });
+  assert.match(
+    p,
+    / ! av1enc name=videoenc usage-profile=realtime cpu-used=10 end-usage=cbr target-bitrate=4000 min-quantizer=4 max-quantizer=56 lag-in-frames=0 threads=2 row-mt=true tile-columns=1 keyframe-max-dist=2147483647 buf-sz=50 buf-initial-sz=50 buf-optimal-sz=50 undershoot-pct=25 overshoot-pct=10 ! video\/x-av1 ! identity name=framecount silent=true ! rtpav1pay mtu=1200 ! application\/x-rtp,media=video,clock-rate=90000,encoding-name=AV1,/,
+  );
+  assert.deepEqual(requiredElements("av1enc", "ximagesrc"), [
+    "ximagesrc",
+    "videoconvert",
+    "av1enc",
+    "rtpav1pay",
+    "webrtcbin",
+    "tee",
+    "errorignore",
+    "queue",
+    "nicesrc",
+  ]);
+});
+
+Deno.test("capturePipeline() and encodeTier() split videoPipeline() at a capture tee", () => {
+  const capture = capturePipeline({
+    display: ":5",
+    framerate: 60,
+    showPointer: true,
+    capture: "ximagesrc",
+  });
+  assert.equal(
+    capture,
+    "ximagesrc name=screen display-name=:5 show-pointer=true use-damage=false ! " +
+      "capsfilter name=capturecaps caps=video/x-raw,framerate=60/1 ! tee name=capture allow-not-linked=true",
+  );
+  const { display: _, showPointer: __, ...tier } = BASE;
+  for (
+    const encoder of ["x264enc", "openh264enc", "vp8enc", "vp9enc", "av1enc", "nvh264enc"] as const
+  ) {
+    const whole = videoPipeline({ ...BASE, encoder, capture: "ximagesrc" });
+    const part = encodeTier({ ...tier, encoder });
+    assert.equal(`${capture.replace(/ ! tee name=capture .*$/, "")} ! ${part}`, whole);
+  }
+  assert.match(
+    encodeTier({ ...tier, encoder: "vp8enc" }),
+    /^videoconvert n-threads=2 qos=false ! /,
+  );
+  assert.match(encodeTier({ ...tier, encoder: "nvh264enc" }), /^cudaupload cuda-device-id=0 ! /);
+  assert.throws(() => encodeTier({ ...tier, threads: 0 }), RangeError);
+  assert.equal(
+    capturePipeline({ display: ":5", framerate: 60, showPointer: true }),
+    "appsrc name=screen is-live=true format=time do-timestamp=false block=false max-buffers=1 " +
+      "leaky-type=downstream min-latency=0 ! tee name=capture allow-not-linked=true",
+  );
+  assert.throws(() => capturePipeline({ display: "a b", framerate: 60, showPointer: true }), {
+    message: 'Cannot build pipeline: invalid display name "a b"',
+  });
 });

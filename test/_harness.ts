@@ -197,8 +197,38 @@ export async function launchBrowser(
       ...(Deno.env.get("CHROMIUM_EXTRA_ARGS")?.split(" ").filter(Boolean) ?? []),
     ],
   });
+  const context = await openContext(browser, url, options);
+  return {
+    browser,
+    context,
+    async open(u: string) {
+      const page = await context.newPage();
+      await page.goto(u);
+      return page;
+    },
+    async close() {
+      await context.close();
+      await browser.close();
+    },
+  };
+}
+
+/**
+ * A browser context logged in to `url` (as {@linkcode AUTH} unless
+ * `credentials` says otherwise) that keeps its peer connections and data
+ * channels in `__pcs` and `__channels`: a second user in the same Chromium.
+ */
+export async function openContext(
+  browser: Browser,
+  url: string,
+  options: {
+    touch?: boolean;
+    ignoreHttpsErrors?: boolean;
+    credentials?: { username: string; password: string };
+  } = {},
+): Promise<BrowserContext> {
   const context = await browser.newContext({
-    httpCredentials: AUTH,
+    httpCredentials: options.credentials ?? AUTH,
     viewport: { width: 1280, height: 720 },
     // A phone or tablet: touch events, and the on-screen keyboard button.
     ...(options.touch ? { hasTouch: true, isMobile: true } : {}),
@@ -223,19 +253,7 @@ export async function launchBrowser(
     Object.assign(Wrapped, { generateCertificate: Native.generateCertificate });
     globalThis.RTCPeerConnection = Wrapped;
   });
-  return {
-    browser,
-    context,
-    async open(u: string) {
-      const page = await context.newPage();
-      await page.goto(u);
-      return page;
-    },
-    async close() {
-      await context.close();
-      await browser.close();
-    },
-  };
+  return context;
 }
 
 /** Options of {@linkcode signallingSocket}. */

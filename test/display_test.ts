@@ -138,3 +138,16 @@ Deno.test("startXorgDummy() reports why Xorg would not start", async () => {
     (error: Error) => /^X server for :\d+ exited: /.test(error.message),
   );
 });
+
+Deno.test("displays started at once on the same number each get a server of their own", async () => {
+  // All three see the same number free; two must notice the socket is not theirs and move on.
+  const first = freeDisplayNumber(300);
+  const displays = await Promise.all([1, 2, 3].map(() => startXvfb({ firstDisplay: first })));
+  try {
+    assert.equal(new Set(displays.map((d) => d.name)).size, 3);
+    // Each display's own cookie opens it: none is someone else's server.
+    for (const display of displays) assert.notEqual(await screenSize(display), "none");
+  } finally {
+    await Promise.all(displays.map((d) => d.stop()));
+  }
+});

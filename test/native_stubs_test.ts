@@ -3,11 +3,11 @@ import { layoutStubs, nativeStubs, STUB_CODE } from "../ffi/native_stubs.ts";
 
 Deno.test("layoutStubs() puts each stub on its own 16-byte boundary", () => {
   const x86 = layoutStubs("x86_64")!;
-  assert.deepEqual(x86.offsets, { returnOne: 0, returnThree: 16, writeZeros3: 32 });
+  assert.deepEqual(x86.offsets, { returnOne: 0, returnThree: 16, writeZeros3: 32, countUp: 64 });
   assert.deepEqual([...x86.page.subarray(16, 22)], [0xb8, 0x03, 0x00, 0x00, 0x00, 0xc3]);
   assert.equal(STUB_CODE.x86_64!.writeZeros3.length, 31);
   const arm = layoutStubs("aarch64")!;
-  assert.deepEqual(arm.offsets, { returnOne: 0, returnThree: 16, writeZeros3: 32 });
+  assert.deepEqual(arm.offsets, { returnOne: 0, returnThree: 16, writeZeros3: 32, countUp: 64 });
   // "ret" is d65f03c0, stored little-endian.
   assert.deepEqual([...arm.page.subarray(4, 8)], [0xc0, 0x03, 0x5f, 0xd6]);
   assert.equal(layoutStubs("riscv64"), null);
@@ -38,6 +38,14 @@ Deno.test({
     const small = new Uint8Array([7, 7]);
     assert.equal(write.call(null, null, 1, null, small, 2n), -1n);
     assert.deepEqual([...small], [7, 7]);
+    const countUp = new Deno.UnsafeFnPointer(fn(stubs.countUp), {
+      parameters: ["pointer", "buffer"],
+      result: "void",
+    });
+    const counter = new BigUint64Array([41n, 7n]);
+    countUp.call(null, counter);
+    countUp.call(null, counter);
+    assert.deepEqual([...counter], [43n, 7n]);
     assert.equal(nativeStubs(), stubs, "mapped once per process");
   },
 });

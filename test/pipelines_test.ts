@@ -26,12 +26,14 @@ Deno.test("every encoder pipeline this machine supports runs on real GStreamer",
   try {
     for (const encoder of ENCODERS) {
       const { missing } = await probeElements(requiredElements(encoder, "ximagesrc"));
-      if (missing.length > 0) {
+      // GStreamer 1.22 has no AV1 RTP payloader: the encoder alone still runs.
+      const encodeOnly = missing.length > 0 && missing.every((e) => e.startsWith("rtp"));
+      if (missing.length > 0 && !encodeOnly) {
         assert.equal(encoder, "nvh264enc", `${encoder} lacks ${missing}`);
         continue;
       }
       const description = videoPipeline({ ...BASE, display: display.name, encoder })
-        .replace(/ ! tee name=.*$/, " ! fakesink")
+        .replace(encodeOnly ? / ! rtp.*$/ : / ! tee name=.*$/, " ! fakesink")
         .replace("use-damage=false", "use-damage=false num-buffers=10");
       const out = await new Deno.Command("gst-launch-1.0", {
         args: ["-q", ...description.split(" ")],

@@ -1,5 +1,6 @@
 /** The side menu (Ctrl+Shift+M): connection facts and the few actions there are. */
 
+import type { ComponentChildren } from "preact";
 import type { ConnectionState } from "../lib/connection.ts";
 import { statusText } from "./status_line.tsx";
 
@@ -16,6 +17,8 @@ export interface MenuProps {
   onRelay(on: boolean): void;
   onFullscreen(): void;
   onClose(): void;
+  /** More controls, each its own component (the video format picker, the live settings). */
+  children?: ComponentChildren;
 }
 
 /** A panel on the right; closes with its button or Ctrl+Shift+M again. */
@@ -36,6 +39,7 @@ export function Menu(props: MenuProps) {
         <dt>Input</dt>
         <dd>{props.inputActive ? "connected" : "not connected"}</dd>
       </dl>
+      {props.children}
       <label>
         <input
           type="checkbox"

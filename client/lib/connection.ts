@@ -21,7 +21,11 @@ import {
   type ServerMessage,
   SIGNALLING_PROTOCOL,
 } from "../../lib/protocol/signalling.ts";
+import type { LiveSettingsChange } from "../../lib/protocol/live_settings.ts";
 import type { ClientStats } from "../../lib/protocol/stats.ts";
+import type { ControlView } from "../../lib/protocol/control.ts";
+import type { Encoder } from "../../lib/protocol/encoders.ts";
+import { browserCodecs, streamErrorText } from "./codecs.ts";
 
 /** What the status line shows. */
 export type Phase =
@@ -57,6 +61,14 @@ export interface ConnectionOptions {
   backoff?: { initialMs: number; maxMs: number };
   /** Use TURN relays only (`iceTransportPolicy: "relay"`), as selkies' "Force relay connection". */
   relay?: boolean;
+  /** The display name other viewers see while this one controls (sent in `hello`). Default none. */
+  name?: () => string;
+  /** Called with this viewer's role and who controls, on joining and on every change. */
+  onControl?(view: ControlView): void;
+  /** Called with the stream's live settings whenever the server says them. */
+  onSettings?(settings: Extract<ServerMessage, { type: "settings" }>): void;
+  /** Called with the encoder the server chose for this tab and the ones it may switch to. */
+  onEncoder?(encoder: Encoder, encoders: Encoder[]): void;
 }
 
 /** How long ICE may stay `disconnected` before a restart is asked for, in ms. */
@@ -109,6 +121,8 @@ export class Connection {
   #refusal: string | undefined;
   /** Counts attempts, so a token that arrives after stop() or a newer attempt is dropped. */
   #attempt = 0;
+  /** The encoder the server streams to this tab (its `encoder` message). */
+  #encoder: Encoder | undefined;
 
   constructor(options: ConnectionOptions) {
     this.#options = options;
@@ -128,9 +142,34 @@ export class Connection {
     return this.#pc;
   }
 
+  /** Asks the server for another encoder; a new offer follows (no reload). */
+  requestEncoder(encoder: Encoder): void {
+    this.#send({ type: "encoder", encoder });
+  }
+
   /** Sends the browser's statistics to the server (dropped while disconnected). */
   reportStats(stats: ClientStats): void {
     this.#send({ type: "stats", stats });
+  }
+
+  /** "Take control": asks the server to hand control to this viewer. */
+  requestControl(): void {
+    this.#send({ type: "control-request" });
+  }
+
+  /** Gives control up. */
+  releaseControl(): void {
+    this.#send({ type: "control-release" });
+  }
+
+  /** Changes the display name other viewers see. */
+  rename(name: string): void {
+    this.#send({ type: "name", name });
+  }
+
+  /** Asks the server to change live settings (dropped while disconnected). */
+  sendSettings(change: LiveSettingsChange): void {
+    this.#send({ type: "settings", ...change });
   }
 
   /** Closes everything and stops reconnecting. */
@@ -159,7 +198,17 @@ export class Connection {
   #connect(token: string): void {
     const socket = new WebSocket(this.#options.url, signallingProtocols(token));
     this.#socket = socket;
-    socket.onopen = () => this.#send({ type: "hello", protocol: SIGNALLING_PROTOCOL });
+    // What this browser decodes: the server picks a codec it can play.
+    const codecs = browserCodecs();
+    socket.onopen = () => {
+      const name = this.#options.name?.();
+      this.#send({
+        type: "hello",
+        protocol: SIGNALLING_PROTOCOL,
+        ...(name ? { name } : {}),
+        ...(codecs ? { codecs } : {}),
+      });
+    };
     socket.onmessage = (event) => {
       if (typeof event.data !== "string") return;
       let message: ServerMessage;
@@ -168,9 +217,12 @@ export class Connection {
       } catch {
         return;
       }
-      this.#onMessage(message).catch((error) =>
-        this.#options.onState({ phase: "error", detail: String(error) })
-      );
+      this.#onMessage(message).catch((error) => {
+        // The browser's own words are for developers; the user gets a sentence.
+        // deno-lint-ignore no-console
+        console.warn("Skerry:", error);
+        this.#options.onState({ phase: "error", detail: streamErrorText(this.#encoder) });
+      });
     };
     socket.onclose = () => {
       if (this.#socket !== socket) return;
@@ -225,6 +277,15 @@ export class Connection {
         return await this.#answer(message.sdp);
       case "ice-servers":
         return await this.#renewIceServers(message.iceServers);
+      case "control":
+        this.#options.onControl?.({ you: message.you, controller: message.controller });
+        return;
+      case "settings":
+        return this.#options.onSettings?.(message);
+      case "encoder":
+        this.#encoder = message.encoder;
+        this.#options.onEncoder?.(message.encoder, message.encoders);
+        return;
       case "ice": {
         const candidate = { candidate: message.candidate, sdpMLineIndex: message.sdpMLineIndex };
         if (!this.#pc || !this.#remoteSet) this.#pendingIce.push(candidate);
@@ -232,7 +293,7 @@ export class Connection {
         return;
       }
       case "error":
-        if (message.code === "media") {
+        if (message.code === "media" || message.code === "no-codec") {
           this.#options.onState({ phase: "error", detail: message.message });
         } else if (message.code === "full" || message.code === "too-big") {
           // The server closes the socket next; say why while waiting to retry.

@@ -42,6 +42,8 @@ export interface AttachInputOptions {
   send: (message: Uint8Array) => void;
   /** Called on Ctrl+Shift+M. Default: nothing. */
   onMenu?: () => void;
+  /** Called on Ctrl+Shift+. (the statistics overlay). Default: nothing. */
+  onStats?: () => void;
   /** Forward nothing; only the local shortcuts work. Default false. */
   viewOnly?: boolean;
 }
@@ -138,6 +140,7 @@ export function attachInput(options: AttachInputOptions): () => void {
   });
   const runShortcut = (shortcut: Shortcut): void => {
     if (shortcut === "fullscreen") void toggleFullscreen(element, doc);
+    else if (shortcut === "stats") options.onStats?.();
     else options.onMenu?.();
   };
   doc.addEventListener("fullscreenchange", () => {

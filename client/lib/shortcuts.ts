@@ -6,6 +6,8 @@
  *   (Chromium) sends Ctrl+W, Alt+Tab, Escape and the rest to the remote;
  * - holding Escape for {@linkcode ESCAPE_HOLD_MS}: leave fullscreen;
  * - Ctrl+Shift+M: open the menu;
+ * - Ctrl+Shift+. (period): show or hide the statistics overlay (a key
+ *   remote applications rarely bind; Ctrl+Shift+S would take Save As);
  * - Ctrl+Shift+left click: pointer lock (relative mouse for games);
  *   Escape leaves it (the browser does that).
  *
@@ -18,7 +20,7 @@
  */
 
 /** A local action bound to a key. */
-export type Shortcut = "fullscreen" | "menu";
+export type Shortcut = "fullscreen" | "menu" | "stats";
 
 /** Milliseconds Escape must be held to leave fullscreen. */
 export const ESCAPE_HOLD_MS = 1000;
@@ -44,6 +46,9 @@ export function matchShortcut(ev: ShortcutKeyLike): Shortcut | undefined {
   const letter = ev.code === "" ? ev.key.toUpperCase() : ev.code.replace(/^Key/, "");
   if (letter === "F") return "fullscreen";
   if (letter === "M") return "menu";
+  if (ev.code === "Period" || (ev.code === "" && (ev.key === "." || ev.key === ">"))) {
+    return "stats";
+  }
   return undefined;
 }
 

@@ -26,6 +26,14 @@ Deno.test("matchShortcut() finds Ctrl+Shift+F and Ctrl+Shift+M by physical key",
   assert.equal(matchShortcut(key("f", "", CTRL_SHIFT)), "fullscreen");
 });
 
+Deno.test("matchShortcut() finds Ctrl+Shift+. for the statistics overlay, not Ctrl+Shift+S", () => {
+  assert.equal(matchShortcut(key(">", "Period", CTRL_SHIFT)), "stats");
+  assert.equal(matchShortcut(key(":", "Period", CTRL_SHIFT)), "stats");
+  assert.equal(matchShortcut(key(".", "", CTRL_SHIFT)), "stats");
+  assert.equal(matchShortcut(key(">", "Period", { ctrlKey: true })), undefined);
+  assert.equal(matchShortcut(key("S", "KeyS", CTRL_SHIFT)), undefined, "Save As stays remote");
+});
+
 Deno.test("matchShortcut() ignores other combinations", () => {
   assert.equal(matchShortcut(key("f", "KeyF", { ctrlKey: true })), undefined);
   assert.equal(matchShortcut(key("F", "KeyF", { shiftKey: true })), undefined);

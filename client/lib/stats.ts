@@ -3,8 +3,8 @@
  * sent to the server as a `stats` message (docs/PROTOCOL.md): frames per
  * second, decode time, jitter buffer delay, frames dropped, loss, receive
  * rate, round-trip time, and a glass-to-glass latency estimate
- * (latency_estimate.ts). The overlay that shows them is not here; it can
- * subscribe with `onStats`.
+ * (latency_estimate.ts). The statistics overlay subscribes with `onStats`,
+ * which also gets the raw samples (codec, frame size, candidate types).
  *
  * @module
  */
@@ -31,6 +31,15 @@ export interface InboundSample {
   jitter: number | undefined;
   /** The selected candidate pair's current round-trip time, in seconds. */
   roundTripTime: number | undefined;
+  packetsReceived: number;
+  /** The codec's MIME type, e.g. `video/H264`, or "" before it is known. */
+  codec: string;
+  /** Size of the last decoded frame, in pixels (0 before the first). */
+  frameWidth: number;
+  frameHeight: number;
+  /** Candidate types of the selected pair's ends (`host`, `srflx`, `prflx`, `relay`), if known. */
+  localCandidateType: string | undefined;
+  remoteCandidateType: string | undefined;
 }
 
 type Stat = Record<string, unknown>;
@@ -48,6 +57,11 @@ export function inboundSample(report: ReadonlyMap<string, Stat>): InboundSample 
     );
   const n = (v: unknown) => typeof v === "number" && Number.isFinite(v) ? v : 0;
   const maybe = (v: unknown) => typeof v === "number" && Number.isFinite(v) ? v : undefined;
+  const candidateType = (id: unknown) => {
+    const type = report.get(String(id))?.candidateType;
+    return typeof type === "string" ? type : undefined;
+  };
+  const codec = report.get(String(inbound.codecId))?.mimeType;
   return {
     id: String(inbound.id),
     timestamp: n(inbound.timestamp),
@@ -60,6 +74,12 @@ export function inboundSample(report: ReadonlyMap<string, Stat>): InboundSample 
     bytesReceived: n(inbound.bytesReceived),
     jitter: maybe(inbound.jitter),
     roundTripTime: maybe(pair?.currentRoundTripTime),
+    packetsReceived: n(inbound.packetsReceived),
+    codec: typeof codec === "string" ? codec : "",
+    frameWidth: n(inbound.frameWidth),
+    frameHeight: n(inbound.frameHeight),
+    localCandidateType: candidateType(pair?.localCandidateId),
+    remoteCandidateType: candidateType(pair?.remoteCandidateId),
   };
 }
 
@@ -121,8 +141,11 @@ export interface StatsCollectorOptions {
   peerConnection(): RTCPeerConnection | undefined;
   /** Sends the numbers to the server. */
   report(stats: ClientStats): void;
-  /** Also called with every interval's numbers (for an overlay). */
-  onStats?(stats: ClientStats): void;
+  /**
+   * Also called with every interval's numbers, the sample they came from and
+   * the one before it on the same connection (for the statistics overlay).
+   */
+  onStats?(stats: ClientStats, sample: InboundSample, previous: InboundSample | undefined): void;
   /** Interval in ms; default 1000. */
   intervalMs?: number;
 }
@@ -197,9 +220,10 @@ export class StatsCollector {
     }
     const sample = inboundSample(report as unknown as ReadonlyMap<string, Stat>);
     if (!sample || this.#timer === undefined) return;
-    const stats = summarize(this.#previous, sample, frames);
+    const previous = this.#previous;
+    const stats = summarize(previous, sample, frames);
     this.#previous = sample;
     this.#options.report(stats);
-    this.#options.onStats?.(stats);
+    this.#options.onStats?.(stats, sample, previous?.id === sample.id ? previous : undefined);
   }
 }

@@ -18,10 +18,23 @@ function report(inbound: Record<string, unknown>): Map<string, Record<string, un
       packetsLost: 3,
       bytesReceived: 1_000_000,
       jitter: 0.004,
+      packetsReceived: 997,
+      codecId: "CIT01_96",
+      frameWidth: 1280,
+      frameHeight: 720,
       ...inbound,
     }],
+    ["CIT01_96", { id: "CIT01_96", type: "codec", mimeType: "video/H264" }],
     ["T01", { id: "T01", type: "transport", selectedCandidatePairId: "CPa" }],
-    ["CPa", { id: "CPa", type: "candidate-pair", currentRoundTripTime: 0.012 }],
+    ["CPa", {
+      id: "CPa",
+      type: "candidate-pair",
+      currentRoundTripTime: 0.012,
+      localCandidateId: "Lx",
+      remoteCandidateId: "Rx",
+    }],
+    ["Lx", { id: "Lx", type: "local-candidate", candidateType: "srflx" }],
+    ["Rx", { id: "Rx", type: "remote-candidate", candidateType: "host" }],
     ["CPb", { id: "CPb", type: "candidate-pair", currentRoundTripTime: 0.5 }],
   ]);
 }
@@ -39,6 +52,12 @@ Deno.test("inboundSample() reads the video stream and the selected pair's round 
     bytesReceived: 1_000_000,
     jitter: 0.004,
     roundTripTime: 0.012,
+    packetsReceived: 997,
+    codec: "video/H264",
+    frameWidth: 1280,
+    frameHeight: 720,
+    localCandidateType: "srflx",
+    remoteCandidateType: "host",
   });
   assert.equal(inboundSample(new Map()), undefined);
 });

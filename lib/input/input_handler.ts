@@ -6,7 +6,9 @@
  * Every message passes the viewer's limits first ({@linkcode INPUT_LIMITS}:
  * message rate, held keys, scroll notches, typed characters, gamepad
  * connects): what exceeds them is dropped and counted, never injected, and
- * logged at most once a second.
+ * logged at most once a second. Then its gate (lib/roles/control.ts): input
+ * from a view-only viewer, or from a viewer while another controls, is
+ * dropped and counted before it is even decoded.
  *
  * @module
  */
@@ -23,6 +25,7 @@ import { codePointToKeysym } from "../protocol/keysyms.ts";
 import { Throttle } from "../throttle.ts";
 import { TokenBucket } from "../token_bucket.ts";
 import type { InputSink } from "./input_sink.ts";
+import type { Admission } from "../roles/control.ts";
 
 const log = getLogger(["skerry", "input"]);
 
@@ -39,7 +42,10 @@ export interface PadSink {
 /** Why a limit dropped input. */
 export type InputLimitReason = "rate" | "heldKeys" | "scroll" | "text" | "pads";
 
-/** Counters of one viewer's input: `received = accepted + rejected + limited`. */
+/** Why the gate refused input. */
+export type InputRefusal = "viewOnly" | "notController";
+
+/** Counters of one viewer's input: `received = accepted + rejected + limited + refused`. */
 export interface InputStats {
   /** Messages received. */
   received: number;
@@ -51,6 +57,10 @@ export interface InputStats {
   limited: number;
   /** What each limit dropped: messages, except `scroll`, which counts wheel notches. */
   limitedBy: Record<InputLimitReason, number>;
+  /** Messages dropped by the gate: the viewer may not control now (nothing injected). */
+  refused: number;
+  /** Why the gate refused them. */
+  refusedBy: Record<InputRefusal, number>;
   /** Times the watchdog released held input. */
   watchdogReleases: number;
 }
@@ -65,7 +75,28 @@ export interface InputHandlerOptions {
   peer?: string;
   /** The limits; default {@linkcode INPUT_LIMITS}. */
   limits?: InputLimits;
+  /**
+   * Whether this viewer's input may be injected now; `active` is true for a
+   * move, a press or typing (what takes free control). Default: always.
+   */
+  gate?: (active: boolean) => Admission;
 }
+
+/**
+ * Input that takes control when nobody has it: a move, a press, typing,
+ * a gamepad. Releases, heartbeats and pad disconnects never do.
+ */
+const ACTIVE_OPS: ReadonlySet<number> = new Set([
+  Op.KeyDown,
+  Op.Move,
+  Op.MoveRelative,
+  Op.ButtonDown,
+  Op.Scroll,
+  Op.Text,
+  Op.PadConnect,
+  Op.PadButton,
+  Op.PadAxis,
+]);
 
 /** Wheel notch buttons: up, down, left, right. */
 const WHEEL = { up: 4, down: 5, left: 6, right: 7 } as const;
@@ -79,12 +110,16 @@ export class InputHandler {
   readonly #buttons = new Set<number>();
   /** Gamepad slots this viewer has connected. */
   readonly #padSlots = new Set<number>();
+  /** Gamepad buttons held (value above 0) and axes off centre, per slot: `slot * 256 + n`. */
+  readonly #padButtons = new Set<number>();
+  readonly #padAxes = new Set<number>();
   readonly #rate: TokenBucket;
   readonly #notches: TokenBucket;
   readonly #chars: TokenBucket;
   readonly #padConnects: TokenBucket;
   readonly #rejectLog = new Throttle(1000);
   readonly #limitLog = new Throttle(1000);
+  readonly #refuseLog = new Throttle(1000);
   #timer: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
   /** Counters, for tests and metrics. */
@@ -94,6 +129,8 @@ export class InputHandler {
     rejected: 0,
     limited: 0,
     limitedBy: { rate: 0, heldKeys: 0, scroll: 0, text: 0, pads: 0 },
+    refused: 0,
+    refusedBy: { viewOnly: 0, notController: 0 },
     watchdogReleases: 0,
   };
 
@@ -124,6 +161,11 @@ export class InputHandler {
     const now = Date.now();
     // Before decoding: a flood costs one subtraction per message.
     if (!this.#rate.take(now)) return this.#limited("rate", now);
+    const gate = this.#options.gate;
+    if (gate) {
+      const admission = gate(ACTIVE_OPS.has(message[0] ?? 0));
+      if (admission !== "ok") return this.#refused(admission, now);
+    }
     let event: InputEvent;
     try {
       event = decodeInput(message);
@@ -153,6 +195,20 @@ export class InputHandler {
     this.#buttons.clear();
   }
 
+  /**
+   * Control went to another viewer (or was given up): releases every key and
+   * button this viewer holds, and its gamepads' buttons and sticks, which
+   * stay plugged in.
+   */
+  revoke(): void {
+    this.releaseAll();
+    const pads = this.#options.pads;
+    for (const id of this.#padButtons) pads?.button(id >> 8, id & 0xff, 0);
+    this.#padButtons.clear();
+    for (const id of this.#padAxes) pads?.axis(id >> 8, id & 0xff, 0);
+    this.#padAxes.clear();
+  }
+
   /** The viewer left: release everything and disconnect its gamepads. */
   close(): void {
     if (this.#closed) return;
@@ -160,10 +216,10 @@ export class InputHandler {
     clearTimeout(this.#timer);
     this.releaseAll();
     this.#options.pads?.close();
-    const { limitedBy, ...stats } = this.stats;
-    log[stats.rejected + stats.limited > 0 ? "info" : "debug"](
-      "Input from {peer}: {received} messages, {accepted} accepted, {rejected} malformed, {limited} over a limit (rate {rate}, held keys {heldKeys}, text {text}, pads {pads}); {scroll} wheel notches dropped",
-      { peer: this.#peer, ...stats, ...limitedBy },
+    const { limitedBy, refusedBy, ...stats } = this.stats;
+    log[stats.rejected + stats.limited + stats.refused > 0 ? "info" : "debug"](
+      "Input from {peer}: {received} messages, {accepted} accepted, {rejected} malformed, {limited} over a limit (rate {rate}, held keys {heldKeys}, text {text}, pads {pads}), {refused} refused (view-only {viewOnly}, not in control {notController}); {scroll} wheel notches dropped",
+      { peer: this.#peer, ...stats, ...limitedBy, ...refusedBy },
     );
   }
 
@@ -187,6 +243,18 @@ export class InputHandler {
         if (!this.#padSlots.has(event.index) && !this.#padConnects.take(now)) return "pads";
         return;
     }
+  }
+
+  #refused(admission: Exclude<Admission, "ok">, now: number): void {
+    const reason: InputRefusal = admission === "view-only" ? "viewOnly" : "notController";
+    this.stats.refused++;
+    this.stats.refusedBy[reason]++;
+    if (!this.#refuseLog.due(now)) return;
+    log.debug("Dropped input from {peer}: {admission} ({refused} so far)", {
+      peer: this.#peer,
+      admission,
+      refused: this.stats.refused,
+    });
   }
 
   #limited(reason: InputLimitReason, now: number): void {
@@ -275,14 +343,29 @@ export class InputHandler {
         return;
       case Op.PadDisconnect:
         if (!this.#padSlots.delete(event.index)) return;
+        this.#forgetPad(event.index);
         this.#options.pads?.disconnect(event.index);
         return;
-      case Op.PadButton:
+      case Op.PadButton: {
+        const id = event.index * 256 + event.button;
+        if (event.value > 0) this.#padButtons.add(id);
+        else this.#padButtons.delete(id);
         this.#options.pads?.button(event.index, event.button, event.value);
         return;
-      case Op.PadAxis:
+      }
+      case Op.PadAxis: {
+        const id = event.index * 256 + event.axis;
+        if (event.value !== 0) this.#padAxes.add(id);
+        else this.#padAxes.delete(id);
         this.#options.pads?.axis(event.index, event.axis, event.value);
         return;
+      }
+    }
+  }
+
+  #forgetPad(index: number): void {
+    for (const set of [this.#padButtons, this.#padAxes]) {
+      for (const id of set) if (id >> 8 === index) set.delete(id);
     }
   }
 

@@ -5,6 +5,7 @@ import { RecordingSink } from "../../test/fixtures/recording_sink.ts";
 import { fakeTime } from "../../test/fixtures/fake_time.ts";
 
 const NOTHING_LIMITED = { rate: 0, heldKeys: 0, scroll: 0, text: 0, pads: 0 };
+const NOTHING_REFUSED = { viewOnly: 0, notController: 0 };
 
 Deno.test("InputHandler types text, scales moves to the screen and turns scroll into wheel clicks", () => {
   const sink = new RecordingSink({ width: 800, height: 600 });
@@ -42,6 +43,8 @@ Deno.test("InputHandler types text, scales moves to the screen and turns scroll 
     rejected: 0,
     limited: 0,
     limitedBy: NOTHING_LIMITED,
+    refused: 0,
+    refusedBy: NOTHING_REFUSED,
     watchdogReleases: 0,
   });
   handler.close();
@@ -96,6 +99,8 @@ Deno.test("InputHandler rejects malformed and out-of-range messages and injects 
     rejected: bad.length,
     limited: 0,
     limitedBy: NOTHING_LIMITED,
+    refused: 0,
+    refusedBy: NOTHING_REFUSED,
     watchdogReleases: 0,
   });
   handler.close();

@@ -17,8 +17,8 @@ export interface MetricsSources {
   viewers(): number;
   /** Helpers spawned (standby included) and helpers that exited unasked. */
   helper(): { spawned: number; crashes: number };
-  /** Input messages accepted and rejected, all viewers, since start. */
-  input?(): { accepted: number; rejected: number };
+  /** Input messages accepted, rejected and refused (not in control), all viewers, since start. */
+  input?(): { accepted: number; rejected: number; refused?: number };
 }
 
 /** Options of {@linkcode SkerryMetrics}. */
@@ -64,7 +64,8 @@ export class SkerryMetrics implements ViewerMonitor {
       }),
       input: r.counter({
         name: "skerry_input_messages_total",
-        help: "Input messages from viewers, by result (rejected: malformed, nothing injected)",
+        help:
+          "Input messages from viewers, by result (rejected: malformed; refused: view-only or not in control; nothing injected)",
         labelNames: ["result"],
       }),
       framesSent: r.counter({
@@ -89,7 +90,22 @@ export class SkerryMetrics implements ViewerMonitor {
       }),
       availableBitrate: r.gauge({
         name: "skerry_viewer_available_bitrate_bits_per_second",
-        help: "Available send rate the congestion controller estimates (when GStreamer reports it)",
+        help: "Bitrate the viewer's congestion controller finds its path can carry",
+        ...perViewer,
+      }),
+      encoderBitrate: r.gauge({
+        name: "skerry_viewer_encoder_bitrate_bits_per_second",
+        help: "Bitrate the encoder serving the viewer is set to",
+        ...perViewer,
+      }),
+      encoderFramerate: r.gauge({
+        name: "skerry_viewer_encoder_frames_per_second",
+        help: "Frame rate the capture serving the viewer runs at",
+        ...perViewer,
+      }),
+      retransmitted: r.counter({
+        name: "skerry_viewer_retransmitted_packets_total",
+        help: "Packets resent to the viewer (RTX) after its retransmission requests",
         ...perViewer,
       }),
       rtt: r.gauge({
@@ -180,6 +196,7 @@ export class SkerryMetrics implements ViewerMonitor {
       if (input) {
         m.input.set({ result: "accepted" }, input.accepted);
         m.input.set({ result: "rejected" }, input.rejected);
+        if (input.refused !== undefined) m.input.set({ result: "refused" }, input.refused);
       }
     });
   }
@@ -212,6 +229,11 @@ export class SkerryMetrics implements ViewerMonitor {
     m.firs.set(p, s.firCount);
     setIf(m.sendBitrate, p, s.sendBitsPerSecond);
     setIf(m.availableBitrate, p, s.availableBitsPerSecond);
+    setIf(m.encoderBitrate, p, s.encoderBitsPerSecond);
+    setIf(m.encoderFramerate, p, s.encoderFramerate);
+    if (s.retransmittedPacketsSent !== undefined) {
+      m.retransmitted.set(p, s.retransmittedPacketsSent);
+    }
     setIf(m.rtt, p, seconds(s.roundTripTimeMs));
     setIf(m.jitter, p, seconds(s.jitterMs));
     setIf(m.lossRatio, p, s.fractionLost);

@@ -20,13 +20,13 @@ const PEER_STATS: PeerStats = {
 };
 
 function metrics(options: { maxViewers?: number } = {}) {
-  const live = { viewers: 0, spawned: 1, crashes: 0, accepted: 0, rejected: 0 };
+  const live = { viewers: 0, spawned: 1, crashes: 0, accepted: 0, rejected: 0, refused: 0 };
   const m = new SkerryMetrics({
     version: "9.9.9",
     sources: {
       viewers: () => live.viewers,
       helper: () => ({ spawned: live.spawned, crashes: live.crashes }),
-      input: () => ({ accepted: live.accepted, rejected: live.rejected }),
+      input: () => ({ accepted: live.accepted, rejected: live.rejected, refused: live.refused }),
     },
     ...options,
   });
@@ -47,7 +47,14 @@ function samples(families: Family[]): Map<string, number> {
 
 Deno.test("SkerryMetrics.render() reads process-wide numbers at each scrape", () => {
   const { m, live } = metrics();
-  Object.assign(live, { viewers: 2, spawned: 3, crashes: 1, accepted: 40, rejected: 2 });
+  Object.assign(live, {
+    viewers: 2,
+    spawned: 3,
+    crashes: 1,
+    accepted: 40,
+    rejected: 2,
+    refused: 7,
+  });
   const v = samples(parsePrometheus(m.render()));
   assert.equal(v.get(`skerry_build_info{version=9.9.9,deno=${Deno.version.deno}}`), 1);
   assert.equal(v.get("skerry_viewers"), 2);
@@ -55,6 +62,7 @@ Deno.test("SkerryMetrics.render() reads process-wide numbers at each scrape", ()
   assert.equal(v.get("skerry_helper_crashes_total"), 1);
   assert.equal(v.get("skerry_input_messages_total{result=accepted}"), 40);
   assert.equal(v.get("skerry_input_messages_total{result=rejected}"), 2);
+  assert.equal(v.get("skerry_input_messages_total{result=refused}"), 7);
 });
 
 Deno.test("SkerryMetrics turns a viewer's statistics into series in base units", () => {

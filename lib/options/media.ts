@@ -1,6 +1,11 @@
 /** Options of the media: video encoding, audio, and how the stream adapts. */
 
-import { CAPTURE_MODES, ENCODERS } from "../protocol/encoders.ts";
+import {
+  CAPTURE_MODES,
+  DEFAULT_FALLBACK_ENCODERS,
+  type Encoder,
+  ENCODERS,
+} from "../protocol/encoders.ts";
 import { option, type OptionGroup } from "./option.ts";
 import { bool, decimal, int, oneOf } from "./parse.ts";
 import { selkies } from "./selkies.ts";
@@ -14,7 +19,9 @@ export const VIDEO_OPTIONS = [
     env: "SKERRY_ENCODER",
     ...selkies("encoder", "WEBRTC_ENCODER"),
     default: "x264enc",
-    help: `Video encoder: ${ENCODERS.join(", ")} (nvh264enc falls back to x264enc without NVIDIA)`,
+    help: `Preferred video encoder: ${
+      ENCODERS.join(", ")
+    } (a browser that cannot decode it gets the first fallback it can)`,
     parse: oneOf(ENCODERS),
   }),
   option({
@@ -26,6 +33,19 @@ export const VIDEO_OPTIONS = [
     help:
       "Screen capture: damage (only what changed, when it changes; XDamage and XShm, else ximagesrc), ximagesrc (the whole screen every frame) or ximagesrc-damage (ximagesrc with use-damage)",
     parse: oneOf(CAPTURE_MODES),
+  }),
+  option({
+    key: "fallbackEncoders",
+    flag: "fallback-encoders",
+    value: "LIST",
+    env: "SKERRY_FALLBACK_ENCODERS",
+    default: DEFAULT_FALLBACK_ENCODERS.join(","),
+    help:
+      "Encoders tried in order for a browser that cannot decode --encoder (those installed here); none: no fallback",
+    parse: (raw): Encoder[] => {
+      const list = raw.trim() === "none" ? [] : raw.split(",").map((s) => s.trim()).filter(Boolean);
+      return list.map(oneOf(ENCODERS));
+    },
   }),
   option({
     key: "framerate",

@@ -6,6 +6,12 @@
  */
 
 import { int, type JsonObject, parseObject, peerId, str } from "./_fields.ts";
+import {
+  type HelperTuning,
+  type LiveSettingsChange,
+  parseSettingsChange,
+  parseTuning,
+} from "./live_settings.ts";
 import { parsePeerStats, type PeerStats } from "./stats.ts";
 
 /** Exit codes of the helper. */
@@ -46,6 +52,8 @@ export interface HelperStart {
   stunServer?: string;
   /** TURN servers for every webrtcbin, `turn(s)://user:password@host:port` (user info percent-escaped). */
   turnServers?: string[];
+  /** Bitrate, frame rate, audio, congestion control and FEC to start with; absent: the pipeline's own. */
+  tuning?: HelperTuning;
 }
 
 /** The damage capture (helper/capture/): which appsrc it feeds, from which display, how often at most. */
@@ -65,16 +73,38 @@ export interface HelperIceServers {
   turnServers: string[];
 }
 
+/**
+ * A new encode tier (docs/PROTOCOL.md, "Encode tiers"): one more encode of the
+ * capture, for the viewers of one codec. Only with a `start` whose `tee` is
+ * the capture's.
+ */
+export interface HelperTierAdd {
+  type: "tier-add";
+  /** The tier's id (the encoder's name): `peer-add` names it. */
+  tier: string;
+  /** The tier's elements, raw frames in (the first element's sink), RTP out of the tee `tee`. */
+  pipeline: string;
+  /** Name of the tee in `pipeline` that viewer branches link to. */
+  tee: string;
+  /** Name of the encoder in `pipeline`, for keyframe requests. */
+  encoder: string;
+  /** Name of an `identity` after the encoder whose buffer count is frames encoded. */
+  frameCounter?: string;
+}
+
 /** Server to helper. */
 export type ToHelper =
   | HelperStart
   | HelperIceServers
-  | { type: "peer-add"; peer: string }
+  | HelperTierAdd
+  | { type: "tier-remove"; tier: string }
+  | { type: "peer-add"; peer: string; tier?: string }
   | { type: "ice-restart"; peer: string }
   | { type: "peer-remove"; peer: string }
   | { type: "answer"; peer: string; sdp: string }
   | { type: "ice"; peer: string; candidate: string; sdpMLineIndex: number }
   | { type: "send"; peer: string; channel: string; data: string }
+  | ({ type: "settings" } & LiveSettingsChange)
   | { type: "stop" };
 
 /** Helper to server. */
@@ -107,6 +137,7 @@ export function parseToHelper(line: string): ToHelper {
       if (o.capture !== undefined) start.capture = captureSpec(o.capture);
       if (o.stunServer !== undefined) start.stunServer = str(o, "stunServer", 4096);
       if (o.turnServers !== undefined) start.turnServers = strings(o, "turnServers");
+      if (o.tuning !== undefined) start.tuning = parseTuning(o, "tuning");
       return start;
     }
     case "ice-servers":
@@ -115,7 +146,23 @@ export function parseToHelper(line: string): ToHelper {
         stunServer: str(o, "stunServer", 4096),
         turnServers: strings(o, "turnServers"),
       };
+    case "tier-add": {
+      const add: HelperTierAdd = {
+        type: "tier-add",
+        tier: tierId(o),
+        pipeline: str(o, "pipeline"),
+        tee: str(o, "tee", 256),
+        encoder: str(o, "encoder", 256),
+      };
+      if (o.frameCounter !== undefined) add.frameCounter = str(o, "frameCounter", 256);
+      return add;
+    }
+    case "tier-remove":
+      return { type: "tier-remove", tier: tierId(o) };
     case "peer-add":
+      return o.tier === undefined
+        ? { type: "peer-add", peer: peerId(o) }
+        : { type: "peer-add", peer: peerId(o), tier: tierId(o) };
     case "peer-remove":
     case "ice-restart":
       return { type: o.type, peer: peerId(o) };
@@ -130,6 +177,8 @@ export function parseToHelper(line: string): ToHelper {
         channel: str(o, "channel", 256),
         data: str(o, "data"),
       };
+    case "settings":
+      return { type: "settings", ...parseSettingsChange(o) };
     case "stop":
       return { type: "stop" };
     default:
@@ -197,6 +246,15 @@ function captureSpec(value: unknown): HelperCapture {
     display: str(o, "display", 256),
     framerate: int(o, "framerate", 1, 240),
   };
+}
+
+/** A tier id: 1-64 characters of letters, digits, `-` and `_` (an encoder's name). */
+function tierId(o: JsonObject): string {
+  const v = str(o, "tier", 64);
+  if (!/^[A-Za-z0-9_-]+$/.test(v)) {
+    throw new RangeError(`Cannot parse "${o.type}" message: "tier" has invalid characters`);
+  }
+  return v;
 }
 
 function strings(o: JsonObject, name: string): string[] {

@@ -104,3 +104,30 @@ Deno.test("parseElementReport() reads the --probe answer and passes on a helper'
     message: "Cannot parse element report: not JSON",
   });
 });
+
+Deno.test("parseToHelper() reads encode tiers and a peer-add naming its tier", () => {
+  const add = {
+    type: "tier-add",
+    tier: "vp8enc",
+    pipeline: "videoconvert ! vp8enc name=e ! rtpvp8pay ! tee name=t",
+    tee: "t",
+    encoder: "e",
+    frameCounter: "f",
+  };
+  assert.deepEqual(parseToHelper(JSON.stringify(add)), add);
+  assert.deepEqual(parseToHelper('{"type":"tier-remove","tier":"vp8enc"}'), {
+    type: "tier-remove",
+    tier: "vp8enc",
+  });
+  assert.deepEqual(parseToHelper('{"type":"peer-add","peer":"p1","tier":"vp8enc"}'), {
+    type: "peer-add",
+    peer: "p1",
+    tier: "vp8enc",
+  });
+  assert.throws(() => parseToHelper('{"type":"tier-remove","tier":"a b"}'), {
+    message: 'Cannot parse "tier-remove" message: "tier" has invalid characters',
+  });
+  assert.throws(() => parseToHelper('{"type":"tier-add","tier":"x","tee":"t","encoder":"e"}'), {
+    message: 'Cannot parse "tier-add" message: "pipeline" must be a string',
+  });
+});

@@ -6,7 +6,16 @@
  */
 
 import { int, type JsonObject, parseObject, str } from "./_fields.ts";
+import {
+  type LiveSettings,
+  type LiveSettingsChange,
+  parseSettings,
+  parseSettingsChange,
+} from "./live_settings.ts";
+import { type DecodableCodec, parseDecodableCodecs } from "./codecs.ts";
+import { type Encoder, isEncoder } from "./encoders.ts";
 import { type ClientStats, parseClientStats } from "./stats.ts";
+import { type ControlView, isRole, MAX_DISPLAY_NAME } from "./control.ts";
 
 /** The protocol version this code speaks. */
 export const SIGNALLING_PROTOCOL = 1;
@@ -56,15 +65,35 @@ export interface IceServer {
 export type MediaState = "starting" | "streaming" | "restarting" | "failed";
 
 /** Error codes of the `error` message. */
-export type ErrorCode = "bad-message" | "protocol" | "media" | "full" | "rate-limited" | "too-big";
+export type ErrorCode =
+  | "bad-message"
+  | "protocol"
+  | "media"
+  | "full"
+  | "rate-limited"
+  | "too-big"
+  | "forbidden"
+  | "no-codec";
+
+/**
+ * Longest `name` field accepted, in characters: a display name is cut to
+ * {@linkcode MAX_DISPLAY_NAME} characters after cleaning, and these leave
+ * room for what cleaning removes.
+ */
+const MAX_NAME_FIELD = MAX_DISPLAY_NAME * 8;
 
 /** Browser to server. */
 export type ClientMessage =
-  | { type: "hello"; protocol: number }
+  | { type: "hello"; protocol: number; name?: string; codecs?: DecodableCodec[] }
+  | { type: "encoder"; encoder: Encoder }
   | { type: "answer"; sdp: string }
   | { type: "ice"; candidate: string; sdpMLineIndex: number }
   | { type: "ice-restart" }
-  | { type: "stats"; stats: ClientStats };
+  | { type: "stats"; stats: ClientStats }
+  | { type: "control-request" }
+  | { type: "control-release" }
+  | { type: "name"; name: string }
+  | ({ type: "settings" } & LiveSettingsChange);
 
 /** Server to browser. */
 export type ServerMessage =
@@ -73,14 +102,24 @@ export type ServerMessage =
   | { type: "offer"; sdp: string; iceRestart?: boolean }
   | { type: "ice"; candidate: string; sdpMLineIndex: number }
   | { type: "ice-servers"; iceServers: IceServer[] }
-  | { type: "error"; code: ErrorCode; message: string };
+  | { type: "error"; code: ErrorCode; message: string }
+  | ({ type: "control" } & ControlView)
+  | ({ type: "settings"; congestionControl: boolean } & LiveSettings)
+  | { type: "encoder"; encoder: Encoder; encoders: Encoder[] };
 
 /** Parses one frame from the browser; throws `RangeError` saying what is wrong. */
 export function parseClientMessage(text: string): ClientMessage {
   const o = parseObject(text, MAX_SIGNALLING_MESSAGE);
   switch (o.type) {
-    case "hello":
-      return { type: "hello", protocol: int(o, "protocol", 0, 1000) };
+    case "hello": {
+      const protocol = int(o, "protocol", 0, 1000);
+      const hello: Extract<ClientMessage, { type: "hello" }> = { type: "hello", protocol };
+      if (o.name !== undefined) hello.name = str(o, "name", MAX_NAME_FIELD);
+      if (o.codecs !== undefined) hello.codecs = parseDecodableCodecs(o.codecs);
+      return hello;
+    }
+    case "encoder":
+      return { type: "encoder", encoder: encoder(o, "encoder") };
     case "answer":
       return { type: "answer", sdp: str(o, "sdp", MAX_SIGNALLING_MESSAGE) };
     case "ice":
@@ -93,6 +132,14 @@ export function parseClientMessage(text: string): ClientMessage {
       return { type: "ice-restart" };
     case "stats":
       return { type: "stats", stats: parseClientStats(o.stats) };
+    case "control-request":
+      return { type: "control-request" };
+    case "control-release":
+      return { type: "control-release" };
+    case "name":
+      return { type: "name", name: str(o, "name", MAX_NAME_FIELD) };
+    case "settings":
+      return { type: "settings", ...parseSettingsChange(o) };
     default:
       throw new RangeError(`Cannot parse message: unknown type "${o.type}"`);
   }
@@ -128,11 +175,36 @@ export function parseServerMessage(text: string): ServerMessage {
         candidate: str(o, "candidate", 4096),
         sdpMLineIndex: int(o, "sdpMLineIndex", 0, 255),
       };
+    case "settings":
+      return {
+        type: "settings",
+        ...parseSettings(o),
+        congestionControl: o.congestionControl === true,
+      };
+    case "encoder": {
+      const list = Array.isArray(o.encoders) ? o.encoders : [];
+      return {
+        type: "encoder",
+        encoder: encoder(o, "encoder"),
+        encoders: list.filter((e): e is Encoder => typeof e === "string" && isEncoder(e)),
+      };
+    }
     case "error":
       return { type: "error", code: str(o, "code", 32) as ErrorCode, message: str(o, "message") };
+    case "control":
+      return { type: "control", ...controlView(o) };
     default:
       throw new RangeError(`Cannot parse message: unknown type "${o.type}"`);
   }
+}
+
+/** A field naming one of Skerry's encoders. */
+function encoder(o: JsonObject, name: string): Encoder {
+  const v = str(o, name, 64);
+  if (!isEncoder(v)) {
+    throw new RangeError(`Cannot parse "${o.type}" message: unknown encoder "${v}"`);
+  }
+  return v;
 }
 
 /** The `iceServers` field: a list of objects with `urls` (anything else is dropped). */
@@ -141,4 +213,23 @@ function iceServers(o: JsonObject): IceServer[] {
   return o.iceServers.filter((s): s is IceServer =>
     typeof s === "object" && s !== null && "urls" in s
   );
+}
+
+/** The fields of a `control` message. */
+function controlView(o: JsonObject): ControlView {
+  const you = o.you as JsonObject | undefined;
+  if (typeof you !== "object" || you === null || !isRole(you.role)) {
+    throw new RangeError('Cannot parse "control" message: "you" must hold a peer and a role');
+  }
+  const controller = o.controller as JsonObject | null | undefined;
+  if (controller !== null && (typeof controller !== "object" || controller === undefined)) {
+    throw new RangeError('Cannot parse "control" message: "controller" must be an object or null');
+  }
+  return {
+    you: { peer: str({ ...you, type: "control" }, "peer", 64), role: you.role },
+    controller: controller === null ? null : {
+      peer: str({ ...controller, type: "control" }, "peer", 64),
+      name: str({ ...controller, type: "control" }, "name", MAX_NAME_FIELD),
+    },
+  };
 }

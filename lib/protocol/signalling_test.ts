@@ -85,3 +85,42 @@ Deno.test("parseServerMessage() reads what the server sends", () => {
     message: "boom",
   });
 });
+
+Deno.test("parseClientMessage() reads a hello's codecs and an encoder request", () => {
+  assert.deepEqual(
+    parseClientMessage(
+      '{"type":"hello","protocol":1,"codecs":[{"mimeType":"video/VP8"},{"mimeType":"video/H264","sdpFmtpLine":"packetization-mode=1"}]}',
+    ),
+    {
+      type: "hello",
+      protocol: 1,
+      codecs: [
+        { mimeType: "video/VP8" },
+        { mimeType: "video/H264", sdpFmtpLine: "packetization-mode=1" },
+      ],
+    },
+  );
+  assert.deepEqual(parseClientMessage('{"type":"encoder","encoder":"vp9enc"}'), {
+    type: "encoder",
+    encoder: "vp9enc",
+  });
+  assert.throws(() => parseClientMessage('{"type":"encoder","encoder":"h266enc"}'), {
+    message: 'Cannot parse "encoder" message: unknown encoder "h266enc"',
+  });
+  assert.throws(() => parseClientMessage('{"type":"hello","protocol":1,"codecs":"VP8"}'), {
+    message: 'Cannot parse "hello" message: "codecs" must be an array',
+  });
+});
+
+Deno.test("parseServerMessage() reads encoder, keeping only known encoders in the choices", () => {
+  assert.deepEqual(
+    parseServerMessage(
+      '{"type":"encoder","encoder":"vp8enc","encoders":["vp8enc","h266","vp9enc"]}',
+    ),
+    { type: "encoder", encoder: "vp8enc", encoders: ["vp8enc", "vp9enc"] },
+  );
+  assert.deepEqual(
+    parseServerMessage('{"type":"error","code":"no-codec","message":"Your browser cannot…"}'),
+    { type: "error", code: "no-codec", message: "Your browser cannot…" },
+  );
+});

@@ -45,6 +45,12 @@ export interface PeerStats {
   jitterMs?: number;
   /** The congestion controller's estimate of the available send rate, in bits per second. */
   availableBitsPerSecond?: number;
+  /** Packets resent on the RTX stream after the viewer's NACKs. */
+  retransmittedPacketsSent?: number;
+  /** The bitrate the shared encoder is set to now, in bits per second. */
+  encoderBitsPerSecond?: number;
+  /** The frame rate the capture runs at now, in frames per second. */
+  encoderFramerate?: number;
   /** Types of the selected candidate pair's two ends. */
   localCandidateType?: CandidateType;
   remoteCandidateType?: CandidateType;
@@ -124,6 +130,9 @@ const PEER_FIELDS = {
   roundTripTimeMs: MS,
   jitterMs: MS,
   availableBitsPerSecond: BITS,
+  retransmittedPacketsSent: OPTIONAL_COUNT,
+  encoderBitsPerSecond: BITS,
+  encoderFramerate: { kind: "number", max: 1000 },
   localCandidateType: CANDIDATE,
   remoteCandidateType: CANDIDATE,
 } as const satisfies Record<keyof PeerStats, FieldSpec>;
