@@ -358,6 +358,14 @@ async function chooseCapture(
   log: { warn(message: string, props: Record<string, unknown>): void },
 ): Promise<Config["capture"]> {
   if (requested !== "damage") return requested;
+  const { missingCapturePackages } = await import("./ffi/xcb.ts");
+  const packages = missingCapturePackages();
+  if (packages.length > 0) {
+    log.warn("Damage capture needs {packages}: capturing with ximagesrc", {
+      packages: packages.join(", "),
+    });
+    return "ximagesrc";
+  }
   const { openX11, hasExtension } = await import("./ffi/x11.ts");
   // A host before the colon: the X server is elsewhere and cannot share memory with the helper.
   const host = display.name.slice(0, display.name.lastIndexOf(":"));

@@ -4,7 +4,7 @@
  *
  * - libyuv's BGRx->I420 (ffi/libyuv.ts) for a whole frame and a clock-sized
  *   block, against GStreamer's videoconvert at 1 and 2 threads;
- * - x264enc presets and thread settings, vp8enc and openh264enc, on 600
+ * - x264enc presets and thread settings (the default encoder), on 600
  *   frames of a mostly still screen (a small moving ball) and of full
  *   motion (snow), in CPU seconds per frame.
  *
@@ -105,11 +105,6 @@ if (import.meta.main) {
       "x264enc superfast threads=2 sliced",
       "x264enc tune=zerolatency speed-preset=superfast threads=2 sliced-threads=true bitrate=8000",
     ],
-    [
-      "vp8enc deadline=1 cpu-used=16",
-      "vp8enc deadline=1 cpu-used=16 threads=2 target-bitrate=8000000",
-    ],
-    ["openh264enc complexity=low", "openh264enc complexity=low bitrate=8000000"],
   ];
   for (const pattern of ["ball", "snow"]) {
     const base = await gstCpuMs(`${raw(pattern, "I420")} ! fakesink`, frames);

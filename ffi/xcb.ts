@@ -316,3 +316,24 @@ export function readConfigureNotify(
     height: event.bytes.getUint16(OFFSET.configureHeight, true),
   };
 }
+
+/** The shared libraries the damage capture loads (Debian packages in brackets). */
+const CAPTURE_LIBRARIES: Record<string, string> = {
+  "libxcb.so.1": "libxcb1",
+  "libxcb-damage.so.0": "libxcb-damage0",
+  "libxcb-xfixes.so.0": "libxcb-xfixes0",
+  "libxcb-shm.so.0": "libxcb-shm0",
+  "libyuv.so.0": "libyuv0",
+};
+
+/** The Debian packages of the damage capture's libraries that cannot be loaded here. */
+export function missingCapturePackages(): string[] {
+  return Object.entries(CAPTURE_LIBRARIES).flatMap(([file, pkg]) => {
+    try {
+      Deno.dlopen(file, {}).close();
+      return [];
+    } catch {
+      return [pkg];
+    }
+  });
+}

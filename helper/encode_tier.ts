@@ -127,6 +127,8 @@ export class EncodeTier implements BranchHost {
       this.unlinkBranch(bin, teePad);
       throw new Error(`Cannot link branch (${linked})`);
     }
+    // A still screen pushes nothing: the new viewer's branch needs a frame to negotiate.
+    this.#pipeline.requestFrame();
     return teePad;
   }
 

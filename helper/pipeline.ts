@@ -190,7 +190,17 @@ export class Pipeline {
       this.unlinkBranch(bin, teePad);
       throw new Error(`Cannot link branch (${linked})`);
     }
+    this.requestFrame();
     return teePad;
+  }
+
+  /**
+   * Something new was linked downstream: the damage capture pushes the
+   * current frame, since a still screen sends none and the new branch learns
+   * its caps (and so negotiates) only from a frame. No-op for ximagesrc.
+   */
+  requestFrame(): void {
+    this.#capture?.requestFrame();
   }
 
   /** Unlinks a branch and releases its tee pad, so the tee stops pushing into it. */
