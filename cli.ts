@@ -130,7 +130,8 @@ async function serve(
       pipeline: video.capturePipeline({
         display: display.name,
         framerate: config.framerate,
-        showPointer: true,
+        // With cursors the page draws the pointer; the video has it only under pointer lock.
+        showPointer: !config.enableCursors,
         capture: captureMode,
       }),
       ...(capture ? { capture } : {}),
@@ -140,6 +141,8 @@ async function serve(
       encoder: video.VIDEO_ENCODER,
       iceAddresses: config.iceAddresses,
       channels: [INPUT_CHANNEL_LABEL],
+      // Pointer lock switches ximagesrc's show-pointer; the damage capture draws no pointer.
+      ...(capture ? {} : { source: video.VIDEO_SOURCE }),
       tuning: {
         videoBitrate: config.videoBitrate,
         framerate: config.framerate,
@@ -174,6 +177,26 @@ async function serve(
     maxViewers: config.maxViewers,
   });
   shutdown.add("media session", () => session.close());
+
+  // 8. Resize, clipboard and cursors (one X connection, xrandr).
+  const { startDesktopFeatures } = await import("./lib/desktop/desktop_features.ts");
+  const desktop = await startDesktopFeatures(
+    { ...display, env: { DISPLAY: display.name, ...display.env } },
+    config,
+    {
+      showPointer: (visible) => session.showPointer(visible),
+      // The screen follows the controller's window; while nobody controls, the first viewer's.
+      driver: (viewers) => {
+        const controller = control.controller?.peer;
+        return controller !== undefined && viewers.includes(controller) ? controller : viewers[0];
+      },
+    },
+  );
+  const offControlChange = control.onChange(() => desktop.resize?.driverChanged());
+  shutdown.add("desktop features", () => {
+    offControlChange();
+    return desktop.close();
+  });
 
   const { createApp } = await import("./lib/app.ts");
   const { resolveAuth } = await import("./lib/auth.ts");
@@ -212,6 +235,7 @@ async function serve(
     https: tls !== undefined,
     allowedOrigins: config.allowedOrigins,
     trustedProxies: config.trustedProxies,
+    desktop: desktop.hub,
   });
 
   const { listen } = await import("./lib/serve.ts");
@@ -326,7 +350,9 @@ async function resolveDisplay(
   requested: string | undefined,
   config: Config,
   log: { info(message: string, props: Record<string, unknown>): void },
-): Promise<{ name: string; cookie?: Uint8Array; env?: { XAUTHORITY: string } }> {
+): Promise<
+  { name: string; backend?: "xorg" | "xvfb"; cookie?: Uint8Array; env?: { XAUTHORITY: string } }
+> {
   if (requested !== undefined) {
     const { openX11 } = await import("./ffi/x11.ts");
     openX11(requested).close();
@@ -345,7 +371,12 @@ async function resolveDisplay(
     width: desktop.width,
     height: desktop.height,
   });
-  return { name: desktop.name, cookie: desktop.cookie, env: { XAUTHORITY: desktop.authority } };
+  return {
+    name: desktop.name,
+    backend: desktop.backend,
+    cookie: desktop.cookie,
+    env: { XAUTHORITY: desktop.authority },
+  };
 }
 
 /**
@@ -471,6 +502,12 @@ export async function main(): Promise<void> {
     case "run": {
       const { iceOptionProblems } = await import("./lib/turn/ice_sources.ts");
       const problems = iceOptionProblems(invocation.config);
+      if (invocation.command === "resize") {
+        const { resizeCommand } = await import("./lib/desktop/resize_command.ts");
+        const problem = await resizeCommand(invocation.args[0], invocation.config.display);
+        if (problem !== undefined) fail(problem.message, problem.code);
+        return;
+      }
       if (invocation.command === "turn-config") {
         if (problems[0] !== undefined) fail(`${problems[0]}. Run "skerry --help" for usage.`, 2);
         await printTurnConfig(invocation.config);

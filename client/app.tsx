@@ -5,11 +5,13 @@ import { ControlBadge } from "./components/control_badge.tsx";
 import { FileTransfer } from "./components/file_transfer.tsx";
 import { EncoderSelect } from "./components/encoder_select.tsx";
 import { KeyboardButton } from "./components/keyboard_button.tsx";
+import { Notice } from "./components/notice.tsx";
 import { Menu } from "./components/menu.tsx";
 import { StatsOverlay } from "./components/stats_overlay.tsx";
 import { StatusLine } from "./components/status_line.tsx";
 import { StreamControls, type StreamControlsProps } from "./components/stream_controls.tsx";
 import { Connection, type ConnectionState, signallingUrl } from "./lib/connection.ts";
+import { attachDesktop } from "./lib/desktop.ts";
 import { type Figure, overlayFigures } from "./lib/overlay_figures.ts";
 import { attachInput } from "./lib/input.ts";
 import { StatsCollector } from "./lib/stats.ts";
@@ -26,6 +28,7 @@ export function App() {
   const [menuOpen, setMenuOpen] = useState(false);
   const [frameSize, setFrameSize] = useState("");
   const [inputActive, setInputActive] = useState(false);
+  const [notice, setNotice] = useState({ text: "", id: 0 });
   const [control, setControl] = useState<ControlView | null>(null);
   const connectionRef = useRef<Connection>();
   /** View-only logins forward no input (the server would drop it anyway). */
@@ -40,7 +43,14 @@ export function App() {
   useEffect(() => {
     const element = video.current!;
     let detachInput: (() => void) | undefined;
+    const desktop = attachDesktop({
+      stage: stage.current!,
+      video: element,
+      send: (message) => connection.sendDesktop(message),
+      notify: (text) => setNotice((n) => ({ text, id: n.id + 1 })),
+    });
     const connection = new Connection({
+      onDesktop: (message) => desktop.handle(message),
       url: signallingUrl(location),
       relay: relayOnly(location),
       video: element,
@@ -63,6 +73,7 @@ export function App() {
           send: (message) => channel.send(message as Uint8Array<ArrayBuffer>),
           onMenu: () => setMenuOpen((open) => !open),
           viewOnly: viewOnly.current,
+          holdFor: (ev) => viewOnly.current ? undefined : desktop.pasteKey(ev),
           onStats: () => setOverlay((on) => !on),
         });
       },
@@ -86,6 +97,7 @@ export function App() {
       element.removeEventListener("playing", onPlaying);
       element.removeEventListener("resize", onResize);
       detachInput?.();
+      desktop.stop();
       connection.stop();
     };
   }, []);
@@ -102,6 +114,7 @@ export function App() {
       <StatusLine state={state} />
       {overlay && <StatsOverlay figures={figures} />}
       <KeyboardButton container={stage} />
+      <Notice text={notice.text} id={notice.id} />
       <ControlBadge
         view={control}
         onTake={() => connectionRef.current?.requestControl()}

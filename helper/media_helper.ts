@@ -141,6 +141,8 @@ export class MediaHelper {
           message.channel,
           Uint8Array.fromBase64(message.data),
         );
+      case "show-pointer":
+        return void this.#pipeline?.showPointer(message.visible);
       case "settings":
         return this.#live?.settings(message);
       case "stop":

@@ -59,6 +59,8 @@ export class Pipeline {
   readonly #encoderPad: Deno.PointerValue;
   /** The `identity` after the encoder whose buffer count is frames encoded, if any. */
   readonly #frameCounter: Deno.PointerValue;
+  /** The capture element (`ximagesrc`), if named in the start message. */
+  readonly #source: Deno.PointerValue;
   readonly #events: PipelineEvents;
   /** The damage capture feeding the pipeline's appsrc, when the start message asked for it. */
   #capture: DamageSource | null = null;
@@ -73,6 +75,7 @@ export class Pipeline {
       tee: Deno.PointerObject;
       encoderPad: Deno.PointerValue;
       frameCounter: Deno.PointerValue;
+      source: Deno.PointerValue;
     },
     events: PipelineEvents,
   ) {
@@ -80,6 +83,7 @@ export class Pipeline {
     this.#tee = parts.tee;
     this.#encoderPad = parts.encoderPad;
     this.#frameCounter = parts.frameCounter;
+    this.#source = parts.source;
     this.#events = events;
   }
 
@@ -117,7 +121,10 @@ export class Pipeline {
     const frameCounter = spec.frameCounter === undefined
       ? null
       : lib.gst_bin_get_by_name(element, cstr(spec.frameCounter));
-    const pipeline = new Pipeline({ element, tee, encoderPad, frameCounter }, events);
+    const source = spec.source === undefined
+      ? null
+      : lib.gst_bin_get_by_name(element, cstr(spec.source));
+    const pipeline = new Pipeline({ element, tee, encoderPad, frameCounter, source }, events);
     void pipeline.#watchBus();
     const result = await lib.gst_element_set_state(element, GST_STATE_PLAYING);
     if (result === GST_STATE_CHANGE_FAILURE) {
@@ -239,6 +246,15 @@ export class Pipeline {
   /** Asks the encoder for a keyframe now (a viewer just connected). */
   requestKeyframe(): void {
     if (this.#encoderPad !== null) requestKeyframe(this.#encoderPad);
+  }
+
+  /**
+   * Draws the X pointer into the captured frames or not (ximagesrc's
+   * `show-pointer`, read per frame): on while a viewer is in pointer lock.
+   */
+  async showPointer(visible: boolean): Promise<void> {
+    if (this.#source === null || this.#stopped) return;
+    await gst().g_object_set_bool(this.#source, cstr("show-pointer"), visible ? 1 : 0, null);
   }
 
   /** Frames the encoder has produced so far (off the JS thread); undefined without a counter. */

@@ -11,6 +11,7 @@ import { serveStatic, upgradeWebSocket } from "hono/deno";
 import { HTTPException } from "hono/http-exception";
 import { getLogger } from "@logtape/logtape";
 import { metricsResponse, type MetricsSource } from "./metrics/metrics_app.ts";
+import type { DesktopHooks } from "./desktop/desktop_hub.ts";
 import type { ViewerMonitor } from "./metrics/viewer_monitor.ts";
 import { pwaRoutes } from "./pwa/pwa_routes.ts";
 import type { PwaOptions } from "./pwa/web_manifest.ts";
@@ -60,6 +61,8 @@ export interface AppDeps {
   allowedOrigins?: readonly string[];
   /** Reverse proxies whose `X-Forwarded-For` names the client. Default none. */
   trustedProxies?: readonly string[];
+  /** Resize, clipboard, cursors and pointer lock of every viewer. Default none. */
+  desktop?: DesktopHooks;
   /** Failed-login limit. Default 5 failures a minute block an address for 5 minutes. */
   loginLimiter?: LoginLimiter;
 }
@@ -124,6 +127,7 @@ export function createApp(deps: AppDeps): Hono {
             ...(deps.channels ? { channels: deps.channels } : {}),
             ...(deps.iceServers ? { iceServers: deps.iceServers } : {}),
             ...(deps.monitor ? { monitor: deps.monitor } : {}),
+            ...(deps.desktop ? { desktop: deps.desktop } : {}),
             ...(deps.control ? { control: deps.control } : {}),
             role,
           });

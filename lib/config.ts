@@ -80,6 +80,7 @@ export const COMMANDS = {
   demo: 0,
   helper: 0,
   "turn-config": 0,
+  resize: 1,
 } as const;
 /** One of {@linkcode COMMANDS}. */
 export type Command = keyof typeof COMMANDS;

@@ -144,6 +144,8 @@ export class MediaSession implements Session {
   #readyAt = 0;
   #closed = false;
   #unsubscribe: (() => void) | undefined;
+  /** The pointer drawn into the video against the pipeline's default (pointer lock). */
+  #pointerVisible = false;
   readonly #settings: SettingsKeeper | undefined;
   /** Each viewer's encoder and the current helper's encode tiers (with `encoders`). */
   readonly #encoders: ViewerEncoders | undefined;
@@ -275,6 +277,15 @@ export class MediaSession implements Session {
   }
 
   /**
+   * Draws the X pointer into the video (a viewer is in pointer lock) or
+   * not; kept across helper restarts. The pipeline starts without it.
+   */
+  showPointer(visible: boolean): void {
+    this.#pointerVisible = visible;
+    if (this.#state === "running") this.#helper?.send({ type: "show-pointer", visible });
+  }
+
+  /**
    * A viewer's change of the live settings: applied to the shared stream and
    * told to every viewer (a change to the values already set is answered with
    * the settings, to that viewer only). Ignored without live settings.
@@ -378,6 +389,7 @@ export class MediaSession implements Session {
         this.#state = "running";
         this.#readyAt = Date.now();
         log.info("Helper {pid} is streaming", { pid: message.pid });
+        if (this.#pointerVisible) this.#helper?.send({ type: "show-pointer", visible: true });
         for (const id of this.#viewers.keys()) this.#addPeer(id);
         this.#settings?.flush();
         return;

@@ -480,3 +480,24 @@ Deno.test("MediaSession admits DEFAULT_MAX_VIEWERS viewers by default", async ()
   }
   assert.equal(r.session.join(new RecordingViewer("one-too-many")), false);
 });
+
+Deno.test("MediaSession.showPointer() reaches the running helper and every restarted one", async () => {
+  await using r = rig();
+  const viewer = new RecordingViewer("v1");
+  r.session.showPointer(true);
+  r.session.join(viewer);
+  // Not before the pipeline runs: the helper would have nothing to set.
+  assert.deepEqual(r.last().types(), ["start"]);
+  r.stream("v1");
+  assert.deepEqual(r.last().sent.filter((m) => m.type === "show-pointer"), [
+    { type: "show-pointer", visible: true },
+  ]);
+  r.session.showPointer(false);
+  assert.deepEqual(r.last().sent.at(-1), { type: "show-pointer", visible: false });
+  r.session.showPointer(true);
+  // The helper dies: the next one draws the pointer too once it runs.
+  r.last().kill();
+  await r.tick(300);
+  r.stream("v1");
+  assert.ok(r.last().sent.some((m) => m.type === "show-pointer" && m.visible));
+});

@@ -13,6 +13,8 @@
  */
 
 import { getLogger } from "@logtape/logtape";
+import type { DesktopHooks } from "./desktop/desktop_hub.ts";
+import { isDesktopClientMessage } from "./protocol/desktop.ts";
 import type { ViewerMonitor } from "./metrics/viewer_monitor.ts";
 import type { IceServerSource, Session, Viewer } from "./session.ts";
 import {
@@ -62,6 +64,8 @@ export interface ViewerConnectionOptions {
   iceServers?: IceServerSource;
   /** Receives the browser's `stats` (at most one per {@linkcode MIN_STATS_INTERVAL_MS}). */
   monitor?: Pick<ViewerMonitor, "clientStats">;
+  /** Resize, clipboard, cursor and pointer-lock messages of this viewer. Default: dropped. */
+  desktop?: DesktopHooks;
   /** What this viewer's login may do (lib/login_guard.ts). Default `full`. */
   role?: Role;
   /** Who controls the desktop; default none (no `control` messages, requests ignored). */
@@ -203,6 +207,8 @@ export class ViewerConnection {
       }
       const { type: _, ...change } = message;
       session.settings(this.peer, change);
+    } else if (isDesktopClientMessage(message)) {
+      this.#options.desktop?.message(this.peer, message);
     } else if (message.type === "stats") {
       const now = Date.now();
       if (now - this.#lastStats < MIN_STATS_INTERVAL_MS) return;
@@ -220,6 +226,7 @@ export class ViewerConnection {
     if (this.#joined) {
       this.#options.control?.leave(this.peer);
       this.#options.session.leave(this.peer);
+      this.#options.desktop?.leave(this.peer);
     }
     this.#channels?.close();
     const stats = this.stats;
@@ -283,6 +290,12 @@ export class ViewerConnection {
       ...(codecs ? { codecs } : {}),
     };
     if (session.join(viewer)) {
+      this.#options.desktop?.join({
+        id: this.peer,
+        viewOnly: this.#options.role === "view",
+        send: (m) => this.#send(m),
+        unsent: () => this.#options.unsent?.() ?? 0,
+      });
       this.#unsubscribe = this.#options.iceServers?.subscribe((config) => {
         this.#send({ type: "ice-servers", iceServers: config.iceServers });
       });

@@ -30,7 +30,7 @@ export const VIDEO_ENCODER = "videoenc";
 export const FRAME_COUNTER = "framecount";
 /** Name of the queue before the encoder: its thread is the encoding thread. */
 export const ENCODE_QUEUE = "encodequeue";
-/** Name of the capture element: the damage capture's `appsrc`, or `ximagesrc`. */
+/** Name of the capture element: the damage capture's `appsrc`, or `ximagesrc` (pointer lock switches its `show-pointer`). */
 export const VIDEO_SOURCE = "screen";
 /** Name of the queue in a viewer branch: its thread sends that viewer's packets. */
 export const SEND_QUEUE = "sendqueue";

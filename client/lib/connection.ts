@@ -23,6 +23,7 @@ import {
 } from "../../lib/protocol/signalling.ts";
 import type { LiveSettingsChange } from "../../lib/protocol/live_settings.ts";
 import type { ClientStats } from "../../lib/protocol/stats.ts";
+import type { DesktopClientMessage, DesktopServerMessage } from "../../lib/protocol/desktop.ts";
 import type { ControlView } from "../../lib/protocol/control.ts";
 import type { Encoder } from "../../lib/protocol/encoders.ts";
 import { browserCodecs, streamErrorText } from "./codecs.ts";
@@ -59,6 +60,8 @@ export interface ConnectionOptions {
   onInputChannel(channel: RTCDataChannel | null): void;
   /** Reconnect delays in ms: first, and cap. Default 500 and 8000. */
   backoff?: { initialMs: number; maxMs: number };
+  /** Receives the desktop messages (resize, clipboard, cursor, notices). Default: dropped. */
+  onDesktop?(message: DesktopServerMessage): void;
   /** Use TURN relays only (`iceTransportPolicy: "relay"`), as selkies' "Force relay connection". */
   relay?: boolean;
   /** The display name other viewers see while this one controls (sent in `hello`). Default none. */
@@ -150,6 +153,11 @@ export class Connection {
   /** Sends the browser's statistics to the server (dropped while disconnected). */
   reportStats(stats: ClientStats): void {
     this.#send({ type: "stats", stats });
+  }
+
+  /** Sends a desktop message (resize, clipboard, pointer lock); dropped while disconnected. */
+  sendDesktop(message: DesktopClientMessage): void {
+    this.#send(message);
   }
 
   /** "Take control": asks the server to hand control to this viewer. */
@@ -301,6 +309,9 @@ export class Connection {
           // A full server frees a seat only when someone leaves: do not knock often.
           if (message.code === "full") this.#delayMs = this.#options.backoff?.maxMs ?? 8000;
         }
+        return;
+      default:
+        this.#options.onDesktop?.(message);
         return;
     }
   }

@@ -46,6 +46,13 @@ export interface AttachInputOptions {
   onStats?: () => void;
   /** Forward nothing; only the local shortcuts work. Default false. */
   viewOnly?: boolean;
+  /**
+   * Called on each key-down: a promise holds the input until it settles and
+   * lets the browser act on the key (a paste key: the browser's `paste`
+   * goes to the remote clipboard first, then Ctrl+V to the desktop);
+   * undefined: the key is sent as usual. Default: every key as usual.
+   */
+  holdFor?: (ev: KeyboardEvent) => Promise<void> | undefined;
 }
 
 /** The hidden textarea of each attached element, for {@linkcode toggleSoftKeyboard}. */
@@ -114,7 +121,14 @@ export function attachInput(options: AttachInputOptions): () => void {
   const signal = aborter.signal;
 
   let pressedSinceRelease = false;
+  /** Events held while a `holdFor` promise is pending, sent in order when the last one settles. */
+  let held: InputEvent[] | undefined;
+  let holds = 0;
   const emit = (event: InputEvent): void => {
+    if (held) {
+      held.push(event);
+      return;
+    }
     const message = encodeInput(event);
     if (
       event.op === Op.KeyDown || event.op === Op.ButtonDown || event.op === Op.Text ||
@@ -196,6 +210,21 @@ export function attachInput(options: AttachInputOptions): () => void {
     }
     if (!keyboardLocked && isDevtoolsShortcut(ev)) return;
     if (doc.fullscreenElement) escapeHold.keydown(ev);
+    const hold = ev.repeat ? undefined : options.holdFor?.(ev);
+    if (hold) {
+      // Not preventDefault()ed: the browser acts on the key (pastes) before it is sent.
+      held ??= [];
+      holds++;
+      keyboard.keydown(ev);
+      const release = () => {
+        if (--holds > 0 || !held) return;
+        const events = held;
+        held = undefined;
+        for (const event of events) emit(event);
+      };
+      hold.then(release, release);
+      return;
+    }
     if (keyboard.keydown(ev)) ev.preventDefault();
   }, { signal });
   textarea.addEventListener("keyup", (ev) => {
@@ -356,6 +385,8 @@ export function attachInput(options: AttachInputOptions): () => void {
   return () => {
     if (detached) return;
     detached = true;
+    // Held keys are dropped; the release below covers them.
+    held = undefined;
     pressedSinceRelease = true;
     releaseAll();
     pads.disconnectAll();

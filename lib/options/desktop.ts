@@ -58,8 +58,29 @@ export const DESKTOP_OPTIONS = [
     ...selkies("enable_resize", "WEBRTC_ENABLE_RESIZE"),
     default: "false",
     boolean: true,
-    help: "Resize the X screen to the browser window (viewers can switch it in the menu)",
+    help:
+      "Resize the X screen to the first viewer's browser window (a window drag resizes once, when it stops); Xvfb cannot: the page scales instead",
     parse: bool,
+  }),
+  option({
+    key: "resizeHidpi",
+    flag: "resize-hidpi",
+    env: "SKERRY_RESIZE_HIDPI",
+    default: "false",
+    boolean: true,
+    help:
+      "With resize: size the screen in device pixels (window size x devicePixelRatio) and set the X DPI to match, so apps draw crisp and at their usual physical size",
+    parse: bool,
+  }),
+  option({
+    key: "resizeMax",
+    flag: "resize-max",
+    value: "WxH",
+    env: "SKERRY_RESIZE_MAX",
+    default: "3840x2160",
+    help:
+      "Largest screen resize makes: longer side x shorter side, either orientation (a bigger window is scaled to fit; software encoding past 4K outruns one CPU)",
+    parse: size,
   }),
   option({
     key: "enableClipboard",
@@ -73,6 +94,15 @@ export const DESKTOP_OPTIONS = [
     parse: (raw) =>
       CLIPBOARD_SPELLINGS[raw.trim().toLowerCase()] ??
         oneOf(CLIPBOARD_POLICIES)(raw.trim().toLowerCase()),
+  }),
+  option({
+    key: "clipboardMaxBytes",
+    flag: "clipboard-max-bytes",
+    value: "BYTES",
+    env: "SKERRY_CLIPBOARD_MAX_BYTES",
+    default: "1048576",
+    help: "Largest clipboard copied either way, in bytes (larger copies are refused with a notice)",
+    parse: int(0, 64 * 1024 * 1024),
   }),
   option({
     key: "enableCursors",

@@ -48,6 +48,8 @@ export interface HelperStart {
   frameCounter?: string;
   /** The helper's own damage capture feeding the `appsrc` of `pipeline`; absent: the pipeline captures. */
   capture?: HelperCapture;
+  /** Name of the `ximagesrc` in `pipeline`, whose `show-pointer` `show-pointer` switches. */
+  source?: string;
   /** STUN server for every webrtcbin, `stun://host:port`; absent or "": none. */
   stunServer?: string;
   /** TURN servers for every webrtcbin, `turn(s)://user:password@host:port` (user info percent-escaped). */
@@ -104,6 +106,7 @@ export type ToHelper =
   | { type: "answer"; peer: string; sdp: string }
   | { type: "ice"; peer: string; candidate: string; sdpMLineIndex: number }
   | { type: "send"; peer: string; channel: string; data: string }
+  | { type: "show-pointer"; visible: boolean }
   | ({ type: "settings" } & LiveSettingsChange)
   | { type: "stop" };
 
@@ -133,6 +136,7 @@ export function parseToHelper(line: string): ToHelper {
         iceAddresses: strings(o, "iceAddresses"),
         channels: strings(o, "channels"),
         ...(o.frameCounter === undefined ? {} : { frameCounter: str(o, "frameCounter", 256) }),
+        ...(o.source === undefined ? {} : { source: str(o, "source", 256) }),
       };
       if (o.capture !== undefined) start.capture = captureSpec(o.capture);
       if (o.stunServer !== undefined) start.stunServer = str(o, "stunServer", 4096);
@@ -177,6 +181,11 @@ export function parseToHelper(line: string): ToHelper {
         channel: str(o, "channel", 256),
         data: str(o, "data"),
       };
+    case "show-pointer":
+      if (typeof o.visible !== "boolean") {
+        throw new RangeError('Cannot parse "show-pointer" message: "visible" must be a boolean');
+      }
+      return { type: "show-pointer", visible: o.visible };
     case "settings":
       return { type: "settings", ...parseSettingsChange(o) };
     case "stop":

@@ -105,6 +105,17 @@ Deno.test("parseElementReport() reads the --probe answer and passes on a helper'
   });
 });
 
+Deno.test("parseToHelper() reads show-pointer", () => {
+  assert.deepEqual(parseToHelper('{"type":"show-pointer","visible":true}'), {
+    type: "show-pointer",
+    visible: true,
+  });
+  assert.throws(
+    () => parseToHelper('{"type":"show-pointer","visible":1}'),
+    /"visible" must be a boolean/,
+  );
+});
+
 Deno.test("parseToHelper() reads encode tiers and a peer-add naming its tier", () => {
   const add = {
     type: "tier-add",

@@ -7,6 +7,13 @@
 
 import { int, type JsonObject, parseObject, str } from "./_fields.ts";
 import {
+  DESKTOP_CLIENT_TYPES,
+  type DesktopClientMessage,
+  type DesktopServerMessage,
+  parseDesktopClientMessage,
+  parseDesktopServerMessage,
+} from "./desktop.ts";
+import {
   type LiveSettings,
   type LiveSettingsChange,
   parseSettings,
@@ -93,7 +100,8 @@ export type ClientMessage =
   | { type: "control-request" }
   | { type: "control-release" }
   | { type: "name"; name: string }
-  | ({ type: "settings" } & LiveSettingsChange);
+  | ({ type: "settings" } & LiveSettingsChange)
+  | DesktopClientMessage;
 
 /** Server to browser. */
 export type ServerMessage =
@@ -105,7 +113,8 @@ export type ServerMessage =
   | { type: "error"; code: ErrorCode; message: string }
   | ({ type: "control" } & ControlView)
   | ({ type: "settings"; congestionControl: boolean } & LiveSettings)
-  | { type: "encoder"; encoder: Encoder; encoders: Encoder[] };
+  | { type: "encoder"; encoder: Encoder; encoders: Encoder[] }
+  | DesktopServerMessage;
 
 /** Parses one frame from the browser; throws `RangeError` saying what is wrong. */
 export function parseClientMessage(text: string): ClientMessage {
@@ -141,6 +150,7 @@ export function parseClientMessage(text: string): ClientMessage {
     case "settings":
       return { type: "settings", ...parseSettingsChange(o) };
     default:
+      if (DESKTOP_CLIENT_TYPES.has(o.type as string)) return parseDesktopClientMessage(o);
       throw new RangeError(`Cannot parse message: unknown type "${o.type}"`);
   }
 }
@@ -193,8 +203,11 @@ export function parseServerMessage(text: string): ServerMessage {
       return { type: "error", code: str(o, "code", 32) as ErrorCode, message: str(o, "message") };
     case "control":
       return { type: "control", ...controlView(o) };
-    default:
+    default: {
+      const desktop = parseDesktopServerMessage(o);
+      if (desktop) return desktop;
       throw new RangeError(`Cannot parse message: unknown type "${o.type}"`);
+    }
   }
 }
 

@@ -81,6 +81,7 @@ interface Member {
 export class Control {
   readonly #members = new Map<string, Member>();
   readonly #revokeListeners = new Set<(peer: string) => void>();
+  readonly #changeListeners = new Set<() => void>();
   readonly #implicit: boolean;
   readonly #takeIntervalMs: number;
   #controller: string | undefined;
@@ -188,6 +189,16 @@ export class Control {
     return () => this.#revokeListeners.delete(listener);
   }
 
+  /**
+   * Calls `listener` after every viewer has been told of a change (a new
+   * controller, control freed, the controller renamed): the screen size
+   * follows the controller's window. Returns the function that unsubscribes.
+   */
+  onChange(listener: () => void): () => void {
+    this.#changeListeners.add(listener);
+    return () => this.#changeListeners.delete(listener);
+  }
+
   #handTo(peer: string, how: "asked" | "input"): void {
     const previous = this.#controller;
     if (previous !== undefined) this.#revoke(previous);
@@ -212,6 +223,13 @@ export class Control {
 
   #broadcast(): void {
     for (const [peer, member] of this.#members) this.#tell(peer, member);
+    for (const listener of this.#changeListeners) {
+      try {
+        listener();
+      } catch (error) {
+        log.error("A control change listener failed: {error}", { error });
+      }
+    }
   }
 
   #tell(peer: string, member: Member): void {

@@ -202,3 +202,21 @@ Deno.test("Control keeps going when a viewer's notify or a revoke listener throw
   assert.equal(control.take("p2"), "taken");
   assert.equal(seen.at(-1)?.controller?.peer, "p2");
 });
+
+Deno.test("Control.onChange() hears every change of controller, after the viewers are told", () => {
+  const { control, last } = room({ p1: "full", p2: "full" });
+  const seen: (string | undefined)[] = [];
+  const off = control.onChange(() => {
+    // The viewers already know: what the listener does may depend on it.
+    assert.equal(last().p2?.controller?.peer ?? undefined, control.controller?.peer);
+    seen.push(control.controller?.peer);
+  });
+  control.admit("p1", true);
+  control.take("p2");
+  control.release("p2");
+  control.take("p1");
+  control.leave("p1");
+  off();
+  control.take("p2");
+  assert.deepEqual(seen, ["p1", "p2", undefined, "p1", undefined]);
+});
