@@ -1,6 +1,11 @@
 /** Options of the media: video encoding, audio, and how the stream adapts. */
 
-import { DEFAULT_FALLBACK_ENCODERS, type Encoder, ENCODERS } from "../protocol/encoders.ts";
+import {
+  CAPTURE_MODES,
+  DEFAULT_FALLBACK_ENCODERS,
+  type Encoder,
+  ENCODERS,
+} from "../protocol/encoders.ts";
 import { option, type OptionGroup } from "./option.ts";
 import { bool, decimal, int, oneOf } from "./parse.ts";
 import { selkies } from "./selkies.ts";
@@ -18,6 +23,16 @@ export const VIDEO_OPTIONS = [
       ENCODERS.join(", ")
     } (a browser that cannot decode it gets the first fallback it can)`,
     parse: oneOf(ENCODERS),
+  }),
+  option({
+    key: "capture",
+    flag: "capture",
+    value: "MODE",
+    env: "SKERRY_CAPTURE",
+    default: "damage",
+    help:
+      "Screen capture: damage (only what changed, when it changes; XDamage and XShm, else ximagesrc), ximagesrc (the whole screen every frame) or ximagesrc-damage (ximagesrc with use-damage)",
+    parse: oneOf(CAPTURE_MODES),
   }),
   option({
     key: "fallbackEncoders",

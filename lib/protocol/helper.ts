@@ -46,6 +46,8 @@ export interface HelperStart {
   channels: string[];
   /** Name of an `identity` in `pipeline` after the encoder, whose buffer count is frames encoded. */
   frameCounter?: string;
+  /** The helper's own damage capture feeding the `appsrc` of `pipeline`; absent: the pipeline captures. */
+  capture?: HelperCapture;
   /** Name of the `ximagesrc` in `pipeline`, whose `show-pointer` `show-pointer` switches. */
   source?: string;
   /** STUN server for every webrtcbin, `stun://host:port`; absent or "": none. */
@@ -82,6 +84,16 @@ export interface HelperMicrophone {
   counter: string;
   /** Name of the `volume` in `branch` whose `mute` the helper sets. */
   volume: string;
+}
+
+/** The damage capture (helper/capture/): which appsrc it feeds, from which display, how often at most. */
+export interface HelperCapture {
+  /** Name of the `appsrc` in the pipeline. */
+  source: string;
+  /** X display, e.g. `":0"`. */
+  display: string;
+  /** The most frames per second. */
+  framerate: number;
 }
 
 /** New STUN/TURN servers (renewed credentials): for new viewers, and added to running ones. */
@@ -154,6 +166,7 @@ export function parseToHelper(line: string): ToHelper {
         ...(o.frameCounter === undefined ? {} : { frameCounter: str(o, "frameCounter", 256) }),
         ...(o.source === undefined ? {} : { source: str(o, "source", 256) }),
       };
+      if (o.capture !== undefined) start.capture = captureSpec(o.capture);
       if (o.stunServer !== undefined) start.stunServer = str(o, "stunServer", 4096);
       if (o.turnServers !== undefined) start.turnServers = strings(o, "turnServers");
       if (o.audio !== undefined) start.audio = helperAudio(o.audio);
@@ -288,6 +301,18 @@ function nested(value: unknown, name: string): JsonObject {
     throw new RangeError(`Cannot parse "start" message: "${name}" must be an object`);
   }
   return { ...(value as JsonObject), type: `start.${name}` };
+}
+
+function captureSpec(value: unknown): HelperCapture {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new RangeError('Cannot parse "start" message: "capture" must be an object');
+  }
+  const o = { ...value, type: "start" } as JsonObject;
+  return {
+    source: str(o, "source", 256),
+    display: str(o, "display", 256),
+    framerate: int(o, "framerate", 1, 240),
+  };
 }
 
 /** A tier id: 1-64 characters of letters, digits, `-` and `_` (an encoder's name). */
