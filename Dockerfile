@@ -24,8 +24,9 @@ ENV DEBIAN_FRONTEND=noninteractive \
     DENO_NO_UPDATE_CHECK=1
 
 # 1. Debian packages and Deno: the same list tools/setup installs on a
-#    workstation (one source of truth), plus ca-certificates, curl, tini and
-#    PulseAudio; Deno is the binary from its pinned npm package.
+#    workstation (one source of truth, PulseAudio included), plus
+#    ca-certificates, curl and tini; Deno is the binary from its pinned npm
+#    package.
 COPY tools/setup /opt/skerry/tools/setup
 RUN /opt/skerry/tools/setup --image \
     && useradd --create-home --uid 1000 --shell /bin/bash skerry

@@ -67,15 +67,25 @@ async function serve(
   // 2. A sidecar may say when the streamed app is ready (selkies' --app_wait_ready).
   if (config.appWaitReady) await waitForReadyFile(config.appReadyFile, log);
 
-  // 3. The encoders this machine can run, in the order they are offered (nvh264enc without
-  // NVIDIA falls back to the next one with a warning).
+  // 3. Sound (Opus from PulseAudio, the microphone), asked of a helper meanwhile.
+  const { resolveSound } = await import("./lib/sound.ts");
+  const soundSetup = resolveSound(config, {
+    ...(display.env?.PULSE_SERVER ? { pulseServer: display.env.PULSE_SERVER } : {}),
+  });
+  shutdown.add("sound", async () => (await soundSetup).close());
+
+  // 3a. The capture, and the encoders this machine can run, in the order they are offered
+  // (nvh264enc without NVIDIA falls back to the next one with a warning).
+  const captureMode = await chooseCapture(config.capture, display, log);
   const { requiredElements } = await import("./pipelines/video.ts");
   const { ELEMENT_PACKAGES, probeElements } = await import("./lib/probe.ts");
   const { planEncoders } = await import("./lib/encoder_plan.ts");
   const { ENCODERS } = await import("./lib/protocol/encoders.ts");
-  const probe = await probeElements([...new Set(ENCODERS.flatMap(requiredElements))]);
+  type Encoder = import("./lib/protocol/encoders.ts").Encoder;
+  const required = (e: Encoder) => requiredElements(e, captureMode);
+  const probe = await probeElements([...new Set(ENCODERS.flatMap(required))]);
   const plan = planEncoders(config, probe, {
-    required: requiredElements,
+    required,
     packages: ELEMENT_PACKAGES,
   });
   for (const warning of plan.warnings) log.warn(warning);
@@ -84,6 +94,8 @@ async function serve(
     installed: plan.installed.join(", ") || "-",
   });
   const encoder = plan.offered[0]!;
+
+  const sound = await soundSetup;
 
   // 4. Input: the sinks, chosen once (XTest, uinput, or none); one controller at a time.
   const { Control } = await import("./lib/roles/control.ts");
@@ -111,6 +123,11 @@ async function serve(
   // 7. The media session (spawns the standby helper) and the web server.
   const { MediaSession } = await import("./lib/session.ts");
   const video = await import("./pipelines/video.ts");
+  const capture = video.captureSpec({
+    display: display.name,
+    framerate: config.framerate,
+    capture: captureMode,
+  });
   const { INPUT_CHANNEL_LABEL } = await import("./lib/protocol/input.ts");
   const session = live.session = new MediaSession({
     monitor: monitoring.monitor,
@@ -124,14 +141,18 @@ async function serve(
         framerate: config.framerate,
         // With cursors the page draws the pointer; the video has it only under pointer lock.
         showPointer: !config.enableCursors,
+        capture: captureMode,
       }),
+      ...(capture ? { capture } : {}),
       branch: video.peerBranch(),
       tee: video.CAPTURE_TEE,
       webrtcbin: video.PEER_WEBRTCBIN,
       encoder: video.VIDEO_ENCODER,
       iceAddresses: config.iceAddresses,
       channels: [INPUT_CHANNEL_LABEL],
-      source: video.VIDEO_SOURCE,
+      // Pointer lock switches ximagesrc's show-pointer; the damage capture draws no pointer.
+      ...(capture ? {} : { source: video.VIDEO_SOURCE }),
+      ...sound.start,
       tuning: {
         videoBitrate: config.videoBitrate,
         framerate: config.framerate,
@@ -340,7 +361,7 @@ async function resolveDisplay(
   config: Config,
   log: { info(message: string, props: Record<string, unknown>): void },
 ): Promise<
-  { name: string; backend?: "xorg" | "xvfb"; cookie?: Uint8Array; env?: { XAUTHORITY: string } }
+  { name: string; backend?: "xorg" | "xvfb"; cookie?: Uint8Array; env?: Record<string, string> }
 > {
   if (requested !== undefined) {
     const { openX11 } = await import("./ffi/x11.ts");
@@ -352,6 +373,10 @@ async function resolveDisplay(
     width: config.screen.width,
     height: config.screen.height,
     backend: config.xServer,
+    // Its own PulseAudio, so sound from its programs reaches the viewers.
+    ...(config.enableAudio || config.enableMicrophone
+      ? { sound: { microphone: config.enableMicrophone } }
+      : {}),
   });
   shutdown!.add("embedded desktop", () => desktop.stop());
   log.info("Started an embedded desktop on {display} ({backend}, {width}x{height})", {
@@ -360,12 +385,43 @@ async function resolveDisplay(
     width: desktop.width,
     height: desktop.height,
   });
-  return {
-    name: desktop.name,
-    backend: desktop.backend,
-    cookie: desktop.cookie,
-    env: { XAUTHORITY: desktop.authority },
-  };
+  const env: Record<string, string> = { XAUTHORITY: desktop.authority };
+  if (desktop.pulseServer) env.PULSE_SERVER = desktop.pulseServer;
+  return { name: desktop.name, backend: desktop.backend, cookie: desktop.cookie, env };
+}
+
+/**
+ * The damage capture needs DAMAGE, XFIXES and MIT-SHM on a local display;
+ * elsewhere (a remote display, a server without them) ximagesrc reads it.
+ */
+async function chooseCapture(
+  requested: Config["capture"],
+  display: { name: string; cookie?: Uint8Array },
+  log: { warn(message: string, props: Record<string, unknown>): void },
+): Promise<Config["capture"]> {
+  if (requested !== "damage") return requested;
+  const { missingCapturePackages } = await import("./ffi/xcb.ts");
+  const packages = missingCapturePackages();
+  if (packages.length > 0) {
+    log.warn("Damage capture needs {packages}: capturing with ximagesrc", {
+      packages: packages.join(", "),
+    });
+    return "ximagesrc";
+  }
+  const { openX11, hasExtension } = await import("./ffi/x11.ts");
+  // A host before the colon: the X server is elsewhere and cannot share memory with the helper.
+  const host = display.name.slice(0, display.name.lastIndexOf(":"));
+  const remote = host !== "" && host !== "unix";
+  const x = openX11(display.name, display.cookie ? { cookie: display.cookie } : {});
+  const missing = remote
+    ? ["a local display"]
+    : ["DAMAGE", "XFIXES", "MIT-SHM"].filter((name) => !hasExtension(x, name));
+  x.close();
+  if (missing.length === 0) return requested;
+  log.warn("Damage capture needs {missing}: capturing with ximagesrc", {
+    missing: missing.join(", "),
+  });
+  return "ximagesrc";
 }
 
 /** Resolves once `path` exists (no time limit: the app decides when it is ready). */

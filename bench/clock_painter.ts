@@ -5,14 +5,17 @@
  * reads the blocks back from each presented video frame: the difference to
  * its own clock is the glass-to-glass latency.
  *
- * Run: `deno run --allow-ffi --allow-env bench/clock_painter.ts --display :N`
+ * With `--motion`, a full-screen window behind the code scrolls coloured
+ * stripes sixty times a second (the whole screen changes every frame).
+ *
+ * Run: `deno run --allow-ffi --allow-env bench/clock_painter.ts --display :N [--motion]`
  * Prints `ready` on stdout once the window is mapped.
  *
  * @module
  */
 
 import { parseArgs } from "node:util";
-import { openX11 } from "../ffi/x11.ts";
+import { openX11, rootSize } from "../ffi/x11.ts";
 import { x11Client } from "../test/fixtures/x11_client.ts";
 
 /** Bits of the time code: milliseconds modulo 2^20 (17 minutes). */
@@ -30,7 +33,11 @@ function timeCode(ms: number): number {
 if (import.meta.main) {
   const { values } = parseArgs({
     args: Deno.args,
-    options: { display: { type: "string" }, "interval-ms": { type: "string", default: "1" } },
+    options: {
+      display: { type: "string" },
+      "interval-ms": { type: "string", default: "1" },
+      motion: { type: "boolean", default: false },
+    },
   });
   const name = values.display ?? Deno.env.get("DISPLAY") ?? ":0";
   const display = openX11(name);
@@ -39,6 +46,7 @@ if (import.meta.main) {
   const screen = x.XDefaultScreen(dpy);
   const black = x.XBlackPixel(dpy, screen);
   const white = x.XWhitePixel(dpy, screen);
+  if (values.motion) paintMotion(display, x);
   const width = CODE_BITS * CELL + 2 * ORIGIN.x;
   const height = 2 * CELL + 2 * ORIGIN.y;
   const win = x.XCreateSimpleWindow(
@@ -72,4 +80,28 @@ if (import.meta.main) {
     x.XFlush(dpy);
   };
   setInterval(paint, interval);
+}
+
+/** Stripe width, in pixels, of the motion scene. */
+const STRIPE = 40;
+
+/** A full-screen window whose stripes move 8 pixels per frame, at 60 frames a second. */
+function paintMotion(display: ReturnType<typeof openX11>, x: ReturnType<typeof x11Client>): void {
+  const dpy = display.pointer;
+  const { width, height } = rootSize(display);
+  const win = x.XCreateSimpleWindow(dpy, display.root, 0, 0, width, height, 0, 0n, 0n);
+  x.XMapRaised(dpy, win);
+  const gc = x.XCreateGC(dpy, win, 0n, null);
+  let frame = 0;
+  setInterval(() => {
+    frame++;
+    for (let left = -STRIPE; left < width; left += STRIPE) {
+      const n = Math.floor((left + frame * 8) / STRIPE);
+      const c = (n * 0x2f) & 0xff;
+      x.XSetForeground(dpy, gc, BigInt((c << 16) | ((255 - c) << 8) | ((c * 3) & 0xff)));
+      const at = left + ((frame * 8) % STRIPE);
+      x.XFillRectangle(dpy, win, gc, at, 0, STRIPE, height);
+    }
+    x.XFlush(dpy);
+  }, 16);
 }

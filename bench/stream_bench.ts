@@ -35,7 +35,8 @@ import { encodeOnly } from "./_encode_only.ts";
 import { CELL, CODE_BITS, ORIGIN } from "./clock_painter.ts";
 import { cpuTicks, findHelper, median, percentile, rssKiB, TICKS_PER_SECOND } from "./_proc.ts";
 
-interface RunResult {
+/** A run's numbers. */
+export interface RunResult {
   encoder: string;
   size: string;
   fps: number;
@@ -141,17 +142,27 @@ function pageProbe(layout: { cell: number; bits: number; x: number; y: number })
 }
 
 /** A run's numbers, or why it failed. */
-type Outcome = { ok: true; result: RunResult } | { ok: false; reason: string };
+export type Outcome = { ok: true; result: RunResult } | { ok: false; reason: string };
 
 /** How an encoder is measured here: streamed to Chromium, encoded alone, or not at all. */
 type Mode = "stream" | "encode-only" | "unavailable";
 
-async function runOnce(
+/** What {@linkcode runOnce} streams besides the time code (bench/capture_bench.ts). */
+export interface Scene {
+  /** `--capture` mode. Default damage (the server's default). */
+  capture?: string;
+  /** The whole screen moves behind the time code. Default false. */
+  motion?: boolean;
+}
+
+/** One measured run on a fresh Xvfb, server and browser. */
+export async function runOnce(
   width: number,
   height: number,
   seconds: number,
   encoder: Encoder,
   mode: Exclude<Mode, "unavailable">,
+  scene: Scene = {},
 ): Promise<Outcome> {
   const display = await startXvfb({ width, height });
   const painter = new Deno.Command(Deno.execPath(), {
@@ -163,6 +174,7 @@ async function runOnce(
       `${ROOT}bench/clock_painter.ts`,
       "--display",
       display.name,
+      ...(scene.motion ? ["--motion"] : []),
     ],
     env: display.env,
     stdout: "piped",
@@ -182,7 +194,13 @@ async function runOnce(
   }
   const server = await startServer({
     display,
-    args: ["--log-level=warning", "--framerate=60", `--encoder=${encoder}`],
+    args: [
+      "--log-level=warning",
+      "--framerate=60",
+      `--encoder=${encoder}`,
+      // The test harness reads X with ximagesrc unless told: the bench measures the default.
+      `--capture=${scene.capture ?? "damage"}`,
+    ],
   });
   const browser = await launchBrowser(server.url);
   try {
@@ -281,7 +299,7 @@ function row(cells: (string | number)[]): string {
 
 /** How each encoder can be measured on this machine (a GStreamer probe). */
 async function modes(encoders: Encoder[]): Promise<Map<Encoder, Mode>> {
-  const report = await probeElements([...new Set(encoders.flatMap(requiredElements))]);
+  const report = await probeElements([...new Set(encoders.flatMap((e) => requiredElements(e)))]);
   const have = new Set(report.available);
   return new Map(encoders.map((e) => {
     const missing = requiredElements(e).filter((element) => !have.has(element));

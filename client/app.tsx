@@ -8,6 +8,7 @@ import { KeyboardButton } from "./components/keyboard_button.tsx";
 import { MainMenu } from "./components/main_menu.tsx";
 import { MenuButton } from "./components/menu_button.tsx";
 import { Notice } from "./components/notice.tsx";
+import { SoundControls } from "./components/sound_controls.tsx";
 import { StatsOverlay } from "./components/stats_overlay.tsx";
 import { StatusLine } from "./components/status_line.tsx";
 import type { StreamControlsProps } from "./components/stream_controls.tsx";
@@ -15,6 +16,7 @@ import { Connection, type ConnectionState, signallingUrl } from "./lib/connectio
 import { attachDesktop } from "./lib/desktop.ts";
 import { type Figure, overlayFigures } from "./lib/overlay_figures.ts";
 import { attachInput } from "./lib/input.ts";
+import { Sound, type SoundState } from "./lib/sound.ts";
 import { StatsCollector } from "./lib/stats.ts";
 import { toggleFullscreen } from "./lib/shortcuts.ts";
 import { displayName, setDisplayName } from "./lib/display_name.ts";
@@ -27,6 +29,9 @@ import type { Encoder } from "../lib/protocol/encoders.ts";
 export function App() {
   const stage = useRef<HTMLDivElement>(null);
   const video = useRef<HTMLVideoElement>(null);
+  const audio = useRef<HTMLAudioElement>(null);
+  const sound = useRef<Sound | null>(null);
+  const [soundState, setSoundState] = useState<SoundState | null>(null);
   const [state, setState] = useState<ConnectionState>({ phase: "connecting" });
   const [menuOpen, setMenuOpen] = useState(false);
   const [frame, setFrame] = useState({ width: 0, height: 0 });
@@ -60,8 +65,10 @@ export function App() {
       send: (message) => connection.sendDesktop(message),
       notify: (text) => setNotice((n) => ({ text, id: n.id + 1 })),
     });
+    sound.current = new Sound({ audio: audio.current!, onChange: setSoundState });
     const connection = new Connection({
       onDesktop: (message) => desktop.handle(message),
+      sound: sound.current,
       url: signallingUrl(location),
       relay: relayOnly(location) || loadPreferences(localStore()).relay,
       video: element,
@@ -124,6 +131,7 @@ export function App() {
       detachInput?.();
       desktop.stop();
       connection.stop();
+      sound.current?.close();
     };
   }, []);
 
@@ -149,6 +157,7 @@ export function App() {
         disablePictureInPicture
         style={nativeSize}
       />
+      <audio ref={audio} />
       <StatusLine state={state} />
       <ConnectionScreen
         state={state}
@@ -162,6 +171,13 @@ export function App() {
       <MenuButton open={menuOpen} onToggle={() => setMenuOpen((open) => !open)} />
       <KeyboardButton container={stage} />
       <Notice text={notice.text} id={notice.id} />
+      {soundState && (
+        <SoundControls
+          state={soundState}
+          onUnmute={() => sound.current?.unmute()}
+          onMicrophone={(on) => void sound.current?.setMicrophone(on)}
+        />
+      )}
       <ControlBadge
         view={control}
         onTake={() => connectionRef.current?.requestControl()}

@@ -58,6 +58,8 @@ const x11Symbols = {
   XSetIOErrorExitHandler: { parameters: [P, P, P], result: "void" },
   /** (name, name_length, data, data_length): the authorisation of the next XOpenDisplay. */
   XSetAuthorization: { parameters: [B, "i32", B, "i32"], result: "void" },
+  /** (display, name, &major_opcode, &first_event, &first_error) -> present */
+  XQueryExtension: { parameters: [P, B, B, B, B], result: "i32" },
 } as const;
 
 const xtstSymbols = {
@@ -258,6 +260,13 @@ export function convertCase(keysym: number): { lower: number; upper: number } {
   const upper = new BigUint64Array(1);
   x11().XConvertCase(BigInt(keysym), lower, upper);
   return { lower: Number(lower[0]!), upper: Number(upper[0]!) };
+}
+
+/** Whether the extension `name` (e.g. `"DAMAGE"`) is present on `display`. */
+export function hasExtension(display: X11Display, name: string): boolean {
+  const n = () => new Int32Array(1);
+  const bytes = new TextEncoder().encode(name + "\0");
+  return x11().XQueryExtension(display.pointer, bytes, n(), n(), n()) !== 0;
 }
 
 /** Whether the XTest extension is present on `display`. */

@@ -19,6 +19,7 @@ import { readStructureProperty } from "../ffi/gst_structure.ts";
 import type { HelperTierAdd } from "../lib/protocol/helper.ts";
 import { log } from "./log.ts";
 import type { Pipeline } from "./pipeline.ts";
+import type { KeyframeWatch } from "../ffi/gst_appsrc.ts";
 
 /** Where a viewer's branch lives: the single-encode pipeline, or an encode tier. */
 export type BranchHost = Pick<
@@ -33,6 +34,8 @@ interface Parts {
   frameCounter: Deno.PointerValue;
   /** The capture tee's pad feeding this tier. */
   capturePad: Deno.PointerObject | null;
+  /** The damage capture's watch of this encoder's keyframe requests, if it runs. */
+  keyframes: KeyframeWatch | null;
   inPipeline: boolean;
 }
 
@@ -90,6 +93,8 @@ export class EncodeTier implements BranchHost {
       frameCounter,
       capturePad: null,
       inPipeline: false,
+      // A still screen pushes no frames: a keyframe request must make the capture send one.
+      keyframes: encoderPad === null ? null : this.#pipeline.watchKeyframes(encoderPad),
     };
     this.#parts = parts;
     this.#pipeline.addBranch(bin, this.name);
@@ -122,6 +127,8 @@ export class EncodeTier implements BranchHost {
       this.unlinkBranch(bin, teePad);
       throw new Error(`Cannot link branch (${linked})`);
     }
+    // A still screen pushes nothing: the new viewer's branch needs a frame to negotiate.
+    this.#pipeline.requestFrame();
     return teePad;
   }
 
@@ -183,6 +190,7 @@ export class EncodeTier implements BranchHost {
     } else {
       lib.gst_object_unref(lib.gst_object_ref_sink(parts.bin));
     }
+    parts.keyframes?.close();
     lib.gst_object_unref(parts.tee);
     if (parts.encoderPad !== null) lib.gst_object_unref(parts.encoderPad);
     if (parts.frameCounter !== null) lib.gst_object_unref(parts.frameCounter);

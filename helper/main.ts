@@ -25,13 +25,15 @@ import {
 import { readLines } from "../lib/read_lines.ts";
 import { log } from "./log.ts";
 import { MediaHelper } from "./media_helper.ts";
+import { probeAudio } from "./audio_probe.ts";
 import { lookupElements } from "./probe.ts";
 import { send, writeLine } from "./send.ts";
 
 /**
  * Runs the helper until `stop`, stdin EOF or SIGTERM; resolves with the exit
- * code. `args` are the arguments after `helper`: none, or `--probe a,b,c`
- * (prints which elements exist as one JSON line and exits).
+ * code. `args` are the arguments after `helper`: none, `--probe a,b,c`
+ * (prints which elements exist as one JSON line and exits), or
+ * `--probe-audio a,b,c` (the same, and whether PulseAudio answers).
  */
 export async function runHelper(args: string[]): Promise<number> {
   try {
@@ -42,6 +44,10 @@ export async function runHelper(args: string[]): Promise<number> {
   }
   if (args[0] === "--probe" && args.length <= 2) {
     writeLine(JSON.stringify(lookupElements((args[1] ?? "").split(",").filter(Boolean))));
+    return HelperExit.Ok;
+  }
+  if (args[0] === "--probe-audio" && args.length <= 2) {
+    writeLine(JSON.stringify(await probeAudio((args[1] ?? "").split(",").filter(Boolean))));
     return HelperExit.Ok;
   }
   if (args.length > 0) {

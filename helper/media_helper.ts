@@ -14,9 +14,11 @@ import {
   type HelperTierAdd,
   type ToHelper,
 } from "../lib/protocol/helper.ts";
+import { AudioSource } from "./audio_source.ts";
 import { EncodeTier } from "./encode_tier.ts";
 import { LiveControl } from "./live_control.ts";
 import { log } from "./log.ts";
+import { MicrophoneHub } from "./microphone_hub.ts";
 import { Peer } from "./peer.ts";
 import { Pipeline, PipelineError } from "./pipeline.ts";
 import { registerPlayoutDelay } from "./playout_delay.ts";
@@ -49,6 +51,9 @@ export class MediaHelper {
   #poll: ReturnType<typeof setInterval> | undefined;
   #nice: ReturnType<typeof setInterval> | undefined;
   #stats: StatsPoller | undefined;
+  /** The desktop's sound, when asked for and PulseAudio answers. */
+  #audio: AudioSource | null = null;
+  #microphones: MicrophoneHub | null = null;
   #live: LiveControl | undefined;
 
   /** `warm` resolves once the DTLS certificate exists; branches wait for it. */
@@ -84,6 +89,8 @@ export class MediaHelper {
       );
       return;
     }
+    if (this.#spec.audio) this.#audio = await AudioSource.start(this.#pipeline, this.#spec.audio);
+    if (this.#spec.microphone) (this.#microphones = new MicrophoneHub()).start();
     if (this.#stopping) return;
     this.#poll = setInterval(() => {
       for (const peer of this.#peers.values()) peer.pollState();
@@ -143,8 +150,14 @@ export class MediaHelper {
         );
       case "show-pointer":
         return void this.#pipeline?.showPointer(message.visible);
-      case "settings":
-        return this.#live?.settings(message);
+      case "settings": {
+        // The sound is this helper's own: the rest goes to the live control.
+        const { audio, ...rest } = message;
+        if (audio === undefined || this.#audio === null) return this.#live?.settings(message);
+        void this.#audio.setEnabled(audio);
+        if (Object.keys(rest).length > 1) this.#live?.settings(rest);
+        return;
+      }
       case "stop":
         return void this.stop(HelperExit.Ok);
     }
@@ -157,6 +170,7 @@ export class MediaHelper {
     clearInterval(this.#poll);
     clearInterval(this.#nice);
     this.#stats?.stop();
+    this.#microphones?.stop();
     this.#live?.stop();
     const peers = [...this.#peers.values()];
     for (const peer of peers) peer.silence();
@@ -191,6 +205,7 @@ export class MediaHelper {
       pipeline: tier ?? this.#pipeline!,
       ready: Promise.all([this.#warm, this.#leaving.get(id), tier?.opened]),
       iceServers: this.#iceServers,
+      audio: { source: this.#audio, microphones: this.#microphones },
     });
     this.#peers.set(id, peer);
     if (tier) this.#tierOf.set(id, tier);

@@ -39,9 +39,12 @@ import {
 import type { HelperIceServers, HelperStart } from "../lib/protocol/helper.ts";
 import { Throttle } from "../lib/throttle.ts";
 import { applyIceServers } from "./apply_ice_servers.ts";
+import type { AudioSource } from "./audio_source.ts";
 import { type ChannelDrop, ChannelGate } from "./channel_gate.ts";
 import { withIceCredentials } from "./ice_credentials.ts";
 import { log } from "./log.ts";
+import type { MicrophoneHub } from "./microphone_hub.ts";
+import { PeerAudio } from "./peer_audio.ts";
 import type { BranchHost } from "./encode_tier.ts";
 import { send } from "./send.ts";
 import { SerialQueue } from "./serial_queue.ts";
@@ -60,6 +63,8 @@ export interface PeerOptions {
   ready: Promise<unknown>;
   /** The STUN/TURN servers now (later ones come through {@linkcode Peer.updateIceServers}). */
   iceServers: Omit<HelperIceServers, "type">;
+  /** The desktop's sound and the microphones (helper/peer_audio.ts); absent: none. */
+  audio?: { source: AudioSource | null; microphones: MicrophoneHub | null };
 }
 
 interface Channel {
@@ -84,6 +89,8 @@ export class Peer {
   #inPipeline = false;
   #webrtc: Deno.PointerObject | null = null;
   #teePad: Deno.PointerObject | null = null;
+  readonly #audioParts: NonNullable<PeerOptions["audio"]>;
+  #audio: PeerAudio | null = null;
   readonly #channels: Channel[] = [];
   readonly #handlers: SignalHandler[] = [];
   /** What of the viewer's data-channel messages is forwarded (size and rate). */
@@ -109,6 +116,7 @@ export class Peer {
     this.#pipeline = options.pipeline;
     this.#ready = options.ready;
     this.#iceServers = options.iceServers;
+    this.#audioParts = options.audio ?? { source: null, microphones: null };
   }
 
   /**
@@ -302,6 +310,13 @@ export class Peer {
     }
     await this.#applyIceServers(webrtc);
     if (this.#closed) return false;
+    // Audio m-lines (desktop sound, microphone) before the first offer.
+    this.#audio = await PeerAudio.build(bin, webrtc, {
+      peer: this.id,
+      spec: this.#spec,
+      ...this.#audioParts,
+    });
+    this.#handlers.push(...this.#audio.handlers);
     this.#handlers.push(
       onNegotiationNeeded(webrtc, () => this.#negotiate()),
       onIceCandidate(webrtc, (ice) => this.#localCandidate(ice)),
@@ -318,6 +333,7 @@ export class Peer {
     await lib.gst_element_sync_state_with_parent(bin);
     if (this.#closed) return false;
     this.#teePad = this.#pipeline.linkBranch(bin);
+    this.#audio?.link();
     this.#framesAtLink = await this.#pipeline.framesEncoded();
     log.debug("Peer {peer}: branch playing", { peer: this.id });
     return true;
@@ -366,6 +382,7 @@ export class Peer {
 
   async #offer(webrtc: Deno.PointerObject): Promise<void> {
     await configureRepair(webrtc, { fecPercent: this.#spec.tuning?.fecPercent ?? 0 });
+    await this.#audio?.beforeOffer();
     let offer;
     try {
       offer = await createOffer(webrtc);
@@ -428,6 +445,7 @@ export class Peer {
     // Unlink first so the tee stops pushing into a branch that is going away.
     if (this.#teePad !== null) this.#pipeline.unlinkBranch(bin, this.#teePad);
     this.#teePad = null;
+    this.#audio?.unlink();
     for (const channel of this.#channels) await closeChannel(channel.pointer);
     if (this.#inPipeline) {
       // NULL stops webrtcbin's threads: an emission already under way has run
@@ -441,6 +459,7 @@ export class Peer {
     if (this.#webrtc !== null) lib.gst_object_unref(this.#webrtc);
     this.#webrtc = null;
     this.#bin = null;
+    await this.#audio?.close();
     this.freeCallbacks();
     const { tooBig, limited, text } = this.#gate.stats;
     (tooBig + limited + text > 0 ? log.info : log.debug)(

@@ -17,6 +17,8 @@ import {
 import { type BusMessage, busPop, parseLaunch, requestKeyframe } from "../ffi/gst_pipeline.ts";
 import { readStructureProperty } from "../ffi/gst_structure.ts";
 import { HelperExit, type HelperStart } from "../lib/protocol/helper.ts";
+import { DamageSource } from "./capture/damage_source.ts";
+import { type KeyframeWatch, watchKeyframeRequests } from "../ffi/gst_appsrc.ts";
 import { log } from "./log.ts";
 
 /** Bus poll timeout, in ns: short enough to notice shutdown quickly. */
@@ -60,6 +62,9 @@ export class Pipeline {
   /** The capture element (`ximagesrc`), if named in the start message. */
   readonly #source: Deno.PointerValue;
   readonly #events: PipelineEvents;
+  /** The damage capture feeding the pipeline's appsrc, when the start message asked for it. */
+  #capture: DamageSource | null = null;
+  #captureElement: Deno.PointerValue = null;
   /** Names of the branch bins added with {@linkcode addBranch}. */
   readonly #branches = new Set<string>();
   #stopped = false;
@@ -130,7 +135,36 @@ export class Pipeline {
         "Cannot start pipeline: state change failed",
       );
     }
+    if (spec.capture) {
+      await pipeline.#startCapture(spec.capture, encoderPad).catch(async (error) => {
+        await pipeline.stop();
+        throw error;
+      });
+    }
     return pipeline;
+  }
+
+  async #startCapture(
+    capture: NonNullable<HelperStart["capture"]>,
+    encoderPad: Deno.PointerValue,
+  ): Promise<void> {
+    const appsrc = gst().gst_bin_get_by_name(this.#element, cstr(capture.source));
+    if (appsrc === null) {
+      throw new PipelineError(HelperExit.Usage, `Cannot find "${capture.source}" in the pipeline`);
+    }
+    this.#captureElement = appsrc;
+    try {
+      this.#capture = await DamageSource.start({
+        display: capture.display,
+        framerate: capture.framerate,
+        appsrc,
+        encoderPad,
+        onFatal: (error) =>
+          this.#events.onFatal(new PipelineError(HelperExit.PipelineFailed, error.message)),
+      });
+    } catch (error) {
+      throw new PipelineError(HelperExit.PipelineFailed, (error as Error).message);
+    }
   }
 
   /** Adds a branch bin (named, not yet linked) to the pipeline, which takes its reference. */
@@ -163,7 +197,17 @@ export class Pipeline {
       this.unlinkBranch(bin, teePad);
       throw new Error(`Cannot link branch (${linked})`);
     }
+    this.requestFrame();
     return teePad;
+  }
+
+  /**
+   * Something new was linked downstream: the damage capture pushes the
+   * current frame, since a still screen sends none and the new branch learns
+   * its caps (and so negotiates) only from a frame. No-op for ximagesrc.
+   */
+  requestFrame(): void {
+    this.#capture?.requestFrame();
   }
 
   /** Unlinks a branch and releases its tee pad, so the tee stops pushing into it. */
@@ -185,6 +229,18 @@ export class Pipeline {
   /** The element called `name` in the pipeline (a reference to unref), or null. */
   findElement(name: string): Deno.PointerObject | null {
     return this.#stopped ? null : gst().gst_bin_get_by_name(this.#element, cstr(name));
+  }
+
+  /**
+   * Makes each keyframe request at `encoderPad` (an encode tier's encoder)
+   * ask the damage capture for a frame; null when the pipeline captures by
+   * itself. The caller closes the watch once that encoder is in NULL.
+   */
+  watchKeyframes(encoderPad: Deno.PointerObject): KeyframeWatch | null {
+    const capture = this.#capture;
+    return capture === null
+      ? null
+      : watchKeyframeRequests(encoderPad, () => capture.requestFrame());
   }
 
   /** Asks the encoder for a keyframe now (a viewer just connected). */
@@ -213,7 +269,11 @@ export class Pipeline {
   async stop(): Promise<void> {
     if (this.#stopped) return;
     this.#stopped = true;
+    await this.#capture?.stop();
     await gst().gst_element_set_state(this.#element, GST_STATE_NULL);
+    // Nothing streams now: the capture's frame and keyframe probe can go.
+    this.#capture?.free();
+    if (this.#captureElement !== null) gst().gst_object_unref(this.#captureElement);
   }
 
   async #watchBus(): Promise<void> {

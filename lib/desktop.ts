@@ -2,8 +2,9 @@
  * The embedded desktop: what Skerry streams when no `DISPLAY` is given. A
  * virtual X server plus a small desktop on it: a background, a window
  * manager with a taskbar and a clock (IceWM, else Openbox, else twm), a
- * terminal and an analogue clock. Everything started here is stopped by
- * `stop()`.
+ * terminal and an analogue clock, and its own PulseAudio (lib/pulseaudio.ts)
+ * whose address its programs get in `PULSE_SERVER`. Everything started here
+ * is stopped by `stop()`.
  *
  * @module
  */
@@ -16,6 +17,7 @@ import {
 } from "./display.ts";
 import { childCommand } from "./child_command.ts";
 import { stopProcess } from "./process.ts";
+import { type PulseAudio, startPulseAudio } from "./pulseaudio.ts";
 
 const log = getLogger(["skerry", "display"]);
 
@@ -41,6 +43,14 @@ export interface Desktop {
 /** A virtual display with a desktop on it, stopped together. */
 export interface EmbeddedDesktop extends VirtualDisplay {
   readonly desktop: Desktop;
+  /** Its sound server's address (for `PULSE_SERVER`); absent without sound. */
+  readonly pulseServer?: string;
+}
+
+/** Options of {@linkcode startEmbeddedDesktop}. */
+export interface StartEmbeddedDesktopOptions extends StartVirtualDisplayOptions {
+  /** Start a PulseAudio for the desktop, with the microphone source or not; absent: no sound. */
+  sound?: { microphone: boolean };
 }
 
 /** Whether `command` is an executable on PATH. */
@@ -72,7 +82,7 @@ export function layout(width: number, height: number): { terminal: string; clock
  * (and said so once); an X server that refuses them is an error.
  */
 async function startDesktop(
-  env: VirtualDisplay["env"],
+  env: VirtualDisplay["env"] & { PULSE_SERVER?: string },
   options: { width: number; height: number },
 ): Promise<Desktop> {
   const cwd = Deno.env.get("HOME") ?? "/";
@@ -135,13 +145,20 @@ async function startDesktop(
 
 /** Starts a virtual display and a desktop on it; `stop()` stops both. */
 export async function startEmbeddedDesktop(
-  options: StartVirtualDisplayOptions = {},
+  options: StartEmbeddedDesktopOptions = {},
 ): Promise<EmbeddedDesktop> {
-  const display = await startVirtualDisplay(options);
+  const { sound, ...displayOptions } = options;
+  const display = await startVirtualDisplay(displayOptions);
+  let pulse: PulseAudio | null = null;
   let desktop: Desktop;
   try {
-    desktop = await startDesktop(display.env, display);
+    if (sound && !onPath("pulseaudio")) {
+      log.warn("pulseaudio is not installed: the desktop has no sound; run tools/setup");
+    } else if (sound) pulse = await startPulseAudio(sound);
+    const env = pulse ? { ...display.env, PULSE_SERVER: pulse.server } : display.env;
+    desktop = await startDesktop(env, display);
   } catch (error) {
+    await pulse?.stop();
     await display.stop();
     throw error;
   }
@@ -154,8 +171,10 @@ export async function startEmbeddedDesktop(
     cookie: display.cookie,
     env: display.env,
     desktop,
+    ...(pulse ? { pulseServer: pulse.server } : {}),
     async stop() {
       await desktop.stop();
+      await pulse?.stop();
       await display.stop();
     },
   };

@@ -356,7 +356,7 @@ async function startOnFreeNumber(
         return await start(number);
       } catch (error) {
         // "Server is already active" means a race for the number: try the next one.
-        if (attempt >= 2 || !/already active|in use/i.test((error as Error).message)) throw error;
+        if (attempt >= 9 || !/already active|in use/i.test((error as Error).message)) throw error;
         first = number + 1;
       }
     } catch (error) {

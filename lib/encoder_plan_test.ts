@@ -4,7 +4,7 @@ import { ELEMENT_PACKAGES } from "./probe.ts";
 import { DEFAULT_FALLBACK_ENCODERS, ENCODERS } from "./protocol/encoders.ts";
 import { requiredElements } from "../pipelines/video.ts";
 
-const ALL = [...new Set(ENCODERS.flatMap(requiredElements))];
+const ALL = [...new Set(ENCODERS.flatMap((e) => requiredElements(e)))];
 /** This machine: no NVIDIA, no AV1 RTP payloader (GStreamer 1.22). */
 const HERE = {
   available: ALL.filter((e) =>

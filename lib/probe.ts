@@ -40,6 +40,7 @@ export async function probeElements(
 /** Debian packages that provide each element, for error messages. */
 export const ELEMENT_PACKAGES: Record<string, string> = {
   ximagesrc: "gstreamer1.0-x",
+  appsrc: "gstreamer1.0-plugins-base",
   videoconvert: "gstreamer1.0-plugins-base",
   x264enc: "gstreamer1.0-plugins-ugly",
   openh264enc: "gstreamer1.0-plugins-bad",

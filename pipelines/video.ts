@@ -13,7 +13,12 @@
  * @module
  */
 
-import { codecOf, type Encoder, type VideoCodec } from "../lib/protocol/encoders.ts";
+import {
+  type CaptureMode,
+  codecOf,
+  type Encoder,
+  type VideoCodec,
+} from "../lib/protocol/encoders.ts";
 
 /** Name of the tee every viewer branch links to (in an encode tier). */
 export const VIDEO_TEE = "videotee";
@@ -23,10 +28,10 @@ export const CAPTURE_TEE = "capture";
 export const VIDEO_ENCODER = "videoenc";
 /** Name of the `identity` after the encoder: its buffer count is the frames encoded (metrics). */
 export const FRAME_COUNTER = "framecount";
-/** Name of the capture element (`ximagesrc`): pointer lock switches its `show-pointer`. */
-export const VIDEO_SOURCE = "screen";
 /** Name of the queue before the encoder: its thread is the encoding thread. */
 export const ENCODE_QUEUE = "encodequeue";
+/** Name of the capture element: the damage capture's `appsrc`, or `ximagesrc` (pointer lock switches its `show-pointer`). */
+export const VIDEO_SOURCE = "screen";
 /** Name of the queue in a viewer branch: its thread sends that viewer's packets. */
 export const SEND_QUEUE = "sendqueue";
 /** Name of the capsfilter after the capture: a live frame-rate change rewrites its caps. */
@@ -79,6 +84,12 @@ export interface VideoPipelineOptions {
   threads: number;
   /** CUDA device for NVIDIA encoders. Default 0. */
   gpuId?: number;
+  /**
+   * How the screen is read: `damage` (the helper's own capture on X damage,
+   * converted to I420 and pushed into an `appsrc`; helper/capture/) or
+   * `ximagesrc` (every frame, whatever changed). Default damage.
+   */
+  capture?: CaptureMode;
 }
 
 interface Recipe {
@@ -275,23 +286,56 @@ function check(o: Partial<VideoPipelineOptions>): void {
 const BRANCH_ELEMENTS = ["errorignore", "queue", "webrtcbin", "nicesrc"];
 
 /** GStreamer elements the pipeline for `encoder` and its viewer branches need. */
-export function requiredElements(encoder: Encoder): string[] {
-  return [...new Set([...RECIPES[encoder].elements, "tee", ...BRANCH_ELEMENTS])];
+export function requiredElements(encoder: Encoder, capture: CaptureMode = "damage"): string[] {
+  // The damage capture replaces ximagesrc; videoconvert stays (each tier's converter, a
+  // passthrough for the capture's I420).
+  const elements = RECIPES[encoder].elements.map((e) =>
+    e === "ximagesrc" && capture === "damage" ? "appsrc" : e
+  );
+  return [...new Set([...elements, "tee", ...BRANCH_ELEMENTS])];
+}
+
+/** What the helper needs to run the damage capture (the start message's `capture`); null for ximagesrc. */
+export function captureSpec(
+  options: Pick<VideoPipelineOptions, "display" | "framerate" | "capture">,
+): { source: string; display: string; framerate: number } | null {
+  if ((options.capture ?? "damage") !== "damage") return null;
+  return { source: VIDEO_SOURCE, display: options.display, framerate: options.framerate };
 }
 
 /** What the capture is built from. */
-export type CaptureOptions = Pick<VideoPipelineOptions, "display" | "framerate" | "showPointer">;
+export type CaptureOptions = Pick<
+  VideoPipelineOptions,
+  "display" | "framerate" | "showPointer" | "capture"
+>;
 
 /** What an encode tier is built from (the capture's options are not needed). */
-export type TierOptions = Omit<VideoPipelineOptions, "display" | "showPointer">;
+export type TierOptions = Omit<VideoPipelineOptions, "display" | "showPointer" | "capture">;
 
 function capture(o: CaptureOptions): string[] {
+  if ((o.capture ?? "damage") !== "damage") {
+    // use-damage=false by default: ximagesrc still pushes every frame, and its per-rectangle
+    // XShm reads cost more than one full-frame read once much changes (docs/CAPTURE.md).
+    const damage = o.capture === "ximagesrc-damage";
+    return [
+      `ximagesrc name=${VIDEO_SOURCE} display-name=${o.display} show-pointer=${o.showPointer} use-damage=${damage}`,
+      // Named: a live frame-rate change sets new caps here and ximagesrc renegotiates its
+      // capture rate, with no rebuild (helper/encoder_control.ts).
+      `capsfilter name=${CAPTURE_CAPS} caps=${captureCaps(o.framerate)}`,
+    ];
+  }
+  // No capsfilter: the damage capture's rate is a ceiling it keeps itself (capture_scheduler.ts).
   return [
-    // use-damage=false: XDamage tracking costs more than full-frame XShm copies at 60 fps.
-    `ximagesrc name=${VIDEO_SOURCE} display-name=${o.display} show-pointer=${o.showPointer} use-damage=false`,
-    // Named: a live frame-rate change sets new caps here and ximagesrc renegotiates its
-    // capture rate, with no rebuild (helper/encoder_control.ts).
-    `capsfilter name=${CAPTURE_CAPS} caps=${captureCaps(o.framerate)}`,
+    [
+      // The helper pushes I420 frames and sets the caps (helper/capture/damage_source.ts).
+      `appsrc name=${VIDEO_SOURCE} is-live=true format=time do-timestamp=false`,
+      // block=false, one buffer, leaky: a push never waits. The helper writes the next frame
+      // only once the encoder has let go of the previous one, so under load it captures later
+      // (everything changed meanwhile, once) instead of queueing frames that arrive stale.
+      "block=false max-buffers=1 leaky-type=downstream",
+      // min-latency=0: frames leave as soon as they are pushed.
+      "min-latency=0",
+    ].join(" "),
   ];
 }
 

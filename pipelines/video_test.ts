@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import {
   captureCaps,
   capturePipeline,
+  captureSpec,
   encodeTier,
   liveEncoderSettings,
   peerBranch,
@@ -21,28 +22,55 @@ const BASE: VideoPipelineOptions = {
   threads: 2,
 };
 
-Deno.test("videoPipeline() composes the x264 low-latency chain", () => {
+const X264 =
+  "x264enc name=videoenc tune=zerolatency speed-preset=ultrafast threads=2 sliced-threads=true " +
+  "bframes=0 b-adapt=false rc-lookahead=0 sync-lookahead=0 mb-tree=false bitrate=8000 pass=cbr " +
+  "vbv-buf-capacity=25 key-int-max=2147483647 insert-vui=true aud=false byte-stream=true";
+const AFTER_X264 = [
+  "video/x-h264,profile=constrained-baseline,stream-format=byte-stream",
+  "identity name=framecount silent=true",
+  "rtph264pay mtu=1200 config-interval=-1 aggregate-mode=zero-latency",
+  "application/x-rtp,media=video,clock-rate=90000,encoding-name=H264,payload=96," +
+  "rtcp-fb-nack-pli=true,rtcp-fb-ccm-fir=true," +
+  'extmap-1=(string)"http://www.webrtc.org/experiments/rtp-hdrext/playout-delay",' +
+  'extmap-3=(string)"http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01"',
+  "tee name=videotee allow-not-linked=true",
+];
+const CONVERT = [
+  "videoconvert n-threads=2 qos=false",
+  "video/x-raw,format=I420",
+  "queue name=encodequeue max-size-buffers=1 max-size-bytes=0 max-size-time=0 leaky=downstream",
+];
+
+Deno.test("videoPipeline() composes the x264 low-latency chain fed by the damage capture", () => {
   assert.equal(
     videoPipeline(BASE),
     [
-      "ximagesrc name=screen display-name=:5 show-pointer=true use-damage=false",
-      "capsfilter name=capturecaps caps=video/x-raw,framerate=60/1",
-      "videoconvert n-threads=2 qos=false",
-      "video/x-raw,format=I420",
-      "queue name=encodequeue max-size-buffers=1 max-size-bytes=0 max-size-time=0 leaky=downstream",
-      "x264enc name=videoenc tune=zerolatency speed-preset=ultrafast threads=2 sliced-threads=true " +
-      "bframes=0 b-adapt=false rc-lookahead=0 sync-lookahead=0 mb-tree=false bitrate=8000 pass=cbr " +
-      "vbv-buf-capacity=25 key-int-max=2147483647 insert-vui=true aud=false byte-stream=true",
-      "video/x-h264,profile=constrained-baseline,stream-format=byte-stream",
-      "identity name=framecount silent=true",
-      "rtph264pay mtu=1200 config-interval=-1 aggregate-mode=zero-latency",
-      "application/x-rtp,media=video,clock-rate=90000,encoding-name=H264,payload=96," +
-      "rtcp-fb-nack-pli=true,rtcp-fb-ccm-fir=true," +
-      'extmap-1=(string)"http://www.webrtc.org/experiments/rtp-hdrext/playout-delay",' +
-      'extmap-3=(string)"http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01"',
-      "tee name=videotee allow-not-linked=true",
+      "appsrc name=screen is-live=true format=time do-timestamp=false " +
+      "block=false max-buffers=1 leaky-type=downstream min-latency=0",
+      ...CONVERT,
+      X264,
+      ...AFTER_X264,
     ].join(" ! "),
   );
+});
+
+Deno.test("videoPipeline() with capture=ximagesrc reads every frame at the frame rate", () => {
+  assert.equal(
+    videoPipeline({ ...BASE, capture: "ximagesrc" }),
+    [
+      "ximagesrc name=screen display-name=:5 show-pointer=true use-damage=false",
+      "capsfilter name=capturecaps caps=video/x-raw,framerate=60/1",
+      ...CONVERT,
+      X264,
+      ...AFTER_X264,
+    ].join(" ! "),
+  );
+});
+
+Deno.test("captureSpec() tells the helper what to capture, for the damage capture only", () => {
+  assert.deepEqual(captureSpec(BASE), { source: "screen", display: ":5", framerate: 60 });
+  assert.equal(captureSpec({ ...BASE, capture: "ximagesrc" }), null);
 });
 
 Deno.test("videoPipeline() turns keyframe distance into frames and a larger VBV", () => {
@@ -75,8 +103,9 @@ Deno.test("videoPipeline() builds the NVIDIA chain on CUDA memory", () => {
     /! cudaupload cuda-device-id=1 ! cudaconvert cuda-device-id=1 qos=false ! video\/x-raw\(memory:CUDAMemory\),format=NV12 ! nvh264enc name=videoenc cuda-device-id=1 preset=low-latency-hq zerolatency=true bframes=0 rc-lookahead=0 rc-mode=cbr bitrate=8000 vbv-buffer-size=200 gop-size=-1 strict-gop=true aud=false ! /,
   );
   assert.doesNotMatch(p, /videoconvert/);
+  assert.match(p, /^appsrc name=screen .* ! cudaupload /);
   assert.deepEqual(requiredElements("nvh264enc"), [
-    "ximagesrc",
+    "appsrc",
     "cudaupload",
     "cudaconvert",
     "nvh264enc",
@@ -86,6 +115,11 @@ Deno.test("videoPipeline() builds the NVIDIA chain on CUDA memory", () => {
     "errorignore",
     "queue",
     "nicesrc",
+  ]);
+  assert.deepEqual(requiredElements("x264enc", "ximagesrc").slice(0, 3), [
+    "ximagesrc",
+    "videoconvert",
+    "x264enc",
   ]);
 });
 
@@ -143,7 +177,7 @@ Deno.test("videoPipeline() builds the AV1 chain in libaom's real-time mode", () 
     p,
     / ! av1enc name=videoenc usage-profile=realtime cpu-used=10 end-usage=cbr target-bitrate=4000 min-quantizer=4 max-quantizer=56 lag-in-frames=0 threads=2 row-mt=true tile-columns=1 keyframe-max-dist=2147483647 buf-sz=50 buf-initial-sz=50 buf-optimal-sz=50 undershoot-pct=25 overshoot-pct=10 ! video\/x-av1 ! identity name=framecount silent=true ! rtpav1pay mtu=1200 ! application\/x-rtp,media=video,clock-rate=90000,encoding-name=AV1,/,
   );
-  assert.deepEqual(requiredElements("av1enc"), [
+  assert.deepEqual(requiredElements("av1enc", "ximagesrc"), [
     "ximagesrc",
     "videoconvert",
     "av1enc",
@@ -157,7 +191,12 @@ Deno.test("videoPipeline() builds the AV1 chain in libaom's real-time mode", () 
 });
 
 Deno.test("capturePipeline() and encodeTier() split videoPipeline() at a capture tee", () => {
-  const capture = capturePipeline({ display: ":5", framerate: 60, showPointer: true });
+  const capture = capturePipeline({
+    display: ":5",
+    framerate: 60,
+    showPointer: true,
+    capture: "ximagesrc",
+  });
   assert.equal(
     capture,
     "ximagesrc name=screen display-name=:5 show-pointer=true use-damage=false ! " +
@@ -167,7 +206,7 @@ Deno.test("capturePipeline() and encodeTier() split videoPipeline() at a capture
   for (
     const encoder of ["x264enc", "openh264enc", "vp8enc", "vp9enc", "av1enc", "nvh264enc"] as const
   ) {
-    const whole = videoPipeline({ ...BASE, encoder });
+    const whole = videoPipeline({ ...BASE, encoder, capture: "ximagesrc" });
     const part = encodeTier({ ...tier, encoder });
     assert.equal(`${capture.replace(/ ! tee name=capture .*$/, "")} ! ${part}`, whole);
   }
@@ -177,6 +216,11 @@ Deno.test("capturePipeline() and encodeTier() split videoPipeline() at a capture
   );
   assert.match(encodeTier({ ...tier, encoder: "nvh264enc" }), /^cudaupload cuda-device-id=0 ! /);
   assert.throws(() => encodeTier({ ...tier, threads: 0 }), RangeError);
+  assert.equal(
+    capturePipeline({ display: ":5", framerate: 60, showPointer: true }),
+    "appsrc name=screen is-live=true format=time do-timestamp=false block=false max-buffers=1 " +
+      "leaky-type=downstream min-latency=0 ! tee name=capture allow-not-linked=true",
+  );
   assert.throws(() => capturePipeline({ display: "a b", framerate: 60, showPointer: true }), {
     message: 'Cannot build pipeline: invalid display name "a b"',
   });

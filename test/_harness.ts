@@ -76,6 +76,10 @@ export async function startServer(options: StartServerOptions): Promise<TestServ
       ...(options.args?.some((a) => a.startsWith("--port=")) ? [] : ["--port=0"]),
       "--ice-address=127.0.0.1",
       "--log-level=debug",
+      // These tests count frames of a mostly still screen: the damage capture (the default)
+      // sends none while nothing changes, so they read the screen every frame unless they
+      // choose (test/capture_test.ts tests the damage capture).
+      ...(options.args?.some((a) => a.startsWith("--capture")) ? [] : ["--capture=ximagesrc"]),
       ...(options.args ?? []),
     ],
     env: {

@@ -1,10 +1,10 @@
 /**
  * The container image, end to end through podman: build the project's own
  * Dockerfile, run it (the entrypoint starts Xorg, a desktop and Skerry as a
- * non-root user, on a read-only root without capabilities), stream it to a
- * real Chromium on the host, type into the container's terminal, run the
- * image's HEALTHCHECK, then stop it with SIGTERM while the viewer is
- * connected and expect exit code 0 within 5 s.
+ * non-root user, on a read-only root without capabilities), stream it with
+ * its sound to a real Chromium on the host, type into the container's
+ * terminal, run the image's HEALTHCHECK, then stop it with SIGTERM while the
+ * viewer is connected and expect exit code 0 within 5 s.
  *
  * Needs podman and the base image (`tools/setup --test`). The build reaches
  * apt and npm through the machine's network namespace (OUTER_NETNS, from
@@ -107,7 +107,8 @@ function exists(path: string): boolean {
 
 /** Opens the client and waits for decoded frames and an open input channel. */
 async function openClient(page: Page): Promise<void> {
-  await pollUntil(async () => (await videoStats(page)).framesDecoded > 30, {
+  // The damage capture (the default) sends a still desktop's picture and then little more.
+  await pollUntil(async () => (await videoStats(page)).framesDecoded > 0, {
     what: "frames from the container",
     timeoutMs: 30_000,
   });
@@ -119,6 +120,18 @@ async function openClient(page: Page): Promise<void> {
       }),
     { what: "the input channel", timeoutMs: 15_000 },
   );
+}
+
+/** Audio packets the page's newest peer connection has received. */
+function audioPackets(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    const pcs = (globalThis as unknown as { __pcs: RTCPeerConnection[] }).__pcs;
+    let packets = 0;
+    (await pcs.at(-1)?.getStats())?.forEach((s: Record<string, unknown>) => {
+      if (s.type === "inbound-rtp" && s.kind === "audio") packets = s.packetsReceived as number;
+    });
+    return packets;
+  });
 }
 
 Deno.test({
@@ -175,6 +188,11 @@ Deno.test({
       await openClient(page);
       const stats = await videoStats(page);
       assert.equal(`${stats.frameWidth}x${stats.frameHeight}`, "1280x720");
+      // The desktop's own PulseAudio runs in the container: its (silent) sound arrives.
+      await pollUntil(() => audioPackets(page).then((n) => n > 20), {
+        what: "audio packets from the container",
+        timeoutMs: 15_000,
+      });
       const usage = await podman(["stats", "--no-stream", "--format", "{{.MemUsage}}", name]);
       // deno-lint-ignore no-console
       console.log(`container memory while streaming: ${usage.stdout.trim()}`);

@@ -180,6 +180,8 @@ Deno.test("the helper survives 500 viewer add/remove cycles while a steady viewe
         bitrateKbps: 1000,
         keyframeDistance: -1,
         showPointer: true,
+        // The helper's own capture needs the start message's capture spec; this test reads X.
+        capture: "ximagesrc",
         threads: 1,
       }),
       // A wider send queue than production's 100 ms: on this loaded 2-core machine a

@@ -20,6 +20,7 @@ import {
 import type { LiveSettingsChange } from "../../lib/protocol/live_settings.ts";
 import type { ClientStats } from "../../lib/protocol/stats.ts";
 import type { DesktopClientMessage, DesktopServerMessage } from "../../lib/protocol/desktop.ts";
+import type { Sound } from "./sound.ts";
 import type { ControlView } from "../../lib/protocol/control.ts";
 import type { Encoder } from "../../lib/protocol/encoders.ts";
 import { browserCodecs, streamErrorText } from "./codecs.ts";
@@ -48,6 +49,8 @@ export interface ConnectionOptions {
   onDesktop?(message: DesktopServerMessage): void;
   /** Use TURN relays only (`iceTransportPolicy: "relay"`), as selkies' "Force relay connection". */
   relay?: boolean;
+  /** The audio hooks (client/lib/sound.ts); absent: audio tracks go to `video`. */
+  sound?: Pick<Sound, "prepare" | "answer" | "track">;
   /** The display name other viewers see while this one controls (sent in `hello`). Default none. */
   name?: () => string;
   /** Called with this viewer's role and who controls, on joining and on every change. */
@@ -346,6 +349,7 @@ export class Connection {
     });
     pc.ontrack = (event) => {
       lowLatency(event.receiver);
+      if (this.#options.sound?.track(event)) return;
       const video = this.#options.video;
       video.srcObject = event.streams[0] ?? new MediaStream([event.track]);
       video.play().catch(() => {});
@@ -399,12 +403,19 @@ export class Connection {
     };
     await pc.setRemoteDescription({ type: "offer", sdp });
     this.#remoteSet = true;
+    this.#options.sound?.prepare(pc, sdp);
     for (const candidate of this.#pendingIce.splice(0)) {
       await pc.addIceCandidate(candidate).catch(() => {});
     }
-    const answer = await pc.createAnswer();
-    await pc.setLocalDescription(answer);
-    this.#send({ type: "answer", sdp: answer.sdp ?? "" });
+    await this.#sendAnswer(pc, sdp);
+  }
+
+  /** Creates, sets and sends the answer to `offer` (with the audio's SDP tweaks). */
+  async #sendAnswer(pc: RTCPeerConnection, offer: string): Promise<void> {
+    const created = await pc.createAnswer();
+    const sdp = this.#options.sound?.answer(offer, created.sdp ?? "") ?? created.sdp ?? "";
+    await pc.setLocalDescription({ type: "answer", sdp });
+    this.#send({ type: "answer", sdp });
   }
 
   /** No path for the media: say so (the screen offers the relay) while ICE goes on trying. */
@@ -424,9 +435,7 @@ export class Connection {
     for (const candidate of this.#pendingIce.splice(0)) {
       await pc.addIceCandidate(candidate).catch(() => {});
     }
-    const answer = await pc.createAnswer();
-    await pc.setLocalDescription(answer);
-    this.#send({ type: "answer", sdp: answer.sdp ?? "" });
+    await this.#sendAnswer(pc, sdp);
   }
 
   /**

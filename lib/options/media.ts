@@ -1,6 +1,11 @@
 /** Options of the media: video encoding, audio, and how the stream adapts. */
 
-import { DEFAULT_FALLBACK_ENCODERS, type Encoder, ENCODERS } from "../protocol/encoders.ts";
+import {
+  CAPTURE_MODES,
+  DEFAULT_FALLBACK_ENCODERS,
+  type Encoder,
+  ENCODERS,
+} from "../protocol/encoders.ts";
 import { option, type OptionGroup } from "./option.ts";
 import { bool, decimal, int, oneOf } from "./parse.ts";
 import { selkies } from "./selkies.ts";
@@ -18,6 +23,16 @@ export const VIDEO_OPTIONS = [
       ENCODERS.join(", ")
     } (a browser that cannot decode it gets the first fallback it can)`,
     parse: oneOf(ENCODERS),
+  }),
+  option({
+    key: "capture",
+    flag: "capture",
+    value: "MODE",
+    env: "SKERRY_CAPTURE",
+    default: "damage",
+    help:
+      "Screen capture: damage (only what changed, when it changes; XDamage and XShm, else ximagesrc), ximagesrc (the whole screen every frame) or ximagesrc-damage (ximagesrc with use-damage)",
+    parse: oneOf(CAPTURE_MODES),
   }),
   option({
     key: "fallbackEncoders",
@@ -139,6 +154,17 @@ export const AUDIO_OPTIONS = [
     default: "0",
     help: "Expected audio packet loss for Opus in-band forward error correction; 0: off",
     parse: decimal(0, 100),
+  }),
+  option({
+    key: "audioFrameMs",
+    flag: "audio-frame-ms",
+    value: "MS",
+    env: "SKERRY_AUDIO_FRAME_MS",
+    default: "10",
+    // 10: each packet leaves 10 ms sooner than Opus' usual 20 for ~8 kbit/s more headers.
+    help:
+      "Opus frame duration in ms (2.5, 5, 10, 20, 40, 60): shorter is lower latency, more overhead",
+    parse: (raw: string) => Number(oneOf(["2.5", "5", "10", "20", "40", "60"])(raw)),
   }),
   option({
     key: "enableMicrophone",

@@ -58,6 +58,17 @@ export function codecOf(encoder: Encoder): VideoCodec {
   return CODEC_OF[encoder];
 }
 
+/**
+ * How the screen is read (the `--capture` values, the default first):
+ * `damage`, the helper's own capture when X reports a change (helper/capture/);
+ * `ximagesrc`, GStreamer's element, the whole screen every frame;
+ * `ximagesrc-damage`, the same element with `use-damage=true` (it still
+ * pushes every frame, reading only what changed since the last one).
+ */
+export const CAPTURE_MODES = ["damage", "ximagesrc", "ximagesrc-damage"] as const;
+
+/** One capture mode. */
+export type CaptureMode = typeof CAPTURE_MODES[number];
 /** Whether `name` is an encoder Skerry knows. */
 export function isEncoder(name: string): name is Encoder {
   return Object.hasOwn(CODEC_OF, name);

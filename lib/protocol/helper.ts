@@ -46,14 +46,54 @@ export interface HelperStart {
   channels: string[];
   /** Name of an `identity` in `pipeline` after the encoder, whose buffer count is frames encoded. */
   frameCounter?: string;
+  /** The helper's own damage capture feeding the `appsrc` of `pipeline`; absent: the pipeline captures. */
+  capture?: HelperCapture;
   /** Name of the `ximagesrc` in `pipeline`, whose `show-pointer` `show-pointer` switches. */
   source?: string;
   /** STUN server for every webrtcbin, `stun://host:port`; absent or "": none. */
   stunServer?: string;
   /** TURN servers for every webrtcbin, `turn(s)://user:password@host:port` (user info percent-escaped). */
   turnServers?: string[];
+  /** The desktop's sound for every viewer; absent: video only. */
+  audio?: HelperAudio;
+  /** A recvonly audio m-line for the viewers' microphone; absent: none. */
+  microphone?: HelperMicrophone;
   /** Bitrate, frame rate, audio, congestion control and FEC to start with; absent: the pipeline's own. */
   tuning?: HelperTuning;
+}
+
+/** The shared audio chain and each viewer's branch of it (pipelines/audio.ts). */
+export interface HelperAudio {
+  /** The chain from capture to a tee named `tee`, run as a bin named `bin`. */
+  pipeline: string;
+  /** Name of the bin the chain runs in. */
+  bin: string;
+  /** Name of the tee in `pipeline`. */
+  tee: string;
+  /** A viewer's audio branch (its unlinked `sink` and `src` pads are ghosted). */
+  branch: string;
+}
+
+/** The microphone branch of each viewer (pipelines/audio.ts). */
+export interface HelperMicrophone {
+  /** From the received RTP to PulseAudio; its first element's sink is ghosted. */
+  branch: string;
+  /** Caps of the recvonly transceiver (the codec offered). */
+  caps: string;
+  /** Name of the `identity` in `branch` whose buffer count is packets received. */
+  counter: string;
+  /** Name of the `volume` in `branch` whose `mute` the helper sets. */
+  volume: string;
+}
+
+/** The damage capture (helper/capture/): which appsrc it feeds, from which display, how often at most. */
+export interface HelperCapture {
+  /** Name of the `appsrc` in the pipeline. */
+  source: string;
+  /** X display, e.g. `":0"`. */
+  display: string;
+  /** The most frames per second. */
+  framerate: number;
 }
 
 /** New STUN/TURN servers (renewed credentials): for new viewers, and added to running ones. */
@@ -126,8 +166,11 @@ export function parseToHelper(line: string): ToHelper {
         ...(o.frameCounter === undefined ? {} : { frameCounter: str(o, "frameCounter", 256) }),
         ...(o.source === undefined ? {} : { source: str(o, "source", 256) }),
       };
+      if (o.capture !== undefined) start.capture = captureSpec(o.capture);
       if (o.stunServer !== undefined) start.stunServer = str(o, "stunServer", 4096);
       if (o.turnServers !== undefined) start.turnServers = strings(o, "turnServers");
+      if (o.audio !== undefined) start.audio = helperAudio(o.audio);
+      if (o.microphone !== undefined) start.microphone = helperMicrophone(o.microphone);
       if (o.tuning !== undefined) start.tuning = parseTuning(o, "tuning");
       return start;
     }
@@ -232,6 +275,46 @@ function iceMessage(
   };
 }
 
+function helperAudio(value: unknown): HelperAudio {
+  const o = nested(value, "audio");
+  return {
+    pipeline: str(o, "pipeline"),
+    bin: str(o, "bin", 256),
+    tee: str(o, "tee", 256),
+    branch: str(o, "branch"),
+  };
+}
+
+function helperMicrophone(value: unknown): HelperMicrophone {
+  const o = nested(value, "microphone");
+  return {
+    branch: str(o, "branch"),
+    caps: str(o, "caps", 4096),
+    counter: str(o, "counter", 256),
+    volume: str(o, "volume", 256),
+  };
+}
+
+/** A nested object field of `start`, typed so its own errors name it. */
+function nested(value: unknown, name: string): JsonObject {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new RangeError(`Cannot parse "start" message: "${name}" must be an object`);
+  }
+  return { ...(value as JsonObject), type: `start.${name}` };
+}
+
+function captureSpec(value: unknown): HelperCapture {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new RangeError('Cannot parse "start" message: "capture" must be an object');
+  }
+  const o = { ...value, type: "start" } as JsonObject;
+  return {
+    source: str(o, "source", 256),
+    display: str(o, "display", 256),
+    framerate: int(o, "framerate", 1, 240),
+  };
+}
+
 /** A tier id: 1-64 characters of letters, digits, `-` and `_` (an encoder's name). */
 function tierId(o: JsonObject): string {
   const v = str(o, "tier", 64);
@@ -253,6 +336,24 @@ function strings(o: JsonObject, name: string): string[] {
 export interface ElementReport {
   available: string[];
   missing: string[];
+}
+
+/** The answer of `skerry helper --probe-audio a,b,c`: the elements, and whether PulseAudio answers. */
+export interface AudioReport extends ElementReport {
+  /** Whether a `pulsesrc` could connect to the sound server. */
+  reachable: boolean;
+  /** Why not, in GStreamer's words. */
+  reason?: string;
+}
+
+/** Parses the `--probe-audio` answer line; throws `RangeError` on anything else. */
+export function parseAudioReport(line: string): AudioReport {
+  const elements = parseElementReport(line);
+  const { reachable, reason } = JSON.parse(line) as Record<string, unknown>;
+  if (typeof reachable !== "boolean") {
+    throw new RangeError('Cannot parse audio report: "reachable" must be a boolean');
+  }
+  return { ...elements, reachable, ...(typeof reason === "string" ? { reason } : {}) };
 }
 
 /** Parses the `--probe` answer line; throws `RangeError` on anything else. */

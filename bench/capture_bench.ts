@@ -1,0 +1,100 @@
+/**
+ * The capture modes side by side (`--capture`: damage, ximagesrc,
+ * ximagesrc-damage) with bench/stream_bench.ts's measurements, in scenes:
+ * `clock` (only the time-code block changes, the rest is still) and `motion`
+ * (the whole screen scrolls behind it). The modes run alternately, one run
+ * of each in turn, so machine noise hits them alike; the summary gives each
+ * mode's medians and its ratio to the first mode.
+ *
+ * Run: `deno task bench:capture` (in a network namespace) or
+ * `deno run -A bench/capture_bench.ts --sizes=1280x720 --scenes=clock,motion
+ * --captures=ximagesrc,damage,ximagesrc-damage --runs=3 --seconds=10`.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { type Encoder, ENCODERS } from "../lib/protocol/encoders.ts";
+import { median } from "./_proc.ts";
+import { runOnce, type RunResult } from "./stream_bench.ts";
+
+const COLUMNS: [string, (r: RunResult) => number, number][] = [
+  ["fps", (r) => r.fps, 1],
+  ["g2g med", (r) => r.latencyMedian, 1],
+  ["g2g p95", (r) => r.latencyP95, 1],
+  ["CPU %", (r) => r.cpuPercent, 1],
+  ["first ms", (r) => r.firstFrameMs, 0],
+  ["server MB", (r) => r.serverRssMb, 0],
+  ["helper MB", (r) => r.helperRssMb, 0],
+  ["to recv", (r) => r.toReceiveMs, 1],
+];
+
+function row(cells: (string | number)[]): string {
+  return cells.map((c, i) => String(c).padStart(i === 0 ? 10 : i === 1 ? 24 : 10)).join(" ");
+}
+
+if (import.meta.main) {
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: {
+      sizes: { type: "string", default: "1280x720,1920x1080" },
+      scenes: { type: "string", default: "clock,motion" },
+      captures: { type: "string", default: "ximagesrc,damage,ximagesrc-damage" },
+      runs: { type: "string", default: "3" },
+      seconds: { type: "string", default: "10" },
+      encoder: { type: "string", default: "x264enc" },
+    },
+  });
+  if (!(ENCODERS as readonly string[]).includes(values.encoder!)) {
+    throw new RangeError(`Unknown encoder ${values.encoder}`);
+  }
+  const encoder = values.encoder as Encoder;
+  const captures = values.captures!.split(",");
+  const header = row(["size", "scene capture", ...COLUMNS.map(([name]) => name)]);
+  const format = (size: string, what: string, r: RunResult) =>
+    row([size, what, ...COLUMNS.map(([, get, digits]) => get(r).toFixed(digits))]);
+  // deno-lint-ignore no-console
+  const print = (s: string) => console.log(s);
+  print(
+    `Skerry capture benchmark: ${encoder}, 60 fps, ${values.seconds} s per run, ` +
+      `${values.runs} runs of each capture in turn; ms, CPU in % of one core (server + helper)`,
+  );
+  print(header);
+  const summary: string[] = [];
+  for (const size of values.sizes!.split(",")) {
+    const [w, h] = size.split("x").map(Number) as [number, number];
+    for (const scene of values.scenes!.split(",")) {
+      const runs = new Map<string, RunResult[]>(captures.map((c) => [c, []]));
+      for (let i = 0; i < Number(values.runs); i++) {
+        for (const capture of captures) {
+          const what = `${scene} ${capture}`;
+          const outcome = await runOnce(w, h, Number(values.seconds), encoder, "stream", {
+            capture,
+            motion: scene === "motion",
+          }).catch((error) => ({ ok: false as const, reason: (error as Error).message }));
+          if (!outcome.ok) {
+            print(`${row([size, what])}   FAILED (run ${i + 1}): ${outcome.reason}`);
+            continue;
+          }
+          runs.get(capture)!.push(outcome.result);
+          print(`${format(size, what, outcome.result)}   (run ${i + 1})`);
+        }
+      }
+      const medians = captures.map((capture) => {
+        const all = runs.get(capture)!;
+        return COLUMNS.map(([, get]) => all.length ? median(all.map(get)) : NaN);
+      });
+      captures.forEach((capture, c) => {
+        const cells = medians[c]!.map((v, i) => v.toFixed(COLUMNS[i]![2]));
+        summary.push(row([size, `${scene} ${capture}`, ...cells]));
+        if (c === 0) return;
+        summary.push(
+          row(["", "ratio", ...medians[c]!.map((v, i) => (v / medians[0]![i]!).toFixed(2))]),
+        );
+      });
+    }
+  }
+  print(`\nMedians over runs, and each capture's ratio to ${captures[0]}:`);
+  print(header);
+  for (const line of summary) print(line);
+}

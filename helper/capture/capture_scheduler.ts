@@ -1,0 +1,148 @@
+/**
+ * When the damage capture takes a frame, and which kind: the timing rules
+ * of the capture loop as a pure model (no timer, no X; every method takes
+ * the time), tested with made-up times.
+ *
+ * - A change is captured `coalesceMs` after the first damage event, so an
+ *   update the application draws in several requests is taken whole, and
+ *   never sooner than one frame interval after the previous frame (the
+ *   configured frame rate is a ceiling, not a clock).
+ * - Nothing happens while the screen is still, except what a viewer needs:
+ *   a frame for a keyframe request (a new viewer, a lost packet), and
+ *   {@linkcode CaptureSchedulerOptions.paintOverFrames} repeats of the last
+ *   frame once the screen settles after a change (paint-over: the encoder
+ *   spends each repeat's bit budget on the residual, so text sharpens),
+ *   spaced so they never form a burst ahead of the next change.
+ * - After a requested frame, {@linkcode CaptureSchedulerOptions.followUpMs}
+ *   repeats: a keyframe sent while the viewer's path was still settling
+ *   is lost without a trace on a still screen (nothing follows it that the
+ *   browser could fail to decode and answer with a PLI); a later frame
+ *   either decodes or makes the browser ask again.
+ *
+ * @module
+ */
+
+/** Options of {@linkcode CaptureScheduler}. */
+export interface CaptureSchedulerOptions {
+  /** The most frames per second. */
+  framerate: number;
+  /** Wait after the first damage event before capturing, in ms. Default 3. */
+  coalesceMs?: number;
+  /** Quiet time after the last captured change before the first paint-over frame, in ms. Default 100. */
+  settleMs?: number;
+  /** Repeats of the last frame once settled (0: no paint-over). Default 2. */
+  paintOverFrames?: number;
+  /** Time between two paint-over frames, in ms. Default 50. */
+  paintOverGapMs?: number;
+  /** When to repeat the frame after a requested one, in ms after the request. Default [300, 1000]. */
+  followUpMs?: readonly number[];
+}
+
+/** What the loop should do now. */
+export type CaptureAction =
+  /** Take the damaged region from the X server and push a frame. */
+  | "capture"
+  /** Push the current frame again (paint-over or a keyframe for a viewer). */
+  | "repeat";
+
+/** The next step: an action due now, or how long to wait for one (Infinity: until an event). */
+export type CaptureStep = { action: CaptureAction } | { waitMs: number };
+
+/** The capture loop's timing rules. */
+export class CaptureScheduler {
+  readonly #intervalMs: number;
+  readonly #coalesceMs: number;
+  readonly #settleMs: number;
+  readonly #paintOverFrames: number;
+  readonly #paintOverGapMs: number;
+  /** When the last frame was pushed (-Infinity: none yet). */
+  #lastFrameAt = -Infinity;
+  /** When the first damage since the last capture arrived; null: none pending. */
+  #damagedAt: number | null = null;
+  /** A viewer needs a frame (keyframe request). */
+  #frameWanted = false;
+  /** Paint-over frames still to send for the last change. */
+  #paintOverLeft = 0;
+  /** When the last change was captured. */
+  #changedAt = -Infinity;
+  readonly #followUpMs: readonly number[];
+  /** When the follow-ups of the last requested frame are due, earliest first. */
+  #followUps: number[] = [];
+
+  constructor(options: CaptureSchedulerOptions) {
+    if (!(options.framerate > 0)) {
+      throw new RangeError(
+        `Cannot schedule capture: framerate must be > 0, received ${options.framerate}`,
+      );
+    }
+    this.#intervalMs = 1000 / options.framerate;
+    this.#coalesceMs = options.coalesceMs ?? 3;
+    this.#settleMs = options.settleMs ?? 100;
+    this.#paintOverFrames = options.paintOverFrames ?? 2;
+    this.#paintOverGapMs = options.paintOverGapMs ?? 50;
+    this.#followUpMs = options.followUpMs ?? [300, 1000];
+  }
+
+  /** The X server reported new damage at `now`. */
+  damaged(now: number): void {
+    this.#damagedAt ??= now;
+  }
+
+  /** A viewer needs a frame (its encoder was asked for a keyframe) at `now`. */
+  wantFrame(now: number): void {
+    this.#frameWanted = true;
+    this.#followUps = this.#followUpMs.map((ms) => now + ms);
+  }
+
+  /** Whether damage is waiting to be captured. */
+  get pending(): boolean {
+    return this.#damagedAt !== null;
+  }
+
+  /** What to do at `now`. */
+  next(now: number): CaptureStep {
+    const rateOk = this.#lastFrameAt + this.#intervalMs;
+    if (this.#damagedAt !== null) {
+      const due = Math.max(this.#damagedAt + this.#coalesceMs, rateOk);
+      return now >= due ? { action: "capture" } : { waitMs: due - now };
+    }
+    if (this.#frameWanted) {
+      return now >= rateOk ? { action: "repeat" } : { waitMs: rateOk - now };
+    }
+    let due = this.#followUps[0] ?? Infinity;
+    if (this.#paintOverLeft > 0) {
+      const done = this.#paintOverFrames - this.#paintOverLeft;
+      due = Math.min(
+        due,
+        done === 0 ? this.#changedAt + this.#settleMs : this.#lastFrameAt + this.#paintOverGapMs,
+      );
+    }
+    if (due !== Infinity) {
+      due = Math.max(rateOk, due);
+      return now >= due ? { action: "repeat" } : { waitMs: due - now };
+    }
+    return { waitMs: Infinity };
+  }
+
+  /**
+   * A frame was pushed at `now`: `changed` when it carried new pixels (a
+   * capture with damage), false for a repeat or a capture that found none.
+   */
+  pushed(now: number, changed: boolean): void {
+    this.#lastFrameAt = now;
+    this.#frameWanted = false;
+    // Any frame at or after a follow-up's time serves as that follow-up.
+    while (this.#followUps[0] !== undefined && this.#followUps[0] <= now) this.#followUps.shift();
+    if (changed) {
+      this.#changedAt = now;
+      this.#paintOverLeft = this.#paintOverFrames;
+    } else if (this.#paintOverLeft > 0 && this.#damagedAt === null) {
+      this.#paintOverLeft--;
+    }
+  }
+
+  /** The damaged region was taken from the X server at `now` (whatever it held). */
+  captured(): void {
+    this.#damagedAt = null;
+  }
+}

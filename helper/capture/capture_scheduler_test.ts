@@ -1,0 +1,105 @@
+import assert from "node:assert/strict";
+import { type CaptureAction, CaptureScheduler, type CaptureStep } from "./capture_scheduler.ts";
+
+const act = (action: CaptureAction): CaptureStep => ({ action });
+const wait = (waitMs: number): CaptureStep => ({ waitMs });
+
+/** 50 fps (20 ms frames), 3 ms coalescing, paint-over twice 50 ms apart after 100 ms. */
+function scheduler(): CaptureScheduler {
+  return new CaptureScheduler({ framerate: 50 });
+}
+
+/** Runs the scheduler like the loop does: captures and repeats are pushed at once. */
+function runUntil(s: CaptureScheduler, from: number, to: number): [number, CaptureAction][] {
+  const done: [number, CaptureAction][] = [];
+  for (let now = from; now <= to; now++) {
+    const step = s.next(now);
+    if (!("action" in step)) continue;
+    if (step.action === "capture") {
+      s.captured();
+      s.pushed(now, true);
+    } else s.pushed(now, false);
+    done.push([now, step.action]);
+  }
+  return done;
+}
+
+Deno.test("CaptureScheduler.next() waits for an event while nothing happens", () => {
+  assert.deepEqual(scheduler().next(1000), wait(Infinity));
+});
+
+Deno.test("CaptureScheduler.next() captures coalesceMs after the first damage", () => {
+  const s = scheduler();
+  s.damaged(1000);
+  assert.deepEqual(s.next(1001), wait(2));
+  s.damaged(1002); // more drawing does not push the capture back
+  assert.deepEqual(s.next(1003), act("capture"));
+});
+
+Deno.test("CaptureScheduler.next() keeps one frame interval between frames", () => {
+  const s = scheduler();
+  s.damaged(1000);
+  s.captured();
+  s.pushed(1003, true);
+  s.damaged(1004);
+  assert.deepEqual(s.next(1010), wait(13));
+  assert.deepEqual(s.next(1023), act("capture"));
+});
+
+Deno.test("CaptureScheduler.next() paints over twice once the screen settles, then rests", () => {
+  const s = scheduler();
+  s.damaged(1000);
+  assert.deepEqual(runUntil(s, 1000, 2000), [
+    [1003, "capture"],
+    [1103, "repeat"],
+    [1153, "repeat"],
+  ]);
+  assert.deepEqual(s.next(5000), wait(Infinity));
+});
+
+Deno.test("CaptureScheduler.next() drops the paint-over when the screen changes again", () => {
+  const s = scheduler();
+  s.damaged(1000);
+  assert.deepEqual(runUntil(s, 1000, 1120), [[1003, "capture"], [1103, "repeat"]]);
+  s.damaged(1121);
+  // The new change is captured; the paint-over restarts from it.
+  assert.deepEqual(runUntil(s, 1121, 1400), [
+    [1124, "capture"],
+    [1224, "repeat"],
+    [1274, "repeat"],
+  ]);
+});
+
+Deno.test("CaptureScheduler.next() answers a keyframe request on a still screen with a repeat and its follow-ups", () => {
+  const s = new CaptureScheduler({ framerate: 50, paintOverFrames: 0 });
+  s.damaged(1000);
+  assert.deepEqual(runUntil(s, 1000, 3000), [[1003, "capture"]]);
+  s.wantFrame(3000);
+  assert.deepEqual(runUntil(s, 3001, 6000), [
+    [3001, "repeat"],
+    [3300, "repeat"],
+    [4000, "repeat"],
+  ]);
+  assert.deepEqual(s.next(6001), wait(Infinity));
+});
+
+Deno.test("CaptureScheduler.next() serves a keyframe request with a pending capture", () => {
+  const s = scheduler();
+  s.damaged(1000);
+  s.wantFrame(1000);
+  assert.deepEqual(s.next(1001), wait(2));
+  assert.deepEqual(s.next(1003), act("capture"));
+});
+
+Deno.test("CaptureScheduler.next() keeps a keyframe repeat to the frame rate", () => {
+  const s = scheduler();
+  s.damaged(1000);
+  s.captured();
+  s.pushed(1003, true);
+  s.wantFrame(1000);
+  assert.deepEqual(s.next(1010), wait(13));
+});
+
+Deno.test("CaptureScheduler() refuses a frame rate of 0", () => {
+  assert.throws(() => new CaptureScheduler({ framerate: 0 }), RangeError);
+});

@@ -1,0 +1,142 @@
+/**
+ * The damage capture (helper/capture/) on a real Xvfb, the real server and
+ * helper, and headless Chromium: a still screen sends (almost) no frames, a
+ * rectangle an X client paints reaches the browser's video with its colour,
+ * and a viewer joining a still screen gets the whole picture at once.
+ */
+
+import assert from "node:assert/strict";
+import { startXvfb } from "../lib/display.ts";
+import { openX11 } from "../ffi/x11.ts";
+import { pollUntil } from "../lib/poll.ts";
+import { x11Client } from "./fixtures/x11_client.ts";
+import { launchBrowser, startServer, videoPixel, videoStats } from "./_harness.ts";
+import type { Page } from "playwright-core";
+
+const WIDTH = 640;
+const HEIGHT = 480;
+/** Where the test client paints, in screen pixels. */
+const BOX = { x: 200, y: 120, width: 160, height: 120 };
+/** Frames a still screen may still send in the quiet window: paint-over repeats, a keyframe. */
+const STILL_FRAMES_AT_MOST = 3;
+
+function near(actual: readonly number[], expected: readonly number[], tolerance = 24): boolean {
+  return actual.every((v, i) => Math.abs(v - expected[i]!) <= tolerance);
+}
+
+/** Waits until no frame has been decoded for `quietMs`; resolves with the count then. */
+async function settled(page: Page, quietMs = 600): Promise<number> {
+  let last = -1;
+  let since = performance.now();
+  return await pollUntil(async () => {
+    const frames = (await videoStats(page)).framesDecoded;
+    if (frames !== last) {
+      last = frames;
+      since = performance.now();
+      return null;
+    }
+    return frames > 0 && performance.now() - since >= quietMs ? frames : null;
+  }, { what: "the screen to settle (no new frames)", timeoutMs: 20_000, intervalMs: 50 });
+}
+
+/** The video's colour at the middle of the painted box. */
+function boxColour(page: Page): Promise<[number, number, number]> {
+  return videoPixel(page, BOX.x + BOX.width / 2, BOX.y + BOX.height / 2);
+}
+
+Deno.test({
+  name: "the damage capture sends nothing on a still screen and each change at once",
+  async fn(t) {
+    const display = await startXvfb({ width: WIDTH, height: HEIGHT });
+    const server = await startServer({ display, args: ["--capture=damage"] });
+    const browser = await launchBrowser(server.url);
+    const x = openX11(display.name, display);
+    const xc = x11Client();
+    try {
+      const page = await browser.open(server.url);
+      await pollUntil(async () => (await videoStats(page)).framesDecoded > 0, {
+        what: "the first frame",
+        timeoutMs: 20_000,
+      }).catch((error) => {
+        const helper = server.stderr.filter((l) => /Helper \d+:|Peer|apture/.test(l));
+        throw new Error(`${error.message}; helper said: ${helper.slice(-30).join("\n")}`);
+      });
+      assert.ok(
+        server.stderr.some((l) => l.includes("Capture: 640x480 by shm, on X damage")),
+        "the helper captures with XShm on X damage",
+      );
+
+      await t.step("a still screen sends almost no frames for two seconds", async () => {
+        const before = await settled(page);
+        await new Promise((r) => setTimeout(r, 2000));
+        const after = (await videoStats(page)).framesDecoded;
+        assert.ok(
+          after - before <= STILL_FRAMES_AT_MOST,
+          `${after - before} frames decoded while the screen was still`,
+        );
+      });
+
+      const screen = xc.XDefaultScreen(x.pointer);
+      const black = xc.XBlackPixel(x.pointer, screen);
+      // A 24-bit TrueColor visual: the pixel value is 0xRRGGBB.
+      const win = xc.XCreateSimpleWindow(
+        x.pointer,
+        x.root,
+        BOX.x,
+        BOX.y,
+        BOX.width,
+        BOX.height,
+        0,
+        black,
+        0xd03020n,
+      );
+      const gc = xc.XCreateGC(x.pointer, win, 0n, null);
+
+      await t.step("a rectangle painted by an X client shows up with its colour", async () => {
+        const frames = (await videoStats(page)).framesDecoded;
+        xc.XMapRaised(x.pointer, win);
+        xc.XSync(x.pointer, 0);
+        await pollUntil(async () => near(await boxColour(page), [0xd0, 0x30, 0x20]), {
+          what: "the red box in the video",
+          timeoutMs: 5000,
+          intervalMs: 20,
+        });
+        // Only the change and its paint-over: the still screen around it sends nothing more.
+        const after = await settled(page);
+        assert.ok(after - frames <= 1 + STILL_FRAMES_AT_MOST, `${after - frames} frames`);
+        assert.ok(near(await videoPixel(page, 20, 20), [0, 0, 0]), "the rest stays black");
+      });
+
+      await t.step("a second change to the same place is captured too", async () => {
+        xc.XSetForeground(x.pointer, gc, 0x2060e0n);
+        xc.XFillRectangle(x.pointer, win, gc, 0, 0, BOX.width, BOX.height);
+        xc.XSync(x.pointer, 0);
+        await pollUntil(async () => near(await boxColour(page), [0x20, 0x60, 0xe0]), {
+          what: "the blue box in the video",
+          timeoutMs: 5000,
+          intervalMs: 20,
+        });
+      });
+
+      await t.step("a viewer joining the still screen gets the whole picture", async () => {
+        await settled(page);
+        const late = await browser.open(server.url);
+        await pollUntil(async () => (await videoStats(late)).framesDecoded > 0, {
+          what: "the late viewer's first frame",
+          timeoutMs: 20_000,
+        });
+        await pollUntil(async () => near(await boxColour(late), [0x20, 0x60, 0xe0]), {
+          what: "the blue box in the late viewer's video",
+          timeoutMs: 5000,
+        });
+        assert.ok(near(await videoPixel(late, 20, 20), [0, 0, 0]));
+        await late.close();
+      });
+    } finally {
+      x.close();
+      await browser.close();
+      await server.stop();
+      await display.stop();
+    }
+  },
+});
