@@ -25,10 +25,10 @@
  * @module
  */
 
+import { startClockPainter } from "./_painter.ts";
 import { parseArgs } from "node:util";
 import { startXvfb } from "../lib/display.ts";
 import { pollUntil } from "../lib/poll.ts";
-import { readLines } from "../lib/read_lines.ts";
 import { CLOCK_LAYOUT, frameProbe, readFrameProbe } from "../test/_frame_probe.ts";
 import { launchBrowser, ROOT, run, startServer } from "../test/_harness.ts";
 import { type Impairment, relayInitScript, UdpRelay } from "../test/_udp_relay.ts";
@@ -152,23 +152,7 @@ async function runOnce(
       async () => barsWindow.test(await run("xwininfo", ["-root", "-children"], display.env)),
       { what: "the bars' window", timeoutMs: 10_000 },
     );
-    painter = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "--quiet",
-        "--allow-ffi",
-        "--allow-env",
-        `${ROOT}bench/clock_painter.ts`,
-        "--display",
-        display.name,
-        "--interval-ms",
-        "10",
-      ],
-      env: display.env,
-      stdout: "piped",
-      stderr: "inherit",
-    }).spawn();
-    await readLines(painter.stdout)[Symbol.asyncIterator]().next(); // "ready"
+    painter = await startClockPainter(display, { intervalMs: 10 });
     server = await startServer({
       display,
       entry: `${root}cli.ts`,

@@ -24,10 +24,10 @@
  * @module
  */
 
+import { startClockPainter } from "./_painter.ts";
 import { parseArgs } from "node:util";
 import { startXvfb } from "../lib/display.ts";
-import { AUTH, launchBrowser, ROOT, startServer, waitFor } from "../test/_harness.ts";
-import { readLines } from "../lib/read_lines.ts";
+import { AUTH, launchBrowser, startServer, waitFor } from "../test/_harness.ts";
 import { probeElements } from "../lib/probe.ts";
 import { type Encoder, ENCODERS } from "../lib/protocol/encoders.ts";
 import { requiredElements } from "../pipelines/video.ts";
@@ -165,23 +165,7 @@ export async function runOnce(
   scene: Scene = {},
 ): Promise<Outcome> {
   const display = await startXvfb({ width, height });
-  const painter = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--quiet",
-      "--allow-ffi",
-      "--allow-env",
-      `${ROOT}bench/clock_painter.ts`,
-      "--display",
-      display.name,
-      ...(scene.motion ? ["--motion"] : []),
-    ],
-    env: display.env,
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  const painterLines = readLines(painter.stdout)[Symbol.asyncIterator]();
-  await painterLines.next(); // "ready"
+  const painter = await startClockPainter(display, { motion: scene.motion === true });
   if (mode === "encode-only") {
     try {
       const r = await encodeOnly(encoder, display, { framerate: 60, seconds, bitrateKbps: 8000 });

@@ -12,6 +12,7 @@
  * @module
  */
 
+import { recordPeerConnections } from "./_pc_recorder.ts";
 import puppeteer, { type Browser, type Page } from "puppeteer-core";
 import { ownNetworkNamespace } from "./_firewall.ts";
 import { AUTH, run } from "./_harness.ts";
@@ -86,21 +87,7 @@ export async function launchFirefox(): Promise<TestFirefox> {
     async open(url: string) {
       const page = await browser.newPage();
       // Keep every RTCPeerConnection the page makes, for getStats().
-      await page.evaluateOnNewDocument(() => {
-        const w = window as unknown as { __pcs: RTCPeerConnection[]; __channels: RTCDataChannel[] };
-        w.__pcs = [];
-        w.__channels = [];
-        const Native = RTCPeerConnection;
-        const Wrapped = function (this: unknown, config?: RTCConfiguration) {
-          const pc = new Native(config);
-          w.__pcs.push(pc);
-          pc.addEventListener("datachannel", (e) => w.__channels.push(e.channel));
-          return pc;
-        } as unknown as typeof RTCPeerConnection;
-        Wrapped.prototype = Native.prototype;
-        Object.assign(Wrapped, { generateCertificate: Native.generateCertificate });
-        globalThis.RTCPeerConnection = Wrapped;
-      });
+      await page.evaluateOnNewDocument(recordPeerConnections);
       const target = new URL(url);
       target.username = AUTH.username;
       target.password = AUTH.password;

@@ -10,6 +10,7 @@
  * @module
  */
 
+import { recordPeerConnections } from "./_pc_recorder.ts";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { pollUntil } from "../lib/poll.ts";
 import { signallingProtocols } from "../lib/protocol/page_token.ts";
@@ -238,21 +239,7 @@ export async function openContext(
   // Chromium offers host candidates only to origins with media permission.
   await context.grantPermissions(["camera", "microphone"], { origin: new URL(url).origin });
   // Keep every RTCPeerConnection the page makes, for getStats().
-  await context.addInitScript(() => {
-    const w = window as unknown as { __pcs: RTCPeerConnection[]; __channels: RTCDataChannel[] };
-    w.__pcs = [];
-    w.__channels = [];
-    const Native = RTCPeerConnection;
-    const Wrapped = function (this: unknown, config?: RTCConfiguration) {
-      const pc = new Native(config);
-      w.__pcs.push(pc);
-      pc.addEventListener("datachannel", (e) => w.__channels.push(e.channel));
-      return pc;
-    } as unknown as typeof RTCPeerConnection;
-    Wrapped.prototype = Native.prototype;
-    Object.assign(Wrapped, { generateCertificate: Native.generateCertificate });
-    globalThis.RTCPeerConnection = Wrapped;
-  });
+  await context.addInitScript(recordPeerConnections);
   return context;
 }
 

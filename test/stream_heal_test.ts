@@ -17,12 +17,12 @@
  * Test-only switch: none. The impairment is outside Skerry, in the relay.
  */
 
+import { startClockPainter } from "../bench/_painter.ts";
 import assert from "node:assert/strict";
 import { startXvfb } from "../lib/display.ts";
 import { pollUntil } from "../lib/poll.ts";
-import { readLines } from "../lib/read_lines.ts";
 import { cleanGaps, CLOCK_LAYOUT, frameProbe, readFrameProbe } from "./_frame_probe.ts";
-import { AUTH, launchBrowser, ROOT, run, startServer } from "./_harness.ts";
+import { AUTH, launchBrowser, run, startServer } from "./_harness.ts";
 import { relayInitScript, UdpRelay } from "./_udp_relay.ts";
 import type { Page } from "playwright-core";
 
@@ -115,24 +115,8 @@ Deno.test({
         timeoutMs: 10_000,
       },
     );
-    const painter = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "--quiet",
-        "--allow-ffi",
-        "--allow-env",
-        `${ROOT}bench/clock_painter.ts`,
-        "--display",
-        display.name,
-        "--interval-ms",
-        "10",
-      ],
-      env: display.env,
-      stdout: "piped",
-      stderr: "inherit",
-    }).spawn();
-    const painterLines = readLines(painter.stdout)[Symbol.asyncIterator]();
-    await painterLines.next(); // "ready": mapped on top of the bars
+    // Mapped on top of the bars once started.
+    const painter = await startClockPainter(display, { intervalMs: 10 });
     const settingsDir = await Deno.makeTempDir();
     const settingsFile = `${settingsDir}/settings.json`;
     const server = await startServer({

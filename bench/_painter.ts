@@ -1,0 +1,41 @@
+/**
+ * Starts bench/clock_painter.ts (the time code the benches and the heal test
+ * read back from every presented frame) as a child process.
+ *
+ * @module
+ */
+
+import { readLines } from "../lib/read_lines.ts";
+
+/** Options of {@linkcode startClockPainter}. */
+export interface PainterOptions {
+  /** Repaint interval in ms; default the painter's own. */
+  intervalMs?: number;
+  /** Scroll the whole screen behind the clock (the `motion` scene). */
+  motion?: boolean;
+}
+
+/** Starts the painter on `display` and resolves once its window is mapped ("ready"). */
+export async function startClockPainter(
+  display: { name: string; env?: Record<string, string> },
+  options: PainterOptions = {},
+): Promise<Deno.ChildProcess> {
+  const painter = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--quiet",
+      "--allow-ffi",
+      "--allow-env",
+      new URL("./clock_painter.ts", import.meta.url).pathname,
+      "--display",
+      display.name,
+      ...(options.intervalMs === undefined ? [] : ["--interval-ms", String(options.intervalMs)]),
+      ...(options.motion ? ["--motion"] : []),
+    ],
+    env: display.env ?? {},
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  await readLines(painter.stdout)[Symbol.asyncIterator]().next(); // "ready"
+  return painter;
+}
