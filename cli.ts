@@ -123,10 +123,13 @@ async function serve(
   // 7. The media session (spawns the standby helper) and the web server.
   const { MediaSession } = await import("./lib/session.ts");
   const video = await import("./pipelines/video.ts");
+  // With cursors the page draws the pointer; the video has it only under pointer lock.
+  const showPointer = !config.enableCursors;
   const capture = video.captureSpec({
     display: display.name,
     framerate: config.framerate,
     capture: captureMode,
+    showPointer,
   });
   const { INPUT_CHANNEL_LABEL } = await import("./lib/protocol/input.ts");
   const session = live.session = new MediaSession({
@@ -139,8 +142,7 @@ async function serve(
       pipeline: video.capturePipeline({
         display: display.name,
         framerate: config.framerate,
-        // With cursors the page draws the pointer; the video has it only under pointer lock.
-        showPointer: !config.enableCursors,
+        showPointer,
         capture: captureMode,
       }),
       ...(capture ? { capture } : {}),
@@ -150,7 +152,7 @@ async function serve(
       encoder: video.VIDEO_ENCODER,
       iceAddresses: config.iceAddresses,
       channels: [INPUT_CHANNEL_LABEL],
-      // Pointer lock switches ximagesrc's show-pointer; the damage capture draws no pointer.
+      // Pointer lock switches ximagesrc's show-pointer (the damage capture draws the pointer itself).
       ...(capture ? {} : { source: video.VIDEO_SOURCE }),
       ...sound.start,
       tuning: {

@@ -161,6 +161,14 @@ export class XShmSegment {
     if (failure !== null) throw new Error(`Cannot capture the screen: ${failure}`);
   }
 
+  /** A view of `length` bytes of the segment from `offset` (valid until {@linkcode close}). */
+  bytes(offset: number, length: number): Uint8Array {
+    if (this.#closed || offset < 0 || offset + length > this.size) {
+      throw new RangeError(`Cannot view ${length} bytes at ${offset} of the segment`);
+    }
+    return new Uint8Array(Deno.UnsafePointerView.getArrayBuffer(this.data, length, offset));
+  }
+
   /** Detaches and frees the segment (once). */
   close(): void {
     if (this.#closed) return;

@@ -157,6 +157,7 @@ export class Pipeline {
       this.#capture = await DamageSource.start({
         display: capture.display,
         framerate: capture.framerate,
+        showPointer: capture.showPointer ?? false,
         appsrc,
         encoderPad,
         onFatal: (error) =>
@@ -249,11 +250,14 @@ export class Pipeline {
   }
 
   /**
-   * Draws the X pointer into the captured frames or not (ximagesrc's
-   * `show-pointer`, read per frame): on while a viewer is in pointer lock.
+   * Draws the X pointer into the captured frames or not (the damage
+   * capture's, else ximagesrc's `show-pointer`, read per frame): on while a
+   * viewer is in pointer lock.
    */
   async showPointer(visible: boolean): Promise<void> {
-    if (this.#source === null || this.#stopped) return;
+    if (this.#stopped) return;
+    if (this.#capture !== null) return this.#capture.showPointer(visible);
+    if (this.#source === null) return;
     await gst().g_object_set_bool(this.#source, cstr("show-pointer"), visible ? 1 : 0, null);
   }
 

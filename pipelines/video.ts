@@ -297,10 +297,15 @@ export function requiredElements(encoder: Encoder, capture: CaptureMode = "damag
 
 /** What the helper needs to run the damage capture (the start message's `capture`); null for ximagesrc. */
 export function captureSpec(
-  options: Pick<VideoPipelineOptions, "display" | "framerate" | "capture">,
-): { source: string; display: string; framerate: number } | null {
+  options: Pick<VideoPipelineOptions, "display" | "framerate" | "capture" | "showPointer">,
+): { source: string; display: string; framerate: number; showPointer: boolean } | null {
   if ((options.capture ?? "damage") !== "damage") return null;
-  return { source: VIDEO_SOURCE, display: options.display, framerate: options.framerate };
+  return {
+    source: VIDEO_SOURCE,
+    display: options.display,
+    framerate: options.framerate,
+    showPointer: options.showPointer,
+  };
 }
 
 /** What the capture is built from. */

@@ -69,7 +69,12 @@ Deno.test("videoPipeline() with capture=ximagesrc reads every frame at the frame
 });
 
 Deno.test("captureSpec() tells the helper what to capture, for the damage capture only", () => {
-  assert.deepEqual(captureSpec(BASE), { source: "screen", display: ":5", framerate: 60 });
+  assert.deepEqual(captureSpec(BASE), {
+    source: "screen",
+    display: ":5",
+    framerate: 60,
+    showPointer: true,
+  });
   assert.equal(captureSpec({ ...BASE, capture: "ximagesrc" }), null);
 });
 

@@ -2,15 +2,23 @@
  * The damage capture (helper/capture/) on a real Xvfb, the real server and
  * helper, and headless Chromium: a still screen sends (almost) no frames, a
  * rectangle an X client paints reaches the browser's video with its colour,
- * and a viewer joining a still screen gets the whole picture at once.
+ * a viewer joining a still screen gets the whole picture at once, and the
+ * X pointer is drawn into the video while a viewer is in pointer lock, and
+ * only then.
  */
 
 import assert from "node:assert/strict";
 import { startXvfb } from "../lib/display.ts";
-import { openX11 } from "../ffi/x11.ts";
+import { fakeMotion, flush, openX11 } from "../ffi/x11.ts";
 import { pollUntil } from "../lib/poll.ts";
 import { x11Client } from "./fixtures/x11_client.ts";
-import { launchBrowser, startServer, videoPixel, videoStats } from "./_harness.ts";
+import {
+  launchBrowser,
+  signallingSocket,
+  startServer,
+  videoPixel,
+  videoStats,
+} from "./_harness.ts";
 import type { Page } from "playwright-core";
 
 const WIDTH = 640;
@@ -37,6 +45,25 @@ async function settled(page: Page, quietMs = 600): Promise<number> {
     }
     return frames > 0 && performance.now() - since >= quietMs ? frames : null;
   }, { what: "the screen to settle (no new frames)", timeoutMs: 20_000, intervalMs: 50 });
+}
+
+/**
+ * Pixels of the video's 24x24 square centred on (`x`, `y`) brighter than
+ * grey: on the black root window, the X pointer's white outline.
+ */
+function brightPixels(page: Page, x: number, y: number): Promise<number> {
+  return page.evaluate(([cx, cy]) => {
+    const video = document.querySelector("video")!;
+    const canvas = document.createElement("canvas");
+    canvas.width = video.videoWidth;
+    canvas.height = video.videoHeight;
+    const ctx = canvas.getContext("2d", { willReadFrequently: true })!;
+    ctx.drawImage(video, 0, 0);
+    const d = ctx.getImageData(cx! - 12, cy! - 12, 24, 24).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i]! > 128 && d[i + 1]! > 128) n++;
+    return n;
+  }, [x, y]);
 }
 
 /** The video's colour at the middle of the painted box. */
@@ -131,6 +158,41 @@ Deno.test({
         });
         assert.ok(near(await videoPixel(late, 20, 20), [0, 0, 0]));
         await late.close();
+      });
+
+      await t.step("pointer lock draws the X pointer into the video, and only then", async () => {
+        const poll = { timeoutMs: 10_000, intervalMs: 30 };
+        // Over the black root window, away from the painted box.
+        fakeMotion(x, 520, 380);
+        flush(x);
+        await settled(page);
+        assert.equal(await brightPixels(page, 520, 380), 0, "no pointer in the video unlocked");
+        // A second viewer enters pointer lock (a raw socket: headless pages cannot lock).
+        const ws = await signallingSocket(server, { origin: new URL(server.url).origin });
+        try {
+          ws.send(JSON.stringify({ type: "hello", protocol: 1 }));
+          ws.send(JSON.stringify({ type: "pointer-lock", locked: true }));
+          await pollUntil(async () => (await brightPixels(page, 520, 380)) > 10, {
+            what: "the pointer drawn into the video",
+            ...poll,
+          });
+          // A move damages nothing on the screen: the capture follows the pointer by itself.
+          fakeMotion(x, 100, 400);
+          flush(x);
+          await pollUntil(
+            async () =>
+              (await brightPixels(page, 100, 400)) > 10 &&
+              (await brightPixels(page, 520, 380)) === 0,
+            { what: "the drawn pointer to move (and leave nothing behind)", ...poll },
+          );
+          ws.send(JSON.stringify({ type: "pointer-lock", locked: false }));
+          await pollUntil(async () => (await brightPixels(page, 100, 400)) === 0, {
+            what: "the pointer gone from the video",
+            ...poll,
+          });
+        } finally {
+          ws.close();
+        }
       });
     } finally {
       x.close();

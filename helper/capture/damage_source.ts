@@ -25,6 +25,8 @@ import {
 import { log } from "../log.ts";
 import { captureBoxes } from "./capture_boxes.ts";
 import { CaptureScheduler, type CaptureSchedulerOptions } from "./capture_scheduler.ts";
+import { blendCursor } from "./cursor_blend.ts";
+import { CursorOverlay } from "./cursor_overlay.ts";
 import { ScreenGrabber } from "./screen_grabber.ts";
 
 /** Options of {@linkcode DamageSource.start}. */
@@ -37,6 +39,8 @@ export interface DamageSourceOptions extends Omit<CaptureSchedulerOptions, "fram
   appsrc: Deno.PointerObject;
   /** The encoder's source pad, whose keyframe requests make a still screen send a frame; null: none. */
   encoderPad: Deno.PointerObject | null;
+  /** Draw the X pointer into the frames from the start (see {@linkcode DamageSource.showPointer}). Default false. */
+  showPointer?: boolean;
   /** The capture cannot go on (the X server went away); the helper must stop. */
   onFatal(error: Error): void;
 }
@@ -66,6 +70,7 @@ export class DamageSource {
   readonly #waiter: FdWaiter;
   readonly #options: DamageSourceOptions;
   readonly #intervalMs: number;
+  readonly #overlay: CursorOverlay;
   #frame: FrameBuffer;
   #keyframes: KeyframeWatch | null = null;
   /** The whole screen must be read next (start, resize, a failed grab). */
@@ -83,6 +88,7 @@ export class DamageSource {
     this.#intervalMs = 1000 / options.framerate;
     this.#appsrc = new AppSrc(options.appsrc);
     this.#scheduler = new CaptureScheduler(options);
+    this.#overlay = new CursorOverlay({ intervalMs: this.#intervalMs });
     this.#waiter = new FdWaiter(grabber.fd);
     this.#frame = this.#newFrame();
   }
@@ -103,6 +109,7 @@ export class DamageSource {
       source.#keyframes = watchKeyframeRequests(options.encoderPad, () => source.requestFrame());
     }
     source.#scheduler.damaged(performance.now());
+    if (options.showPointer) source.showPointer(true);
     source.#loop = source.#run();
     return source;
   }
@@ -110,6 +117,17 @@ export class DamageSource {
   /** A viewer needs a frame now (e.g. a keyframe on a still screen). */
   requestFrame(): void {
     this.#scheduler.wantFrame(performance.now());
+    this.#waiter.wake();
+  }
+
+  /**
+   * Draws the X pointer into the frames, or stops (pointer lock: the
+   * browser hides its own cursor then). While drawn, the cursor is read
+   * once per frame interval, since a pointer move damages nothing.
+   */
+  showPointer(visible: boolean): void {
+    const now = performance.now();
+    if (this.#overlay.show(visible, now)) this.#scheduler.damaged(now);
     this.#waiter.wake();
   }
 
@@ -170,13 +188,14 @@ export class DamageSource {
 
   async #step(): Promise<void> {
     const seen = this.#grabber.events();
-    const now = performance.now();
+    let now = performance.now();
     if (seen.resized) await this.#resize(seen.resized);
     if (seen.damaged || !this.#grabber.mode.damage) this.#scheduler.damaged(now);
+    if (this.#overlay.pollIn(now) === 0) now = await this.#readCursor();
     const step = this.#scheduler.next(now);
     if ("waitMs" in step) {
       if (!this.#grabber.alive) throw new Error("the X display went away");
-      await this.#waiter.wait(step.waitMs);
+      await this.#waiter.wait(Math.min(step.waitMs, this.#overlay.pollIn(now)));
       return;
     }
     if (!this.#frame.writable && !this.#replaceHeldFrame(now)) {
@@ -190,17 +209,42 @@ export class DamageSource {
       return;
     }
     this.#scheduler.captured();
+    // Where the drawn pointer was and is now is read again: X gives the screen without it.
+    const pointer = this.#overlay.take();
     const rects = this.#fullNext
       ? [{ x: 0, y: 0, width: this.#grabber.layout.width, height: this.#grabber.layout.height }]
-      : await this.#grabber.damaged();
+      : [...await this.#grabber.damaged(), ...pointer.rects];
     if (this.#fullNext && this.#grabber.mode.damage) await this.#grabber.damaged();
     this.#fullNext = false;
     const boxes = captureBoxes(rects, this.#grabber.layout);
     if (boxes.length === 0) return;
-    await this.#grabber.grab(boxes, this.#frame.data());
+    const cursor = pointer.cursor;
+    await this.#grabber.grab(
+      boxes,
+      this.#frame.data(),
+      cursor === null ? undefined : (box, bgrx) => blendCursor(bgrx, box, cursor),
+    );
     for (const box of boxes) this.counters.pixels += box.width * box.height;
     this.#push(performance.now(), true);
     this.counters.captured++;
+  }
+
+  /** Reads the cursor; a move asks for a frame. Resolves with the time after the read. */
+  async #readCursor(): Promise<number> {
+    try {
+      const sample = await this.#grabber.cursor(this.#overlay.knownSerial);
+      const now = performance.now();
+      if (this.#overlay.sampled(sample, now)) this.#scheduler.damaged(now);
+      return now;
+    } catch (error) {
+      // The frames go on without the pointer; a later show-pointer tries again.
+      log.warning("Cannot draw the pointer into the video: {reason}", {
+        reason: (error as Error).message,
+      });
+      const now = performance.now();
+      if (this.#overlay.show(false, now)) this.#scheduler.damaged(now);
+      return now;
+    }
   }
 
   /** The encoder has held the frame for a whole interval: continue on a copy. */

@@ -14,6 +14,7 @@
 
 import { bgrxToI420 } from "../../ffi/libyuv.ts";
 import { readConfigureNotify, XCB_CONFIGURE_NOTIFY, XcbConnection } from "../../ffi/xcb.ts";
+import { XcbCursorReader, type XcbCursorSample } from "../../ffi/xcb_cursor.ts";
 import { DamageTracker } from "../../ffi/xdamage.ts";
 import { type PixelRect, XShmSegment } from "../../ffi/xshm.ts";
 import type { CaptureBox } from "./capture_boxes.ts";
@@ -44,6 +45,7 @@ export class ScreenGrabber {
   /** Pixels for the `GetImage` path (no shared memory). */
   #scratch: Uint8Array<ArrayBuffer> | null = null;
   #layout: I420Layout;
+  #cursor: XcbCursorReader | null = null;
 
   private constructor(
     connection: XcbConnection,
@@ -146,20 +148,39 @@ export class ScreenGrabber {
   }
 
   /**
-   * Reads `boxes` from the screen and converts them into the I420 frame
-   * whose first byte is `frame` (laid out as {@linkcode layout}).
+   * The displayed cursor and the pointer's position (one round trip, off
+   * the JS thread); its pixels only when its serial is not `knownSerial`.
    */
-  async grab(boxes: readonly CaptureBox[], frame: Deno.PointerObject): Promise<void> {
+  async cursor(knownSerial: number | null): Promise<XcbCursorSample> {
+    this.#cursor ??= await XcbCursorReader.open(this.#connection);
+    return await this.#cursor.read(knownSerial);
+  }
+
+  /**
+   * Reads `boxes` from the screen and converts them into the I420 frame
+   * whose first byte is `frame` (laid out as {@linkcode layout}); `paint`
+   * may draw over each box's BGRx bytes (rows `box.width * 4` apart) in
+   * between.
+   */
+  async grab(
+    boxes: readonly CaptureBox[],
+    frame: Deno.PointerObject,
+    paint?: (box: CaptureBox, bgrx: Uint8Array) => void,
+  ): Promise<void> {
     if (this.#shm) {
       const shm = this.#shm;
       await shm.capture(boxes.map((box) => ({ rect: box, offset: box.offset })));
-      for (const box of boxes) await this.#convert(shm.data, box, frame);
+      for (const box of boxes) {
+        paint?.(box, shm.bytes(box.offset, box.width * box.height * 4));
+        await this.#convert(shm.data, box, frame);
+      }
       return;
     }
     this.#scratch ??= new Uint8Array(this.#layout.width * this.#layout.height * 4);
     const scratch = Deno.UnsafePointer.of(this.#scratch)!;
     for (const box of boxes) {
       await this.#connection.getImage(box, scratch);
+      paint?.(box, this.#scratch.subarray(0, box.width * box.height * 4));
       await this.#convert(scratch, { ...box, offset: 0 }, frame);
     }
   }

@@ -94,6 +94,8 @@ export interface HelperCapture {
   display: string;
   /** The most frames per second. */
   framerate: number;
+  /** Draw the X pointer into the frames from the start (`show-pointer` switches it); absent: false. */
+  showPointer?: boolean;
 }
 
 /** New STUN/TURN servers (renewed credentials): for new viewers, and added to running ones. */
@@ -303,6 +305,13 @@ function nested(value: unknown, name: string): JsonObject {
   return { ...(value as JsonObject), type: `start.${name}` };
 }
 
+function showPointer(value: unknown): boolean {
+  if (typeof value !== "boolean") {
+    throw new RangeError('Cannot parse "start" message: "capture.showPointer" must be a boolean');
+  }
+  return value;
+}
+
 function captureSpec(value: unknown): HelperCapture {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw new RangeError('Cannot parse "start" message: "capture" must be an object');
@@ -312,6 +321,7 @@ function captureSpec(value: unknown): HelperCapture {
     source: str(o, "source", 256),
     display: str(o, "display", 256),
     framerate: int(o, "framerate", 1, 240),
+    ...(o.showPointer === undefined ? {} : { showPointer: showPointer(o.showPointer) }),
   };
 }
 

@@ -142,3 +142,27 @@ Deno.test("parseToHelper() reads encode tiers and a peer-add naming its tier", (
     message: 'Cannot parse "tier-add" message: "pipeline" must be a string',
   });
 });
+
+Deno.test("parseToHelper() reads the damage capture's showPointer, a boolean when present", () => {
+  const start = {
+    type: "start",
+    pipeline: "appsrc name=screen ! tee name=t",
+    branch: "queue ! webrtcbin name=w",
+    tee: "t",
+    webrtcbin: "w",
+    encoder: "e",
+    iceAddresses: [],
+    channels: [],
+    capture: { source: "screen", display: ":5", framerate: 60, showPointer: true },
+  };
+  assert.deepEqual(parseToHelper(JSON.stringify(start)), start);
+  const { showPointer: _, ...plain } = start.capture;
+  assert.deepEqual(parseToHelper(JSON.stringify({ ...start, capture: plain })), {
+    ...start,
+    capture: plain,
+  });
+  assert.throws(
+    () => parseToHelper(JSON.stringify({ ...start, capture: { ...plain, showPointer: "yes" } })),
+    { message: 'Cannot parse "start" message: "capture.showPointer" must be a boolean' },
+  );
+});
