@@ -127,6 +127,76 @@ Deno.test({
         },
       );
 
+      await t.step(
+        "at 1280x800 and 390x844 the menu and the statistics show live values, both in view",
+        async () => {
+          const shots = await Deno.makeTempDir({ prefix: "skerry-shots-" });
+          for (const [width, height, touch] of [[1280, 800, false], [390, 844, true]] as const) {
+            const context = await openContext(browser.browser, server.url, { touch });
+            try {
+              const view = await context.newPage();
+              await view.setViewportSize({ width, height });
+              await view.goto(server.url);
+              await waitFor(
+                `video at ${width}x${height}`,
+                async () => (await videoStats(view)).framesDecoded > 0,
+                20_000,
+              );
+              await view.click("button.menu-button");
+              await view.waitForSelector('aside.menu[role="dialog"]', { timeout: 5000 });
+              await view.check("aside.menu input[name=overlay]");
+              // Live: the frame rate and bitrate the browser measures, not placeholders.
+              const figure = (key: string) =>
+                view.$$eval(
+                  `.stats-overlay [data-figure=${key}]`,
+                  (es) => es[0]?.textContent ?? "",
+                );
+              await waitFor(
+                `live figures at ${width}x${height}`,
+                async () =>
+                  Number.parseFloat(await figure("fps")) > 0 &&
+                  Number.parseFloat(await figure("bitrate")) > 0 &&
+                  /^\d+x\d+$/.test((await figure("resolution")).replace(/\s/g, "")),
+                10_000,
+              );
+              const menu = (await view.locator("aside.menu").boundingBox())!;
+              const stats = (await view.locator(".stats-overlay").boundingBox())!;
+              for (const [name, box] of [["menu", menu], ["statistics", stats]] as const) {
+                assert.ok(
+                  box.x >= 0 && box.y >= 0 && box.x + box.width <= width + 0.5 &&
+                    box.y + box.height <= height + 0.5,
+                  `${name} within ${width}x${height}: ${JSON.stringify(box)}`,
+                );
+              }
+              type Box = { x: number; y: number; width: number; height: number };
+              const overlaps = (a: Box, b: Box) =>
+                Math.min(a.x + a.width, b.x + b.width) > Math.max(a.x, b.x) &&
+                Math.min(a.y + a.height, b.y + b.height) > Math.max(a.y, b.y);
+              const overlap = overlaps(menu, stats);
+              // The status line, the control pill and the statistics never cover one another.
+              const status = (await view.locator(".status").boundingBox())!;
+              const pill = (await view.locator(".control").boundingBox())!;
+              for (const [name, box] of [["control pill", pill], ["statistics", stats]] as const) {
+                assert.ok(
+                  !overlaps(status, box),
+                  `the status line covers the ${name} at ${width}x${height}: ` +
+                    JSON.stringify({ status, box }),
+                );
+              }
+              await view.screenshot({ path: `${shots}/menu-stats-${width}x${height}.png` });
+              assert.ok(
+                !overlap,
+                `the menu does not cover the statistics at ${width}x${height}: ` +
+                  JSON.stringify({ menu, stats }),
+              );
+            } finally {
+              await context.close();
+            }
+          }
+          await Deno.remove(shots, { recursive: true });
+        },
+      );
+
       await t.step("on a 390x844 phone the menu is a bottom sheet that fits", async () => {
         const context = await openContext(browser.browser, server.url, { touch: true });
         try {
