@@ -39,6 +39,8 @@ export interface EncoderControlOptions {
   framerate: number;
   /** Seconds between forced keyframes (-1: on request only), for the buffer sizes. */
   keyframeDistance: number;
+  /** Sets a capture's own frame-rate ceiling (the damage capture has no capsfilter). */
+  captureFramerate?: (fps: number) => void;
 }
 
 /** The encoder and capture of one pipeline, changed live. */
@@ -50,6 +52,7 @@ export class EncoderControl {
   #bitrateKbps: number;
   #framerate: number;
   #keyframeIntervalMs: number | undefined;
+  #captureFramerate: ((fps: number) => void) | undefined;
   #queue: Promise<void> = Promise.resolve();
 
   private constructor(
@@ -70,7 +73,8 @@ export class EncoderControl {
     const encoder = pipeline.findElement(options.encoder);
     const capture = pipeline.findElement(options.captureCaps);
     const control = new EncoderControl({ encoder, capture }, options);
-    if (capture === null) {
+    control.#captureFramerate = options.captureFramerate;
+    if (capture === null && !options.captureFramerate) {
       log.warning("No capsfilter {name}: frame-rate changes do nothing", {
         name: options.captureCaps,
       });
@@ -129,6 +133,7 @@ export class EncoderControl {
     this.#framerate = next;
     return this.#apply(async () => {
       if (this.#capture !== null) await setProperty(this.#capture, "caps", captureCaps(next));
+      this.#captureFramerate?.(next);
       await this.#applyEncoder();
     });
   }

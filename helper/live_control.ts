@@ -36,6 +36,7 @@ export class LiveControl {
       bitrateKbps: tuning.videoBitrate,
       framerate: tuning.framerate,
       keyframeDistance: tuning.keyframeDistance,
+      captureFramerate: (fps) => pipeline.setCaptureFramerate(fps),
     });
     this.loop = new CongestionLoop({
       encoder: this.#encoder,

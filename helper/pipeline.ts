@@ -261,6 +261,11 @@ export class Pipeline {
     await gst().g_object_set_bool(this.#source, cstr("show-pointer"), visible ? 1 : 0, null);
   }
 
+  /** A new frame-rate ceiling for the damage capture (ximagesrc's follows its capsfilter). */
+  setCaptureFramerate(framerate: number): void {
+    if (!this.#stopped) this.#capture?.setFramerate(framerate);
+  }
+
   /** Frames the encoder has produced so far (off the JS thread); undefined without a counter. */
   async framesEncoded(): Promise<number | undefined> {
     if (this.#frameCounter === null || this.#stopped) return undefined;

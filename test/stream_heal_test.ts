@@ -125,6 +125,8 @@ Deno.test({
         `--video-bitrate=${BITRATE_KBPS}`,
         "--framerate=30",
         `--json-config=${settingsFile}`,
+        // The default capture, as users get it (live frame rate included).
+        "--capture=damage",
       ],
     });
     const relay = await UdpRelay.start();

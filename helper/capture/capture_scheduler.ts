@@ -50,7 +50,7 @@ export type CaptureStep = { action: CaptureAction } | { waitMs: number };
 
 /** The capture loop's timing rules. */
 export class CaptureScheduler {
-  readonly #intervalMs: number;
+  #intervalMs: number;
   readonly #coalesceMs: number;
   readonly #settleMs: number;
   readonly #paintOverFrames: number;
@@ -81,6 +81,14 @@ export class CaptureScheduler {
     this.#paintOverFrames = options.paintOverFrames ?? 2;
     this.#paintOverGapMs = options.paintOverGapMs ?? 50;
     this.#followUpMs = options.followUpMs ?? [300, 1000];
+  }
+
+  /** A new frame-rate ceiling (a live settings change); throws `RangeError` for <= 0. */
+  setFramerate(framerate: number): void {
+    if (!(framerate > 0)) {
+      throw new RangeError(`Cannot schedule capture: framerate must be > 0, received ${framerate}`);
+    }
+    this.#intervalMs = 1000 / framerate;
   }
 
   /** The X server reported new damage at `now`. */

@@ -103,3 +103,16 @@ Deno.test("CaptureScheduler.next() keeps a keyframe repeat to the frame rate", (
 Deno.test("CaptureScheduler() refuses a frame rate of 0", () => {
   assert.throws(() => new CaptureScheduler({ framerate: 0 }), RangeError);
 });
+
+Deno.test("CaptureScheduler.setFramerate() changes the interval kept between frames", () => {
+  const s = scheduler(); // 50 fps: 20 ms
+  s.damaged(1000);
+  assert.deepEqual(s.next(1003), act("capture"));
+  s.captured();
+  s.pushed(1003, true);
+  s.setFramerate(10); // 100 ms
+  s.damaged(1010);
+  assert.deepEqual(s.next(1013), wait(90));
+  assert.deepEqual(s.next(1103), act("capture"));
+  assert.throws(() => s.setFramerate(0), RangeError);
+});

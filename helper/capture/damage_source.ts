@@ -69,7 +69,8 @@ export class DamageSource {
   readonly #scheduler: CaptureScheduler;
   readonly #waiter: FdWaiter;
   readonly #options: DamageSourceOptions;
-  readonly #intervalMs: number;
+  #intervalMs: number;
+  #framerate: number;
   readonly #overlay: CursorOverlay;
   #frame: FrameBuffer;
   #keyframes: KeyframeWatch | null = null;
@@ -86,6 +87,7 @@ export class DamageSource {
     this.#grabber = grabber;
     this.#options = options;
     this.#intervalMs = 1000 / options.framerate;
+    this.#framerate = options.framerate;
     this.#appsrc = new AppSrc(options.appsrc);
     this.#scheduler = new CaptureScheduler(options);
     this.#overlay = new CursorOverlay({ intervalMs: this.#intervalMs });
@@ -131,6 +133,20 @@ export class DamageSource {
     this.#waiter.wake();
   }
 
+  /**
+   * A new frame-rate ceiling (live settings): the scheduler's interval and
+   * the caps' frame rate, which the encoder budgets its bits by (x264
+   * restarts on new caps: one keyframe, as with ximagesrc's capsfilter).
+   */
+  setFramerate(framerate: number): void {
+    if (framerate === this.#framerate || this.#stopping) return;
+    this.#scheduler.setFramerate(framerate);
+    this.#framerate = framerate;
+    this.#intervalMs = 1000 / framerate;
+    this.#setCaps();
+    this.#waiter.wake();
+  }
+
   /** Ends the loop and closes the display; the pipeline must still exist. */
   async stop(): Promise<void> {
     if (this.#stopping) return;
@@ -154,13 +170,20 @@ export class DamageSource {
   #newFrame(): FrameBuffer {
     const { width, height, size } = this.#grabber.layout;
     const frame = FrameBuffer.allocate(size);
+    this.#setCaps(width, height);
+    return frame;
+  }
+
+  #setCaps(
+    width = this.#grabber.layout.width,
+    height = this.#grabber.layout.height,
+  ): void {
     this.#appsrc.setCaps(
       // framerate: the ceiling (x264's rate control budgets bits per frame at this rate);
       // colorimetry bt601: what libyuv's ARGBToI420 produces, written into the stream's VUI.
-      `video/x-raw,format=I420,width=${width},height=${height},framerate=${this.#options.framerate}/1,` +
+      `video/x-raw,format=I420,width=${width},height=${height},framerate=${this.#framerate}/1,` +
         "pixel-aspect-ratio=1/1,interlace-mode=progressive,colorimetry=bt601",
     );
-    return frame;
   }
 
   async #run(): Promise<void> {
