@@ -160,6 +160,30 @@ Deno.test({
         await late.close();
       });
 
+      await t.step("a window dragged across the screen leaves nothing behind", async () => {
+        // 24 moves of 10 px, one a frame at 60 fps, as a window drag does; X copies the
+        // window's blue pixels along and paints the root it uncovers black.
+        const to = { x: 440, y: BOX.y };
+        for (let left = BOX.x + 10; left <= to.x; left += 10) {
+          xc.XMoveWindow(x.pointer, win, left, to.y);
+          xc.XSync(x.pointer, 0);
+          await new Promise((resolve) => setTimeout(resolve, 16));
+        }
+        const centre = (left: number) => videoPixel(page, left + BOX.width / 2, to.y + 60);
+        await pollUntil(async () => near(await centre(to.x), [0x20, 0x60, 0xe0]), {
+          what: "the window at its last place",
+          timeoutMs: 5000,
+          intervalMs: 20,
+        });
+        await settled(page);
+        // Every place it passed through, outside where it ended, is the root's black again.
+        for (const left of [BOX.x, BOX.x + 60, BOX.x + 120]) {
+          const seen = await centre(left - BOX.width / 2 + 40);
+          assert.ok(near(seen, [0, 0, 0]), `stale pixels at x=${left + 40}: ${seen}`);
+        }
+        assert.ok(near(await centre(to.x), [0x20, 0x60, 0xe0]), "the window where it stopped");
+      });
+
       await t.step("pointer lock draws the X pointer into the video, and only then", async () => {
         const poll = { timeoutMs: 10_000, intervalMs: 30 };
         // Over the black root window, away from the painted box.
