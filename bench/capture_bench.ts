@@ -40,6 +40,7 @@ const COLUMNS: [string, (r: RunResult) => number, number][] = [
   ["helper MB", (r) => r.helperRssMb, 0],
   ["PSS MB", (r) => r.pssMb, 0],
   ["to recv", (r) => r.toReceiveMs, 1],
+  ["jitbuf", (r) => r.jitterMs, 1],
 ];
 
 /** `v` to `digits` places, or "-" when there is no figure (latency of the idle scene). */
