@@ -13,6 +13,10 @@ export interface PainterOptions {
   intervalMs?: number;
   /** Scroll the whole screen behind the clock (the `motion` scene). */
   motion?: boolean;
+  /** Move a 256x256 box across the still screen every frame (the `window` scene). */
+  window?: boolean;
+  /** Paint the code once, then change nothing (the `idle` scene). */
+  still?: boolean;
 }
 
 /** Starts the painter on `display` and resolves once its window is mapped ("ready"). */
@@ -31,6 +35,8 @@ export async function startClockPainter(
       display.name,
       ...(options.intervalMs === undefined ? [] : ["--interval-ms", String(options.intervalMs)]),
       ...(options.motion ? ["--motion"] : []),
+      ...(options.window ? ["--window"] : []),
+      ...(options.still ? ["--still"] : []),
     ],
     env: display.env ?? {},
     stdout: "piped",

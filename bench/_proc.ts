@@ -1,5 +1,5 @@
 /**
- * Process and statistics helpers for the benchmarks: CPU ticks and RSS from
+ * Process and statistics helpers for the benchmarks: CPU ticks, RSS and PSS from
  * /proc, medians and percentiles.
  *
  * @module
@@ -28,6 +28,17 @@ export function rssKiB(pid: number | undefined): number {
   try {
     const status = Deno.readTextFileSync(`/proc/${pid}/status`);
     return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
+/** Proportional set size of `pid` (shared pages split among their users), in KiB; 0 when gone. */
+export function pssKiB(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    const rollup = Deno.readTextFileSync(`/proc/${pid}/smaps_rollup`);
+    return Number(/^Pss:\s+(\d+) kB/m.exec(rollup)?.[1] ?? 0);
   } catch {
     return 0;
   }

@@ -6,9 +6,13 @@
  * its own clock is the glass-to-glass latency.
  *
  * With `--motion`, a full-screen window behind the code scrolls coloured
- * stripes sixty times a second (the whole screen changes every frame).
+ * stripes sixty times a second (the whole screen changes every frame). With
+ * `--window`, a 256x256 box moves across the still screen sixty times a
+ * second (a window drag). With `--still`, the code is painted once and
+ * nothing changes afterwards (the idle scene).
  *
- * Run: `deno run --allow-ffi --allow-env bench/clock_painter.ts --display :N [--motion]`
+ * Run: `deno run --allow-ffi --allow-env bench/clock_painter.ts --display :N
+ * [--motion | --window | --still] [--interval-ms N]`
  * Prints `ready` on stdout once the window is mapped.
  *
  * @module
@@ -25,6 +29,11 @@ export const CELL = 24;
 /** Where the code is painted. */
 export const ORIGIN = { x: 16, y: 16 };
 
+/** Stripe width, in pixels, of the motion scene. */
+const STRIPE = 40;
+/** Side of the moving box of the window scene, in pixels. */
+const BOX = 256;
+
 /** The time code for `ms` (epoch milliseconds). */
 function timeCode(ms: number): number {
   return Math.floor(ms) % (1 << CODE_BITS);
@@ -37,6 +46,8 @@ if (import.meta.main) {
       display: { type: "string" },
       "interval-ms": { type: "string", default: "1" },
       motion: { type: "boolean", default: false },
+      window: { type: "boolean", default: false },
+      still: { type: "boolean", default: false },
     },
   });
   const name = values.display ?? Deno.env.get("DISPLAY") ?? ":0";
@@ -47,6 +58,7 @@ if (import.meta.main) {
   const black = x.XBlackPixel(dpy, screen);
   const white = x.XWhitePixel(dpy, screen);
   if (values.motion) paintMotion(display, x);
+  if (values.window) paintWindow(display, x);
   const width = CODE_BITS * CELL + 2 * ORIGIN.x;
   const height = 2 * CELL + 2 * ORIGIN.y;
   const win = x.XCreateSimpleWindow(
@@ -79,11 +91,10 @@ if (import.meta.main) {
     }
     x.XFlush(dpy);
   };
-  setInterval(paint, interval);
+  paint();
+  // Still: the process only stays alive (its window with it).
+  setInterval(values.still ? () => {} : paint, values.still ? 60_000 : interval);
 }
-
-/** Stripe width, in pixels, of the motion scene. */
-const STRIPE = 40;
 
 /** A full-screen window whose stripes move 8 pixels per frame, at 60 frames a second. */
 function paintMotion(display: ReturnType<typeof openX11>, x: ReturnType<typeof x11Client>): void {
@@ -102,6 +113,28 @@ function paintMotion(display: ReturnType<typeof openX11>, x: ReturnType<typeof x
       const at = left + ((frame * 8) % STRIPE);
       x.XFillRectangle(dpy, win, gc, at, 0, STRIPE, height);
     }
+    x.XFlush(dpy);
+  }, 16);
+}
+
+/** A 256x256 box that moves 8 pixels per frame across a still screen, at 60 frames a second. */
+function paintWindow(display: ReturnType<typeof openX11>, x: ReturnType<typeof x11Client>): void {
+  const dpy = display.pointer;
+  const { width, height } = rootSize(display);
+  const win = x.XCreateSimpleWindow(dpy, display.root, 0, 0, width, height, 0, 0n, 0x808080n);
+  x.XMapRaised(dpy, win);
+  const gc = x.XCreateGC(dpy, win, 0n, null);
+  const top = Math.max(0, Math.floor((height - BOX) / 2));
+  const span = Math.max(1, width - BOX);
+  let frame = 0;
+  setInterval(() => {
+    const old = (frame * 8) % span;
+    frame++;
+    const left = (frame * 8) % span;
+    x.XSetForeground(dpy, gc, 0x808080n);
+    x.XFillRectangle(dpy, win, gc, old, top, BOX, BOX);
+    x.XSetForeground(dpy, gc, 0x3366ccn);
+    x.XFillRectangle(dpy, win, gc, left, top, BOX, BOX);
     x.XFlush(dpy);
   }, 16);
 }

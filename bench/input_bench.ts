@@ -10,7 +10,7 @@
  * ms). Events are matched in order. Same machine, same clock.
  *
  * Run: `deno task bench:input` or
- * `deno run -A bench/input_bench.ts --events=1000 --size=1280x720`.
+ * `deno run -A bench/input_bench.ts --events=1000 --size=1280x720 --capture=damage`.
  *
  * @module
  */
@@ -27,6 +27,8 @@ const { values } = parseArgs({
     events: { type: "string", default: "1000" },
     // The X screen (and so the video) size: the encoder's CPU load competes with input.
     size: { type: "string", default: "1280x720" },
+    // The server's capture mode (the harness would pick ximagesrc): damage is the default.
+    capture: { type: "string", default: "damage" },
   },
 });
 const count = Number(values.events);
@@ -36,7 +38,10 @@ const print = (s: string) => console.log(s);
 const [w, h] = values.size!.split("x").map(Number);
 const display = await startXvfb({ width: w!, height: h! });
 const recorder = await startRecorder(display);
-const server = await startServer({ display, args: ["--log-level=warning"] });
+const server = await startServer({
+  display,
+  args: ["--log-level=warning", `--capture=${values.capture}`],
+});
 const browser = await launchBrowser(server.url);
 try {
   await browser.context.addInitScript(() => {
@@ -127,7 +132,9 @@ try {
     } ${percentile(ms, 95).toFixed(2).padStart(8)} ${Math.max(...ms).toFixed(2).padStart(8)}   ${
       ok ? "yes" : "NO"
     }`;
-  print("Skerry input latency: browser event to X client, over loopback");
+  print(
+    `Skerry input latency: browser event to X client, over loopback (--capture=${values.capture})`,
+  );
   print(
     `${"events".padEnd(14)} ${"sent".padStart(6)} ${"arrived".padStart(8)} ${
       "median ms".padStart(9)

@@ -33,7 +33,15 @@ import { type Encoder, ENCODERS } from "../lib/protocol/encoders.ts";
 import { requiredElements } from "../pipelines/video.ts";
 import { encodeOnly } from "./_encode_only.ts";
 import { CELL, CODE_BITS, ORIGIN } from "./clock_painter.ts";
-import { cpuTicks, findHelper, median, percentile, rssKiB, TICKS_PER_SECOND } from "./_proc.ts";
+import {
+  cpuTicks,
+  findHelper,
+  median,
+  percentile,
+  pssKiB,
+  rssKiB,
+  TICKS_PER_SECOND,
+} from "./_proc.ts";
 
 /** A run's numbers. */
 export interface RunResult {
@@ -47,6 +55,8 @@ export interface RunResult {
   cpuPercent: number;
   serverRssMb: number;
   helperRssMb: number;
+  /** PSS of server and helper together, MB (shared pages counted once between them). */
+  pssMb: number;
   /** Median ms from painting to the frame's arrival in the browser (capture, encode, network). */
   toReceiveMs: number;
   /** Chromium's mean jitter-buffer delay per frame, ms. */
@@ -153,6 +163,12 @@ export interface Scene {
   capture?: string;
   /** The whole screen moves behind the time code. Default false. */
   motion?: boolean;
+  /** A 256x256 box moves across the still screen every frame. Default false. */
+  window?: boolean;
+  /** Painter repaint interval, ms (100: a block changing ten times a second). */
+  intervalMs?: number;
+  /** Nothing changes after the first paint: no latency to read, CPU and memory only. */
+  still?: boolean;
 }
 
 /** One measured run on a fresh Xvfb, server and browser. */
@@ -165,7 +181,12 @@ export async function runOnce(
   scene: Scene = {},
 ): Promise<Outcome> {
   const display = await startXvfb({ width, height });
-  const painter = await startClockPainter(display, { motion: scene.motion === true });
+  const painter = await startClockPainter(display, {
+    motion: scene.motion === true,
+    window: scene.window === true,
+    still: scene.still === true,
+    ...(scene.intervalMs === undefined ? {} : { intervalMs: scene.intervalMs }),
+  });
   if (mode === "encode-only") {
     try {
       const r = await encodeOnly(encoder, display, { framerate: 60, seconds, bitrateKbps: 8000 });
@@ -210,7 +231,7 @@ export async function runOnce(
     const cpu1 = cpuTicks(server.pid) + cpuTicks(helper);
     const elapsed = (performance.now() - t0) / 1000;
     const latencies = after.latencies.slice(before.latencies.length);
-    if (latencies.length === 0) {
+    if (latencies.length === 0 && !scene.still) {
       // The picture never carried a readable time code: broken, not merely slow.
       return {
         ok: false,
@@ -245,6 +266,7 @@ export async function runOnce(
       cpuPercent: ((cpu1 - cpu0) / TICKS_PER_SECOND) / elapsed * 100,
       serverRssMb: rssKiB(server.pid) / 1024,
       helperRssMb: rssKiB(helper) / 1024,
+      pssMb: (pssKiB(server.pid) + pssKiB(helper)) / 1024,
       estimateMs: (estimated1.sum - estimated0.sum) / (estimated1.count - estimated0.count) * 1000,
       ...receiver,
     };
@@ -270,6 +292,7 @@ const EMPTY: RunResult = {
   cpuPercent: NaN,
   serverRssMb: NaN,
   helperRssMb: NaN,
+  pssMb: NaN,
   toReceiveMs: NaN,
   jitterMs: NaN,
   decodeMs: NaN,
@@ -400,6 +423,7 @@ if (import.meta.main) {
           cpuPercent: pick((r) => r.cpuPercent),
           serverRssMb: pick((r) => r.serverRssMb),
           helperRssMb: pick((r) => r.helperRssMb),
+          pssMb: pick((r) => r.pssMb),
           toReceiveMs: pick((r) => r.toReceiveMs),
           jitterMs: pick((r) => r.jitterMs),
           decodeMs: pick((r) => r.decodeMs),
