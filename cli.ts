@@ -65,7 +65,10 @@ async function serve(
   );
 
   // 2. A sidecar may say when the streamed app is ready (selkies' --app_wait_ready).
-  if (config.appWaitReady) await waitForReadyFile(config.appReadyFile, log);
+  if (config.appWaitReady) {
+    const { waitForReadyFile } = await import("./lib/ready_file.ts");
+    await waitForReadyFile(config.appReadyFile, log);
+  }
 
   // 3. Sound (Opus from PulseAudio, the microphone), asked of a helper meanwhile.
   const { resolveSound } = await import("./lib/sound.ts");
@@ -76,6 +79,7 @@ async function serve(
 
   // 3a. The capture, and the encoders this machine can run, in the order they are offered
   // (nvh264enc without NVIDIA falls back to the next one with a warning).
+  const { chooseCapture } = await import("./lib/capture_choice.ts");
   const captureMode = await chooseCapture(config.capture, display, log);
   const { requiredElements } = await import("./pipelines/video.ts");
   const { ELEMENT_PACKAGES, probeElements } = await import("./lib/probe.ts");
@@ -100,10 +104,13 @@ async function serve(
   // 4. Input: the sinks, chosen once (XTest, uinput, or none); one controller at a time.
   const { Control } = await import("./lib/roles/control.ts");
   const control = new Control();
-  const channels = await inputChannels(display, control, log);
+  const { openInputChannels } = await import("./lib/input/input_setup.ts");
+  const channels = await openInputChannels(display, control, log);
+  shutdown.add("input", () => channels.close());
   const { HelperProcess } = await import("./lib/helper_process.ts");
 
   // 5. STUN/TURN servers for browsers and webrtcbin, renewed while Skerry runs.
+  const { startIceServers } = await import("./lib/turn/ice_servers_start.ts");
   const iceServers = await startIceServers(config);
   shutdown.add("ice servers", () => iceServers.close());
 
@@ -184,7 +191,7 @@ async function serve(
         frameCounter: video.FRAME_COUNTER,
       }),
     },
-    settings: await liveSettings(config),
+    settings: await (await import("./lib/live_settings_config.ts")).liveSettings(config),
     iceServers,
     maxViewers: config.maxViewers,
   });
@@ -311,49 +318,6 @@ async function serve(
   console.log(lines.join("\n"));
 }
 
-/** The live settings viewers may change, remembered in the `--json-config` file if any. */
-async function liveSettings(config: Config) {
-  const { SettingsFile } = await import("./lib/settings_file.ts");
-  const path = config.jsonConfig;
-  const file = path === undefined || path === "" ? undefined : new SettingsFile(path);
-  return {
-    initial: {
-      videoBitrate: config.videoBitrate,
-      framerate: config.framerate,
-      audio: config.enableAudio,
-    },
-    congestionControl: config.congestionControl,
-    onChange: (settings: { videoBitrate: number; framerate: number }) =>
-      void file?.remember({ videoBitrate: settings.videoBitrate, framerate: settings.framerate }),
-  };
-}
-
-/**
- * The ICE servers of the options, resolved once (a REST service or
- * Cloudflare asked, the RTC configuration file read) and then kept fresh.
- */
-async function startIceServers(config: Config) {
-  const { IceServerFeed } = await import("./lib/turn/ice_server_feed.ts");
-  const { iceSources } = await import("./lib/turn/ice_sources.ts");
-  // Test-only: short-lived shared-secret credentials, to watch them being renewed.
-  const lifetimeS = Number(Deno.env.get("SKERRY_TEST_TURN_LIFETIME_S") ?? "") || undefined;
-  const feed = new IceServerFeed(
-    iceSources(config, lifetimeS ? { credentialLifetimeS: lifetimeS } : {}),
-  );
-  await feed.start();
-  return feed;
-}
-
-/** `skerry turn-config`: prints the browser's RTC configuration from the options, then exits. */
-async function printTurnConfig(config: Config): Promise<void> {
-  const { setupLogging } = await import("./lib/log.ts");
-  await setupLogging(config.logLevel === "info" ? "warning" : config.logLevel);
-  const feed = await startIceServers(config);
-  feed.close();
-  // deno-lint-ignore no-console
-  console.log(JSON.stringify(feed.current, null, 2));
-}
-
 /**
  * Checks the user's display, or starts an embedded desktop; returns its name,
  * and for an embedded one the cookie and the XAUTHORITY Skerry's own X clients need.
@@ -392,103 +356,6 @@ async function resolveDisplay(
   return { name: desktop.name, backend: desktop.backend, cookie: desktop.cookie, env };
 }
 
-/**
- * The damage capture needs DAMAGE, XFIXES and MIT-SHM on a local display;
- * elsewhere (a remote display, a server without them) ximagesrc reads it.
- */
-async function chooseCapture(
-  requested: Config["capture"],
-  display: { name: string; cookie?: Uint8Array },
-  log: { warn(message: string, props: Record<string, unknown>): void },
-): Promise<Config["capture"]> {
-  if (requested !== "damage") return requested;
-  const { missingCapturePackages } = await import("./ffi/xcb.ts");
-  const packages = missingCapturePackages();
-  if (packages.length > 0) {
-    log.warn("Damage capture needs {packages}: capturing with ximagesrc", {
-      packages: packages.join(", "),
-    });
-    return "ximagesrc";
-  }
-  const { openX11, hasExtension } = await import("./ffi/x11.ts");
-  // A host before the colon: the X server is elsewhere and cannot share memory with the helper.
-  const host = display.name.slice(0, display.name.lastIndexOf(":"));
-  const remote = host !== "" && host !== "unix";
-  const x = openX11(display.name, display.cookie ? { cookie: display.cookie } : {});
-  const missing = remote
-    ? ["a local display"]
-    : ["DAMAGE", "XFIXES", "MIT-SHM"].filter((name) => !hasExtension(x, name));
-  x.close();
-  if (missing.length === 0) return requested;
-  log.warn("Damage capture needs {missing}: capturing with ximagesrc", {
-    missing: missing.join(", "),
-  });
-  return "ximagesrc";
-}
-
-/** Resolves once `path` exists (no time limit: the app decides when it is ready). */
-async function waitForReadyFile(
-  path: string,
-  log: { info(message: string, props: Record<string, unknown>): void },
-): Promise<void> {
-  log.info("Waiting for {path} before streaming (--app-wait-ready)", { path });
-  const { pollUntil } = await import("./lib/poll.ts");
-  const exists = () => Deno.lstat(path).then(() => true, () => false);
-  await pollUntil(exists, { what: path, timeoutMs: Infinity, intervalMs: 200 });
-}
-
-/**
- * Chooses the input sinks once: XTest on the display (a null sink when it
- * cannot be opened: view-only), and when /dev/uinput is writable uinput
- * gamepads and a uinput relative mouse (used only once the X server lists
- * it). Returns the per-viewer channel sink factory.
- */
-async function inputChannels(
-  display: { name: string; cookie?: Uint8Array },
-  control: import("./lib/roles/control.ts").Control,
-  log: {
-    info(message: string, props: Record<string, unknown>): void;
-    warn(message: string, props: Record<string, unknown>): void;
-  },
-) {
-  const { createInputChannels } = await import("./lib/input/channels.ts");
-  const { NullInputSink } = await import("./lib/input/input_sink.ts");
-  const { XTestInputSink } = await import("./lib/input/xtest_sink.ts");
-  const { uinputAvailable } = await import("./ffi/uinput.ts");
-  let sink: import("./lib/input/input_sink.ts").InputSink = new NullInputSink();
-  let pads: ((peer: string) => import("./lib/input/input_handler.ts").PadSink) | undefined;
-  try {
-    const xtest = XTestInputSink.open(
-      display.name,
-      display.cookie ? { cookie: display.cookie } : {},
-    );
-    sink = xtest;
-    const uinput = uinputAvailable();
-    if (uinput.ok) {
-      const { createUinputMouse, UinputRelativeSink } = await import(
-        "./lib/input/uinput_mouse.ts"
-      );
-      const { UinputPads } = await import("./lib/input/gamepads.ts");
-      pads = (peer) => new UinputPads(peer);
-      try {
-        sink = new UinputRelativeSink(xtest, createUinputMouse());
-        log.info("Input: XTest, uinput gamepads and a uinput mouse for relative motion", {});
-      } catch (error) {
-        log.info("Input: XTest and uinput gamepads; no uinput mouse ({reason})", {
-          reason: (error as Error).message,
-        });
-      }
-    } else {
-      log.info("Input: XTest only; {reason}: gamepads disabled", { reason: uinput.reason });
-    }
-  } catch (error) {
-    log.warn("Input disabled: {reason}", { reason: (error as Error).message });
-  }
-  const channels = createInputChannels(sink, { control, ...(pads ? { pads } : {}) });
-  shutdown!.add("input", () => channels.close());
-  return channels;
-}
-
 /** Runs the command line in `Deno.args`; resolves once a server is up (or a command is done). */
 export async function main(): Promise<void> {
   let invocation: Invocation;
@@ -523,6 +390,7 @@ export async function main(): Promise<void> {
       }
       if (invocation.command === "turn-config") {
         if (problems[0] !== undefined) fail(`${problems[0]}. Run "skerry --help" for usage.`, 2);
+        const { printTurnConfig } = await import("./lib/turn/ice_servers_start.ts");
         await printTurnConfig(invocation.config);
         return;
       }
