@@ -18,33 +18,26 @@ import type { SignalHandler } from "../ffi/gst_signal.ts";
 import type { StructureData } from "../ffi/gst_structure.ts";
 import {
   addIceCandidate,
-  closeChannel,
   configureIceAgent,
   connectionState,
-  createDataChannel,
   createOffer,
   getStats,
   type IceCandidate,
-  onChannelData,
-  onChannelOpen,
-  onChannelString,
   onIceCandidate,
   onNegotiationNeeded,
   type PeerConnectionState,
   restartIceAgent,
-  sendChannelData,
   setLocalOffer,
   setRemoteAnswer,
 } from "../ffi/gst_webrtc.ts";
 import type { HelperIceServers, HelperStart } from "../lib/protocol/helper.ts";
-import { Throttle } from "../lib/throttle.ts";
 import { applyIceServers } from "./apply_ice_servers.ts";
 import type { AudioSource } from "./audio_source.ts";
-import { type ChannelDrop, ChannelGate } from "./channel_gate.ts";
 import { withIceCredentials } from "./ice_credentials.ts";
 import { log } from "./log.ts";
 import type { MicrophoneHub } from "./microphone_hub.ts";
 import { PeerAudio } from "./peer_audio.ts";
+import { PeerChannels } from "./peer_channels.ts";
 import type { BranchHost } from "./encode_tier.ts";
 import { send } from "./send.ts";
 import { SerialQueue } from "./serial_queue.ts";
@@ -67,11 +60,6 @@ export interface PeerOptions {
   audio?: { source: AudioSource | null; microphones: MicrophoneHub | null };
 }
 
-interface Channel {
-  label: string;
-  pointer: Deno.PointerObject;
-}
-
 /** One viewer's branch and WebRTC session. */
 export class Peer {
   /** The viewer's id, as the server names it. */
@@ -91,11 +79,8 @@ export class Peer {
   #teePad: Deno.PointerObject | null = null;
   readonly #audioParts: NonNullable<PeerOptions["audio"]>;
   #audio: PeerAudio | null = null;
-  readonly #channels: Channel[] = [];
+  readonly #channels: PeerChannels;
   readonly #handlers: SignalHandler[] = [];
-  /** What of the viewer's data-channel messages is forwarded (size and rate). */
-  readonly #gate = new ChannelGate(Date.now());
-  readonly #dropLog = new Throttle(1000);
   /** Candidates gathered before the offer line was written; null once it was. */
   #pendingIce: IceCandidate[] | null = [];
   /** Every local candidate so far: an ICE restart sends them again. */
@@ -117,6 +102,7 @@ export class Peer {
     this.#ready = options.ready;
     this.#iceServers = options.iceServers;
     this.#audioParts = options.audio ?? { source: null, microphones: null };
+    this.#channels = new PeerChannels(id, () => this.#closed);
   }
 
   /**
@@ -199,16 +185,7 @@ export class Peer {
 
   /** Sends `data` on the data channel `label`. */
   sendData(label: string, data: Uint8Array): Promise<void> {
-    return this.#run("send data", async () => {
-      const channel = this.#channels.find((c) => c.label === label);
-      if (!channel) {
-        return log.warning("Send to unknown channel {peer}/{channel}", {
-          peer: this.id,
-          channel: label,
-        });
-      }
-      await sendChannelData(channel.pointer, data);
-    });
+    return this.#run("send data", () => this.#channels.send(label, data));
   }
 
   /**
@@ -340,34 +317,9 @@ export class Peer {
   }
 
   async #createChannel(webrtc: Deno.PointerObject, label: string): Promise<void> {
-    const pointer = await createDataChannel(webrtc, label);
-    if (pointer === null) return this.#error(`Cannot create channel ${label}`);
-    this.#channels.push({ label, pointer });
-    if (this.#closed) return;
-    this.#handlers.push(
-      onChannelOpen(pointer, () => {
-        if (!this.#closed) send({ type: "channel-open", peer: this.id, channel: label });
-      }),
-      onChannelData(pointer, (data) => {
-        if (this.#closed) return;
-        const verdict = this.#gate.admit(data.length, Date.now());
-        if (verdict === "forward") {
-          send({ type: "data", peer: this.id, channel: label, data: data.toBase64() });
-        } else this.#dropped(verdict, label, data.length);
-      }),
-      onChannelString(pointer, (size) => {
-        if (!this.#closed) this.#dropped(this.#gate.text(), label, size);
-      }),
-    );
-  }
-
-  /** Logs dropped data-channel messages, at most once a second. */
-  #dropped(reason: ChannelDrop, channel: string, size: number): void {
-    if (!this.#dropLog.due(Date.now())) return;
-    log.warning(
-      "Dropping data-channel messages from {peer}: {reason} ({tooBig} too big, {limited} over the rate, {text} text so far)",
-      { peer: this.id, channel, reason, size, ...this.#gate.stats },
-    );
+    const handlers = await this.#channels.create(webrtc, label);
+    if (handlers === null) return this.#error(`Cannot create channel ${label}`);
+    this.#handlers.push(...handlers);
   }
 
   /** on-negotiation-needed (webrtcbin's thread waits): queue one offer at most. */
@@ -446,7 +398,7 @@ export class Peer {
     if (this.#teePad !== null) this.#pipeline.unlinkBranch(bin, this.#teePad);
     this.#teePad = null;
     this.#audio?.unlink();
-    for (const channel of this.#channels) await closeChannel(channel.pointer);
+    await this.#channels.close();
     if (this.#inPipeline) {
       // NULL stops webrtcbin's threads: an emission already under way has run
       // meanwhile (the JS thread is free during this call), and none can follow.
@@ -455,16 +407,11 @@ export class Peer {
     } else {
       lib.gst_object_unref(lib.gst_object_ref_sink(bin));
     }
-    for (const channel of this.#channels) lib.g_object_unref(channel.pointer);
     if (this.#webrtc !== null) lib.gst_object_unref(this.#webrtc);
     this.#webrtc = null;
     this.#bin = null;
     await this.#audio?.close();
     this.freeCallbacks();
-    const { tooBig, limited, text } = this.#gate.stats;
-    (tooBig + limited + text > 0 ? log.info : log.debug)(
-      "Peer {peer}: removed; data-channel messages {forwarded} forwarded, {tooBig} too big, {limited} over the rate, {text} text",
-      { peer: this.id, ...this.#gate.stats },
-    );
+    this.#channels.free();
   }
 }
