@@ -19,54 +19,22 @@ import {
 } from "../../lib/protocol/signalling.ts";
 import type { LiveSettingsChange } from "../../lib/protocol/live_settings.ts";
 import type { ClientStats } from "../../lib/protocol/stats.ts";
-import type { DesktopClientMessage, DesktopServerMessage } from "../../lib/protocol/desktop.ts";
-import type { Sound } from "./sound.ts";
-import type { ControlView } from "../../lib/protocol/control.ts";
+import type { DesktopClientMessage } from "../../lib/protocol/desktop.ts";
 import type { Encoder } from "../../lib/protocol/encoders.ts";
 import { browserCodecs, streamErrorText } from "./codecs.ts";
-import type { ConnectionState, FailureReason } from "./connection_state.ts";
-import { fetchPageToken, PageTokenError, pageTokenUrl } from "./page_token.ts";
+import type { FailureReason } from "./connection_state.ts";
+import {
+  type ConnectionOptions,
+  ICE_DISCONNECTED_MS,
+  ICE_RESTART_GIVE_UP_MS,
+  ICE_ROUTE_TIMEOUT_MS,
+} from "./connection_options.ts";
+import { afterTokenFailure, fetchPageToken, PageTokenError, pageTokenUrl } from "./page_token.ts";
 import { lowLatency, networkInformation, usesRelay, watchIceRoute } from "./peer_tuning.ts";
 
 export type { ConnectionState, FailureReason, Phase } from "./connection_state.ts";
+export type { ConnectionOptions } from "./connection_options.ts";
 export { pageTokenUrl, signallingUrl } from "./page_token.ts";
-
-/** Options of {@linkcode Connection}. */
-export interface ConnectionOptions {
-  /** WebSocket URL of the signalling endpoint. */
-  url: string;
-  /** Where the page token comes from. Default: `ws-token` beside `url`, over http(s). */
-  tokenUrl?: string;
-  /** Element that plays the stream. */
-  video: HTMLVideoElement;
-  /** Called on every state change. */
-  onState(state: ConnectionState): void;
-  /** Called when the input channel opens (a channel) or goes away (null). */
-  onInputChannel(channel: RTCDataChannel | null): void;
-  /** Reconnect delays in ms: first, and cap. Default 500 and 8000. */
-  backoff?: { initialMs: number; maxMs: number };
-  /** Receives the desktop messages (resize, clipboard, cursor, notices). Default: dropped. */
-  onDesktop?(message: DesktopServerMessage): void;
-  /** Use TURN relays only (`iceTransportPolicy: "relay"`), as selkies' "Force relay connection". */
-  relay?: boolean;
-  /** The audio hooks (client/lib/sound.ts); absent: audio tracks go to `video`. */
-  sound?: Pick<Sound, "prepare" | "answer" | "track">;
-  /** The display name other viewers see while this one controls (sent in `hello`). Default none. */
-  name?: () => string;
-  /** Called with this viewer's role and who controls, on joining and on every change. */
-  onControl?(view: ControlView): void;
-  /** Called with the stream's live settings whenever the server says them. */
-  onSettings?(settings: Extract<ServerMessage, { type: "settings" }>): void;
-  /** Called with the encoder the server chose for this tab and the ones it may switch to. */
-  onEncoder?(encoder: Encoder, encoders: Encoder[]): void;
-}
-
-/** How long ICE may stay `disconnected` before a restart is asked for, in ms. */
-const ICE_DISCONNECTED_MS = 2000;
-/** How long ICE may take to connect before the page says there is no route (and offers TURN), in ms. */
-const ICE_ROUTE_TIMEOUT_MS = 20_000;
-/** How long an ICE restart may take before the whole session is started again, in ms. */
-const ICE_RESTART_GIVE_UP_MS = 15_000;
 
 /** Keeps a viewer connected: signalling, peer connection, reconnects. */
 export class Connection {
@@ -200,19 +168,10 @@ export class Connection {
 
   /** The page token did not come: a refused login waits for the user; the rest retries. */
   #tokenRefused(error: unknown): void {
-    const status = error instanceof PageTokenError ? error.status : 0;
-    if (status === 401 || status === 403) {
-      // Retrying a refused password only adds failed logins (and a block): the user decides.
-      const reason = status === 401 ? "unauthorized" : "forbidden";
-      this.#options.onState({ phase: "error", reason });
-      return;
-    }
-    if (status === 429) {
-      const wait = (error as PageTokenError).retryAfterMs;
-      if (wait !== undefined) this.#delayMs = wait;
-      return this.#scheduleReconnect("login-blocked");
-    }
-    this.#scheduleReconnect("unreachable");
+    const next = afterTokenFailure(error instanceof PageTokenError ? error : undefined);
+    if ("stop" in next) return this.#options.onState({ phase: "error", reason: next.stop });
+    if (next.waitMs !== undefined) this.#delayMs = next.waitMs;
+    this.#scheduleReconnect(next.retry);
   }
 
   #connect(token: string): void {

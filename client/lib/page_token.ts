@@ -7,6 +7,7 @@
  */
 
 import { PAGE_TOKEN_PATH, type PageTokenResponse } from "../../lib/protocol/page_token.ts";
+import type { FailureReason } from "./connection_state.ts";
 
 /** Builds the signalling URL from the page's location (works under a sub-path and behind TLS). */
 export function signallingUrl(
@@ -49,4 +50,24 @@ export async function fetchPageToken(url: string): Promise<string> {
   const body = await res.json() as Partial<PageTokenResponse>;
   if (typeof body.token !== "string") throw new Error(`${PAGE_TOKEN_PATH}: no token`);
   return body.token;
+}
+
+/**
+ * What to do when the page token did not come (`refusal`: the server's
+ * answer, if it answered): a refused login (401) or page (403) stops and
+ * waits for the user, since retrying a refused password only adds failed
+ * logins; a blocked login (429) retries after `Retry-After`; anything else
+ * (no answer) retries as unreachable.
+ */
+export function afterTokenFailure(
+  refusal: Pick<PageTokenError, "status" | "retryAfterMs"> | undefined,
+): { stop: FailureReason } | { retry: FailureReason; waitMs?: number } {
+  const status = refusal?.status ?? 0;
+  if (status === 401) return { stop: "unauthorized" };
+  if (status === 403) return { stop: "forbidden" };
+  if (status === 429) {
+    const waitMs = refusal?.retryAfterMs;
+    return waitMs === undefined ? { retry: "login-blocked" } : { retry: "login-blocked", waitMs };
+  }
+  return { retry: "unreachable" };
 }
