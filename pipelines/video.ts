@@ -21,6 +21,10 @@ import {
 } from "../lib/protocol/encoders.ts";
 
 /** Name of the tee every viewer branch links to (in an encode tier). */
+import { bufferMs, captureCaps } from "./live_encoder.ts";
+
+export { captureCaps, liveEncoderSettings } from "./live_encoder.ts";
+
 export const VIDEO_TEE = "videotee";
 /** Name of the tee after the capture, that encode tiers link to. */
 export const CAPTURE_TEE = "capture";
@@ -103,14 +107,6 @@ interface Recipe {
   pay: string;
   /** GStreamer elements the recipe needs, for the plugin check. */
   elements: string[];
-}
-
-/** Frames-per-second independent VBV/buffer size: `mult` frames' worth, in ms. */
-function bufferMs(framerate: number, keyframeDistance: number): number {
-  // One frame and a half with PLI-only keyframes, three frames with periodic
-  // ones: enough room for a keyframe without letting the encoder queue latency.
-  const frames = keyframeDistance < 0 ? 1.5 : 3;
-  return Math.ceil((1000 / framerate) * frames);
 }
 
 /** Keyframe interval in frames; "never" is the largest value encoders take. */
@@ -389,44 +385,6 @@ export function encodeTier(options: TierOptions): string {
 export function videoPipeline(options: VideoPipelineOptions): string {
   check(options);
   return [...capture(options), ...encode(options)].join(" ! ");
-}
-
-/** The capture caps at `framerate` frames per second. */
-export function captureCaps(framerate: number): string {
-  return `video/x-raw,framerate=${framerate}/1`;
-}
-
-/**
- * The encoder properties for a live bitrate or frame-rate change, by the
- * encoder's factory name: the bitrate in the encoder's own unit, and the
- * buffer sizes that depend on the frame rate (so one and a half frames stay
- * one and a half frames). Property values are in GStreamer's text form.
- * Every property listed is applied by the encoder while it runs. Empty for
- * an unknown factory.
- */
-export function liveEncoderSettings(
-  factory: string,
-  o: { bitrateKbps: number; framerate: number; keyframeDistance: number },
-): Record<string, number> {
-  const buffer = bufferMs(o.framerate, o.keyframeDistance);
-  switch (factory) {
-    case "x264enc":
-      return { bitrate: o.bitrateKbps, "vbv-buf-capacity": buffer };
-    case "openh264enc":
-      return { bitrate: o.bitrateKbps * 1000 };
-    case "vp8enc":
-    case "vp9enc":
-      return {
-        "target-bitrate": o.bitrateKbps * 1000,
-        "buffer-size": buffer,
-        "buffer-initial-size": buffer,
-        "buffer-optimal-size": buffer,
-      };
-    case "nvh264enc":
-      return { bitrate: o.bitrateKbps };
-    default:
-      return {};
-  }
 }
 
 /** The RTP caps offered for `codec`, with the feedback the browser should send. */
