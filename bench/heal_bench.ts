@@ -25,6 +25,7 @@
  * @module
  */
 
+import { type Inbound, inbound } from "../test/_inbound.ts";
 import { startClockPainter } from "./_painter.ts";
 import { parseArgs } from "node:util";
 import { startXvfb } from "../lib/display.ts";
@@ -81,33 +82,6 @@ const METRICS: { key: keyof Result; label: string; digits: number }[] = [
   { key: "kbps", label: "kbit/s", digits: 0 },
   { key: "dropped", label: "dropped", digits: 0 },
 ];
-
-interface Inbound {
-  timestamp: number;
-  bytesReceived: number;
-  freezeCount: number;
-  nackCount: number;
-  retransmittedBytesReceived: number;
-}
-
-/** The newest peer connection's inbound video counters (0 for those Chromium has not started). */
-function inbound(page: Page): Promise<Inbound> {
-  return page.evaluate(async () => {
-    const pcs = (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs;
-    const out: Record<string, number> = {
-      timestamp: 0,
-      bytesReceived: 0,
-      freezeCount: 0,
-      nackCount: 0,
-      retransmittedBytesReceived: 0,
-    };
-    (await pcs.at(-1)!.getStats()).forEach((s: Record<string, unknown>) => {
-      if (s.type !== "inbound-rtp" || s.kind !== "video") return;
-      for (const k of Object.keys(out)) if (typeof s[k] === "number") out[k] = s[k] as number;
-    });
-    return out as unknown as Inbound;
-  });
-}
 
 /** Gaps between clean new pictures in [from, to], the window's edges included. */
 function gaps(clean: number[], from: number, to: number): number[] {

@@ -17,6 +17,7 @@
  * Test-only switch: none. The impairment is outside Skerry, in the relay.
  */
 
+import { type Inbound, inbound } from "./_inbound.ts";
 import { startClockPainter } from "../bench/_painter.ts";
 import assert from "node:assert/strict";
 import { startXvfb } from "../lib/display.ts";
@@ -24,46 +25,11 @@ import { pollUntil } from "../lib/poll.ts";
 import { cleanGaps, CLOCK_LAYOUT, frameProbe, readFrameProbe } from "./_frame_probe.ts";
 import { AUTH, launchBrowser, run, startServer } from "./_harness.ts";
 import { relayInitScript, UdpRelay } from "./_udp_relay.ts";
-import type { Page } from "playwright-core";
 
 /** The ceiling; x264 sends about 80 % of it on moving bars. */
 const BITRATE_KBPS = 2000;
 /** The cap of step 2, well under what the stream sends. */
 const CAP_KBPS = 800;
-
-interface Inbound {
-  pcs: number;
-  timestamp: number;
-  bytesReceived: number;
-  framesDecoded: number;
-  nackCount: number;
-  retransmittedBytesReceived: number;
-  retransmittedPacketsReceived: number;
-  keyFramesDecoded: number;
-  freezeCount: number;
-  totalFreezesDuration: number;
-}
-
-/** The newest peer connection's inbound video counters. */
-function inbound(page: Page): Promise<Inbound> {
-  return page.evaluate(async () => {
-    const pcs = (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs;
-    // Counters Chromium has not started yet (no retransmission so far) are 0.
-    const out: Record<string, number> = {
-      pcs: pcs.length,
-      nackCount: 0,
-      retransmittedBytesReceived: 0,
-      retransmittedPacketsReceived: 0,
-      freezeCount: 0,
-      totalFreezesDuration: 0,
-    };
-    (await pcs.at(-1)!.getStats()).forEach((s: Record<string, unknown>) => {
-      if (s.type !== "inbound-rtp" || s.kind !== "video") return;
-      for (const [k, v] of Object.entries(s)) if (typeof v === "number") out[k] = v;
-    });
-    return out as unknown as Inbound;
-  });
-}
 
 /** Receive rate (kbit/s) and decoded frame rate between two readings. */
 function rates(a: Inbound, b: Inbound): { kbps: number; fps: number } {
