@@ -27,7 +27,8 @@
 import { startClockPainter } from "./_painter.ts";
 import { parseArgs } from "node:util";
 import { startXvfb } from "../lib/display.ts";
-import { AUTH, launchBrowser, startServer, waitFor } from "../test/_harness.ts";
+import { AUTH, launchBrowser, ROOT, startServer, waitFor } from "../test/_harness.ts";
+import { commonFlags } from "./_help_flags.ts";
 import { probeElements } from "../lib/probe.ts";
 import { type Encoder, ENCODERS } from "../lib/protocol/encoders.ts";
 import { requiredElements } from "../pipelines/video.ts";
@@ -171,7 +172,30 @@ export interface Scene {
   still?: boolean;
 }
 
-/** One measured run on a fresh Xvfb, server and browser. */
+/** Whose server {@linkcode runOnce} starts (bench/_baseline_checkout.ts). */
+export interface Checkout {
+  /** Its root folder, with a trailing slash. */
+  root: string;
+  /** The flags its cli.ts accepts (bench/_help_flags.ts); unset: all the bench passes. */
+  flags?: ReadonlyMap<string, string>;
+}
+
+/** The server flags of a run: those of `checkout` only (an older revision rejects newer ones). */
+export function serverArgs(
+  encoder: Encoder,
+  capture: string,
+  checkout?: Checkout,
+): { args: string[]; dropped: string[] } {
+  const wanted = [
+    "--log-level=warning",
+    "--framerate=60",
+    `--encoder=${encoder}`,
+    `--capture=${capture}`,
+  ];
+  return commonFlags(wanted, checkout?.flags);
+}
+
+/** One measured run on a fresh Xvfb, server (this checkout's unless given) and browser. */
 export async function runOnce(
   width: number,
   height: number,
@@ -179,6 +203,7 @@ export async function runOnce(
   encoder: Encoder,
   mode: Exclude<Mode, "unavailable">,
   scene: Scene = {},
+  checkout: Checkout = { root: ROOT },
 ): Promise<Outcome> {
   const display = await startXvfb({ width, height });
   const painter = await startClockPainter(display, {
@@ -199,13 +224,11 @@ export async function runOnce(
   }
   const server = await startServer({
     display,
-    args: [
-      "--log-level=warning",
-      "--framerate=60",
-      `--encoder=${encoder}`,
-      // The test harness reads X with ximagesrc unless told: the bench measures the default.
-      `--capture=${scene.capture ?? "damage"}`,
-    ],
+    entry: `${checkout.root}cli.ts`,
+    cwd: checkout.root,
+    args: serverArgs(encoder, scene.capture ?? "damage", checkout).args,
+    // Not the test harness's ximagesrc: the capture named, or the revision's only one.
+    ximagesrcUnlessTold: false,
   });
   const browser = await launchBrowser(server.url);
   try {
