@@ -99,6 +99,8 @@ async function sides(
   baselineCapture: string | undefined,
 ): Promise<{ sides: Side[]; notes: string[] }> {
   const working = (await run("git", ["-C", ROOT, "rev-parse", "--short", "HEAD"])).trim();
+  const changed = (await run("git", ["-C", ROOT, "status", "--porcelain", "--untracked-files=no"]))
+    .trim() !== "";
   const tree = (capture: string): Side => ({
     label: baseline ? `tree ${capture}` : capture,
     capture,
@@ -111,7 +113,7 @@ async function sides(
   const checkout = { root: baseline.root, flags };
   const { dropped } = serverArgs(encoder, capture, checkout);
   const notes = [
-    `tree: this checkout (${working} and uncommitted changes); ` +
+    `tree: this checkout (${working}${changed ? " and uncommitted changes" : ""}); ` +
     `${baseline.commit}: the baseline revision (${baseline.root})`,
     known
       ? `baseline capture: --capture=${capture}`
