@@ -130,6 +130,8 @@ async function runOnce(
       display,
       entry: `${root}cli.ts`,
       cwd: root,
+      // A baseline before issue 11 rejects --capture: both read with ximagesrc, this one told so.
+      ximagesrcUnlessTold: root === ROOT,
       args: [
         "--log-level=warning",
         `--framerate=${options.framerate}`,
