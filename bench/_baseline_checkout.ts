@@ -2,12 +2,15 @@
  * Another revision of Skerry, checked out beside this one so a benchmark can
  * run both: a detached `git worktree` in a temporary folder, its npm
  * packages (this checkout's `node_modules` linked when the lock files match,
- * else `deno install`) and its client bundle built.
+ * else `deno install`) and its client bundle built; and what its command
+ * line accepts ({@linkcode cliFlags}), since an older revision rejects newer
+ * flags.
  *
  * @module
  */
 
 import { ROOT } from "../test/_harness.ts";
+import { parseHelpFlags } from "./_help_flags.ts";
 
 /** A checkout of another revision. */
 export interface BaselineCheckout {
@@ -65,4 +68,19 @@ export async function baselineCheckout(rev: string, dir?: string): Promise<Basel
     await remove();
     throw error;
   }
+}
+
+/**
+ * The flags `${root}cli.ts serve` accepts, read from its `--help`: each name
+ * (without `--`) and its default ("" when the help gives none).
+ */
+export async function cliFlags(root: string): Promise<Map<string, string>> {
+  const help = await run(Deno.execPath(), [
+    "run",
+    "--quiet",
+    "--allow-all",
+    `${root}cli.ts`,
+    "--help",
+  ], root);
+  return parseHelpFlags(help);
 }

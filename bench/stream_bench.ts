@@ -18,16 +18,26 @@
  * code is a failure ("broken picture"), printed as such, and the benchmark
  * exits 1.
  *
+ * `--baseline=REV` (or `--baseline-dir=DIR`, an existing checkout) runs that
+ * revision's server and this checkout's alternately, one run of each in
+ * turn, and adds a `tree/base` ratio row under each pair of medians (the
+ * baseline gets only the flags its `--help` lists; bench/capture_bench.ts
+ * does the same per scene).
+ *
  * Run: `deno task bench` (in a network namespace) or
- * `deno run -A bench/stream_bench.ts --encoders=x264enc,vp8enc --sizes=1280x720 --runs=3 --seconds=10`.
+ * `deno run -A bench/stream_bench.ts --encoders=x264enc,vp8enc --sizes=1280x720 --runs=3 --seconds=10`,
+ * or `deno task bench --encoders=x264enc --baseline=7d9938c`.
  *
  * @module
  */
 
 import { startClockPainter } from "./_painter.ts";
+import { type PageBench, pageProbe } from "./_page_probe.ts";
 import { parseArgs } from "node:util";
 import { startXvfb } from "../lib/display.ts";
-import { AUTH, launchBrowser, startServer, waitFor } from "../test/_harness.ts";
+import { AUTH, launchBrowser, ROOT, startServer, waitFor } from "../test/_harness.ts";
+import { commonFlags } from "./_help_flags.ts";
+import { baselineCheckout, cliFlags } from "./_baseline_checkout.ts";
 import { probeElements } from "../lib/probe.ts";
 import { type Encoder, ENCODERS } from "../lib/protocol/encoders.ts";
 import { requiredElements } from "../pipelines/video.ts";
@@ -82,75 +92,6 @@ async function estimates(url: string): Promise<{ sum: number; count: number }> {
   };
 }
 
-interface PageBench {
-  first: number | null;
-  presented: number;
-  now: number;
-  latencies: number[];
-  /** Per counted frame: ms from painting to the frame's last packet arriving in the page. */
-  toReceive: number[];
-  invalid: number;
-}
-
-/** Installed before the page's own scripts: measures every presented frame. */
-function pageProbe(layout: { cell: number; bits: number; x: number; y: number }): void {
-  const { cell, bits, x, y } = layout;
-  const bench: PageBench = {
-    first: null,
-    presented: 0,
-    now: 0,
-    latencies: [],
-    toReceive: [],
-    invalid: 0,
-  };
-  (globalThis as unknown as { __bench: PageBench }).__bench = bench;
-  const hook = (video: HTMLVideoElement) => {
-    const canvas = new OffscreenCanvas(bits * cell, 2 * cell);
-    const ctx = canvas.getContext("2d", { willReadFrequently: true })!;
-    let last = -1;
-    const lum = (d: Uint8ClampedArray, px: number, py: number) => {
-      const i = (py * bits * cell + px) * 4;
-      return (d[i]! + d[i + 1]! + d[i + 2]!) / 3;
-    };
-    const onFrame = (now: number, meta: VideoFrameCallbackMetadata) => {
-      bench.first ??= now;
-      bench.presented = meta.presentedFrames;
-      bench.now = now;
-      ctx.drawImage(video, x, y, bits * cell, 2 * cell, 0, 0, bits * cell, 2 * cell);
-      const d = ctx.getImageData(0, 0, bits * cell, 2 * cell).data;
-      let code = 0;
-      let valid = true;
-      for (let i = 0; i < bits; i++) {
-        const cx = i * cell + cell / 2;
-        const bit = lum(d, cx, cell / 2) > 128 ? 1 : 0;
-        const guard = lum(d, cx, cell + cell / 2) > 128 ? 1 : 0;
-        if (bit === guard) valid = false;
-        code = code * 2 + bit;
-      }
-      if (!valid) bench.invalid++;
-      else if (code !== last) {
-        last = code;
-        const epoch = Date.now() - now; // page clock to epoch ms
-        const shown = epoch + meta.expectedDisplayTime;
-        const wrap = 2 ** bits;
-        bench.latencies.push(((shown % wrap) - code + wrap) % wrap);
-        if (meta.receiveTime !== undefined) {
-          bench.toReceive.push((((epoch + meta.receiveTime) % wrap) - code + wrap) % wrap);
-        }
-      }
-      video.requestVideoFrameCallback(onFrame);
-    };
-    video.requestVideoFrameCallback(onFrame);
-  };
-  const poll = setInterval(() => {
-    const video = document.querySelector("video");
-    if (video) {
-      clearInterval(poll);
-      hook(video);
-    }
-  }, 1);
-}
-
 /** A run's numbers, or why it failed. */
 export type Outcome = { ok: true; result: RunResult } | { ok: false; reason: string };
 
@@ -171,7 +112,30 @@ export interface Scene {
   still?: boolean;
 }
 
-/** One measured run on a fresh Xvfb, server and browser. */
+/** Whose server {@linkcode runOnce} starts (bench/_baseline_checkout.ts). */
+export interface Checkout {
+  /** Its root folder, with a trailing slash. */
+  root: string;
+  /** The flags its cli.ts accepts (bench/_help_flags.ts); unset: all the bench passes. */
+  flags?: ReadonlyMap<string, string>;
+}
+
+/** The server flags of a run: those of `checkout` only (an older revision rejects newer ones). */
+export function serverArgs(
+  encoder: Encoder,
+  capture: string,
+  checkout?: Checkout,
+): { args: string[]; dropped: string[] } {
+  const wanted = [
+    "--log-level=warning",
+    "--framerate=60",
+    `--encoder=${encoder}`,
+    `--capture=${capture}`,
+  ];
+  return commonFlags(wanted, checkout?.flags);
+}
+
+/** One measured run on a fresh Xvfb, server (this checkout's unless given) and browser. */
 export async function runOnce(
   width: number,
   height: number,
@@ -179,6 +143,7 @@ export async function runOnce(
   encoder: Encoder,
   mode: Exclude<Mode, "unavailable">,
   scene: Scene = {},
+  checkout: Checkout = { root: ROOT },
 ): Promise<Outcome> {
   const display = await startXvfb({ width, height });
   const painter = await startClockPainter(display, {
@@ -199,13 +164,11 @@ export async function runOnce(
   }
   const server = await startServer({
     display,
-    args: [
-      "--log-level=warning",
-      "--framerate=60",
-      `--encoder=${encoder}`,
-      // The test harness reads X with ximagesrc unless told: the bench measures the default.
-      `--capture=${scene.capture ?? "damage"}`,
-    ],
+    entry: `${checkout.root}cli.ts`,
+    cwd: checkout.root,
+    args: serverArgs(encoder, scene.capture ?? "damage", checkout).args,
+    // Not the test harness's ximagesrc: the capture named, or the revision's only one.
+    ximagesrcUnlessTold: false,
   });
   const browser = await launchBrowser(server.url);
   try {
@@ -320,6 +283,29 @@ async function modes(encoders: Encoder[]): Promise<Map<Encoder, Mode>> {
   }));
 }
 
+/** Each figure's median over `runs` (samples summed). */
+function medianResult(runs: RunResult[]): RunResult {
+  const pick = (f: (r: RunResult) => number) => median(runs.map(f));
+  return {
+    encoder: "",
+    size: "",
+    fps: pick((r) => r.fps),
+    latencyMedian: pick((r) => r.latencyMedian),
+    latencyP95: pick((r) => r.latencyP95),
+    samples: runs.reduce((sum, r) => sum + r.samples, 0),
+    firstFrameMs: pick((r) => r.firstFrameMs),
+    cpuPercent: pick((r) => r.cpuPercent),
+    serverRssMb: pick((r) => r.serverRssMb),
+    helperRssMb: pick((r) => r.helperRssMb),
+    pssMb: pick((r) => r.pssMb),
+    toReceiveMs: pick((r) => r.toReceiveMs),
+    jitterMs: pick((r) => r.jitterMs),
+    decodeMs: pick((r) => r.decodeMs),
+    processingMs: pick((r) => r.processingMs),
+    estimateMs: pick((r) => r.estimateMs),
+  };
+}
+
 if (import.meta.main) {
   const { values } = parseArgs({
     args: Deno.args,
@@ -328,53 +314,63 @@ if (import.meta.main) {
       runs: { type: "string", default: "3" },
       seconds: { type: "string", default: "10" },
       encoders: { type: "string", default: ENCODERS.filter((e) => e !== "nvh264enc").join(",") },
+      baseline: { type: "string" },
+      "baseline-dir": { type: "string" },
     },
   });
   const encoders = values.encoders!.split(",").map((e) => {
     if (!(ENCODERS as readonly string[]).includes(e)) throw new RangeError(`Unknown encoder ${e}`);
     return e as Encoder;
   });
-  const header = row([
-    "encoder",
-    "size",
-    "fps",
-    "g2g med",
-    "g2g p95",
-    "CPU %",
-    "first ms",
-    "server MB",
-    "helper MB",
-    "to recv",
-    "jitbuf",
-    "decode",
-    "recv",
-    "client est",
-  ]);
+  /** The table's figures: heading, field, decimals. */
+  const columns: [string, keyof RunResult, number][] = [
+    ["fps", "fps", 1],
+    ["g2g med", "latencyMedian", 1],
+    ["g2g p95", "latencyP95", 1],
+    ["CPU %", "cpuPercent", 1],
+    ["first ms", "firstFrameMs", 0],
+    ["server MB", "serverRssMb", 0],
+    ["helper MB", "helperRssMb", 0],
+    ["to recv", "toReceiveMs", 1],
+    ["jitbuf", "jitterMs", 1],
+    ["decode", "decodeMs", 1],
+    ["recv", "processingMs", 1],
+    ["client est", "estimateMs", 1],
+  ];
+  const header = row(["encoder", "size", ...columns.map(([name]) => name)]);
   // deno-lint-ignore no-console
   const print = (s: string) => console.log(s);
-  const n = (v: number, digits = 1) => Number.isNaN(v) ? "-" : v.toFixed(digits);
+  const n = (v: number, digits: number) => Number.isFinite(v) ? v.toFixed(digits) : "-";
   const format = (r: RunResult) =>
+    row([r.encoder, r.size, ...columns.map(([, key, digits]) => n(r[key] as number, digits))]);
+  /** Each figure of `a` over the same figure of `b`. */
+  const ratio = (label: string, a: RunResult, b: RunResult) =>
     row([
-      r.encoder,
-      r.size,
-      n(r.fps),
-      n(r.latencyMedian),
-      n(r.latencyP95),
-      n(r.cpuPercent),
-      n(r.firstFrameMs, 0),
-      n(r.serverRssMb, 0),
-      n(r.helperRssMb, 0),
-      n(r.toReceiveMs),
-      n(r.jitterMs),
-      n(r.decodeMs),
-      n(r.processingMs),
-      n(r.estimateMs),
+      label,
+      a.size,
+      ...columns.map(([, key]) => n((a[key] as number) / (b[key] as number), 2)),
     ]);
   const how = await modes(encoders);
+  const baseline = values.baseline === undefined && values["baseline-dir"] === undefined
+    ? undefined
+    : await baselineCheckout(values.baseline ?? "HEAD", values["baseline-dir"]);
+  // The baseline first, then this checkout, one run of each in turn.
+  const sides: { label: string; checkout: Checkout }[] = baseline
+    ? [
+      {
+        label: baseline.commit,
+        checkout: { root: baseline.root, flags: await cliFlags(baseline.root) },
+      },
+      { label: "tree", checkout: { root: ROOT } },
+    ]
+    : [{ label: "", checkout: { root: ROOT } }];
   print(
     `Skerry stream benchmark: 60 fps, ${values.seconds} s per run, ${values.runs} runs; ` +
       "latencies (g2g, to recv, jitbuf, decode, recv, client est) in ms, CPU in % of one core " +
-      "(server + helper; gst-launch alone for encode-only rows)",
+      "(server + helper; gst-launch alone for encode-only rows)" +
+      (baseline
+        ? `; baseline ${baseline.commit} and this tree alternately, ratios tree/baseline`
+        : ""),
   );
   print(header);
   const summary: string[] = [];
@@ -385,54 +381,54 @@ if (import.meta.main) {
       summary.push(`${row([encoder, "-"])}   not installed here`);
       continue;
     }
+    // Encoding alone involves no server: nothing to compare.
+    const compared = mode === "stream" ? sides : sides.slice(-1);
     for (const size of values.sizes!.split(",")) {
       const [w, h] = size.split("x").map(Number) as [number, number];
-      const runs: RunResult[] = [];
+      const runs = compared.map(() => [] as RunResult[]);
       const failed: string[] = [];
+      const named = (label: string) => label ? `${encoder} ${label}` : encoder;
       for (let i = 0; i < Number(values.runs); i++) {
-        const outcome = await runOnce(w, h, Number(values.seconds), encoder, mode).catch(
-          (error) => ({ ok: false as const, reason: (error as Error).message }),
-        );
-        if (outcome.ok) {
-          runs.push(outcome.result);
-          print(`${format(outcome.result)}   (run ${i + 1}, ${outcome.result.samples} samples)`);
-        } else {
-          failed.push(outcome.reason);
-          print(`${row([encoder, size])}   FAILED (run ${i + 1}): ${outcome.reason}`);
+        for (const [k, side] of compared.entries()) {
+          const outcome = await runOnce(
+            w,
+            h,
+            Number(values.seconds),
+            encoder,
+            mode,
+            {},
+            side.checkout,
+          )
+            .catch((error) => ({ ok: false as const, reason: (error as Error).message }));
+          if (outcome.ok) {
+            runs[k]!.push(outcome.result);
+            const r = { ...outcome.result, encoder: named(side.label) };
+            print(`${format(r)}   (run ${i + 1}, ${r.samples} samples)`);
+          } else {
+            failed.push(outcome.reason);
+            print(`${row([named(side.label), size])}   FAILED (run ${i + 1}): ${outcome.reason}`);
+          }
         }
       }
       failures += failed.length;
       const note = mode === "encode-only" ? "   encode only (no RTP payloader here)" : "";
       const failedNote = failed.length
-        ? `   FAILED ${failed.length}/${values.runs}: ${failed[0]}`
+        ? `   FAILED ${failed.length}/${Number(values.runs) * compared.length}: ${failed[0]}`
         : "";
-      if (runs.length === 0) {
+      if (runs.every((r) => r.length === 0)) {
         summary.push(`${row([encoder, size])}${failedNote}`);
         continue;
       }
-      const pick = (f: (r: RunResult) => number) => median(runs.map(f));
-      summary.push(
-        format({
-          encoder,
-          size,
-          fps: pick((r) => r.fps),
-          latencyMedian: pick((r) => r.latencyMedian),
-          latencyP95: pick((r) => r.latencyP95),
-          samples: runs.reduce((sum, r) => sum + r.samples, 0),
-          firstFrameMs: pick((r) => r.firstFrameMs),
-          cpuPercent: pick((r) => r.cpuPercent),
-          serverRssMb: pick((r) => r.serverRssMb),
-          helperRssMb: pick((r) => r.helperRssMb),
-          pssMb: pick((r) => r.pssMb),
-          toReceiveMs: pick((r) => r.toReceiveMs),
-          jitterMs: pick((r) => r.jitterMs),
-          decodeMs: pick((r) => r.decodeMs),
-          processingMs: pick((r) => r.processingMs),
-          estimateMs: pick((r) => r.estimateMs),
-        }) + note + failedNote,
-      );
+      const medians = runs.map((rs) => ({ ...medianResult(rs), encoder, size }));
+      for (const [k, side] of compared.entries()) {
+        summary.push(format({ ...medians[k]!, encoder: named(side.label) }) + note + failedNote);
+      }
+      if (compared.length === 2) {
+        summary.push(ratio("tree/base", medians[1]!, medians[0]!));
+      }
     }
   }
+  await baseline?.remove();
   print("\nMedians over runs:");
   print(header);
   for (const line of summary) print(line);
