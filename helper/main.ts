@@ -28,6 +28,7 @@ import { MediaHelper } from "./media_helper.ts";
 import { probeAudio } from "./audio_probe.ts";
 import { lookupElements } from "./probe.ts";
 import { send, writeLine } from "./send.ts";
+import { applyHelperMemorySettings } from "./memory_settings.ts";
 
 /**
  * Runs the helper until `stop`, stdin EOF or SIGTERM; resolves with the exit
@@ -36,6 +37,14 @@ import { send, writeLine } from "./send.ts";
  * `--probe-audio a,b,c` (the same, and whether PulseAudio answers).
  */
 export async function runHelper(args: string[]): Promise<number> {
+  // Before GStreamer starts any thread (its threads take their malloc arenas on first use).
+  const memory = applyHelperMemorySettings();
+  log.debug(
+    "Memory settings: transparent huge pages off {thpOff}, malloc arenas capped {arenaMax}",
+    {
+      ...memory,
+    },
+  );
   try {
     gst();
   } catch (error) {
