@@ -18,7 +18,8 @@
  * % of one core.
  *
  * Run: `deno task bench:memory` or
- * `deno run -A bench/memory_bench.ts --baseline=main --scenes=clock,motion --runs=3 --seconds=8`.
+ * `deno run -A bench/memory_bench.ts --baseline=main --scenes=clock,motion --runs=3 --seconds=8
+ * --starts=baseline,script,task`.
  *
  * @module
  */
@@ -157,6 +158,8 @@ if (import.meta.main) {
       baseline: { type: "string", default: "main" },
       "baseline-dir": { type: "string" },
       scenes: { type: "string", default: "clock,motion" },
+      /** Which starts to run: `baseline` (its deno task start), `script` (tools/start), `task`. */
+      starts: { type: "string", default: "baseline,script,task" },
       runs: { type: "string", default: "3" },
       seconds: { type: "string", default: "8" },
     },
@@ -167,11 +170,19 @@ if (import.meta.main) {
     cwd: ROOT,
     stdout: "piped",
   }).output()).stdout;
-  const starts: Start[] = [
-    { name: `baseline ${baseline.commit} deno task start`, root: baseline.root, via: "task" },
-    { name: `this tree tools/start`, root: ROOT, via: "script" },
-    { name: `this tree deno task start`, root: ROOT, via: "task" },
-  ];
+  const known: Record<string, Start> = {
+    baseline: {
+      name: `baseline ${baseline.commit} deno task start`,
+      root: baseline.root,
+      via: "task",
+    },
+    script: { name: `this tree tools/start`, root: ROOT, via: "script" },
+    task: { name: `this tree deno task start`, root: ROOT, via: "task" },
+  };
+  const starts = values.starts!.split(",").map((name) => {
+    if (!(name in known)) throw new RangeError(`Unknown start ${name}`);
+    return known[name]!;
+  });
   // deno-lint-ignore no-console
   const print = (s: string) => console.log(s);
   print(
@@ -212,7 +223,7 @@ if (import.meta.main) {
         if (i === 0) return;
         summary.push(row([
           "",
-          "ratio to baseline",
+          "ratio to the first",
           ...medians[i]!.map((v, c) => {
             const ratio = v / medians[0]![c]!;
             return Number.isFinite(ratio) ? ratio.toFixed(2) : "-";
@@ -223,7 +234,7 @@ if (import.meta.main) {
   } finally {
     await baseline.remove();
   }
-  print("\nMedians over runs, and each start's ratio to the baseline:");
+  print(`\nMedians over runs, and each start's ratio to the first (${starts[0]!.name}):`);
   print(header);
   for (const line of summary) print(line);
 }

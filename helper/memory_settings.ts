@@ -1,7 +1,7 @@
 /**
  * The helper's process-wide memory settings, applied once before GStreamer
  * loads (helper/main.ts). Each cuts resident memory the helper would
- * otherwise hold for nothing; docs/CAPTURE.md "Memory" has the measurements.
+ * otherwise hold for nothing; docs/MEMORY.md has the measurements.
  *
  * @module
  */
