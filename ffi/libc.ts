@@ -1,7 +1,7 @@
 /**
  * The libc calls Skerry makes directly (file descriptors for uinput,
- * executable pages for the native stubs, thread priorities, the helper's
- * memory settings), opened once.
+ * executable pages for the native stubs, thread priorities, huge pages off
+ * in the helper), opened once.
  *
  * @module
  */
@@ -25,8 +25,6 @@ const symbols = {
   setpriority: { parameters: ["i32", "u32", "i32"], result: "i32" },
   /** prctl(option, arg2, arg3, arg4, arg5): variadic in C; five integers are ABI-safe on x86_64/aarch64. */
   prctl: { parameters: ["i32", "u64", "u64", "u64", "u64"], result: "i32" },
-  /** mallopt(param, value): a glibc malloc setting. */
-  mallopt: { parameters: ["i32", "i32"], result: "i32" },
 } as const;
 
 /** The libc symbols. */
