@@ -1,6 +1,7 @@
 /**
  * The libc calls Skerry makes directly (file descriptors for uinput,
- * executable pages for the native stubs, thread priorities), opened once.
+ * executable pages for the native stubs, thread priorities, huge pages off
+ * in the helper), opened once.
  *
  * @module
  */
@@ -22,6 +23,8 @@ const symbols = {
   mprotect: { parameters: ["pointer", "usize", "i32"], result: "i32" },
   /** setpriority(which, who, prio): with PRIO_PROCESS and a thread id, one thread's nice value. */
   setpriority: { parameters: ["i32", "u32", "i32"], result: "i32" },
+  /** prctl(option, arg2, arg3, arg4, arg5): variadic in C; five integers are ABI-safe on x86_64/aarch64. */
+  prctl: { parameters: ["i32", "u64", "u64", "u64", "u64"], result: "i32" },
 } as const;
 
 /** The libc symbols. */

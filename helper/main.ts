@@ -28,6 +28,7 @@ import { MediaHelper } from "./media_helper.ts";
 import { probeAudio } from "./audio_probe.ts";
 import { lookupElements } from "./probe.ts";
 import { send, writeLine } from "./send.ts";
+import { turnOffHugePages } from "./memory_settings.ts";
 
 /**
  * Runs the helper until `stop`, stdin EOF or SIGTERM; resolves with the exit
@@ -36,6 +37,8 @@ import { send, writeLine } from "./send.ts";
  * `--probe-audio a,b,c` (the same, and whether PulseAudio answers).
  */
 export async function runHelper(args: string[]): Promise<number> {
+  // Before GStreamer and x264 allocate: docs/MEMORY.md.
+  const hugePagesOff = turnOffHugePages();
   try {
     gst();
   } catch (error) {
@@ -73,6 +76,8 @@ export async function runHelper(args: string[]): Promise<number> {
     return HelperExit.Usage;
   }
 
+  // Not before: a probe's caller shows the first line of stderr when the probe fails.
+  log.debug("Transparent huge pages off: {hugePagesOff}", { hugePagesOff });
   const helper = new MediaHelper(spec, warm);
   const onSignal = () => void helper.stop(HelperExit.Ok);
   Deno.addSignalListener("SIGTERM", onSignal);

@@ -70,26 +70,57 @@ export interface HelperWriteStats {
 }
 
 /**
- * The argv that runs the helper: the compiled binary itself, or `deno run`
- * on this checkout's `cli.ts`. The helper needs only `--allow-ffi` (which is
- * full access: native code can do anything Skerry's user can; it is the
- * part that drives GStreamer) and reading /proc.
+ * V8 settings of a helper run from a checkout (`deno run`). The compiled
+ * binary runs its helper with the flags compiled into it (deno.json
+ * `compile`), the same as the server's.
+ *
+ * --max-semi-space-size=1 (MB): the young generation stays at most 1 MB a
+ * half instead of growing to 8 MB; the helper's short-lived objects (a
+ * frame's damage boxes, a stats report) die young either way.
  */
-export function helperCommand(): string[] {
-  if (Deno.build.standalone) return [Deno.execPath(), "helper"];
-  const root = new URL("../", import.meta.url);
+export const HELPER_V8_FLAGS = ["--max-semi-space-size=1"] as const;
+
+/** Where {@linkcode helperArgv} runs the helper from. */
+export interface HelperArgvOptions {
+  /** A `deno compile` binary (`Deno.build.standalone`). */
+  standalone: boolean;
+  /** The running executable (`Deno.execPath()`): the binary, or `deno`. */
+  execPath: string;
+  /** The checkout's root folder, with a trailing slash (holds cli.ts and deno.json). */
+  root: string;
+}
+
+/**
+ * The argv that runs the helper: the compiled binary itself, or `deno run`
+ * on the checkout's `cli.ts` with {@linkcode HELPER_V8_FLAGS}. The helper
+ * needs only `--allow-ffi` (which is full access: native code can do
+ * anything Skerry's user can; it is the part that drives GStreamer) and
+ * reading /proc.
+ */
+export function helperArgv(options: HelperArgvOptions): string[] {
+  if (options.standalone) return [options.execPath, "helper"];
   return [
-    Deno.execPath(),
+    options.execPath,
     "run",
     "--quiet",
     "--no-prompt",
+    `--v8-flags=${HELPER_V8_FLAGS.join(",")}`,
     "--allow-ffi",
     // /proc/self/task: to lower the priority of media threads (thread_priority.ts).
     "--allow-read=/proc",
-    `--config=${new URL("deno.json", root).pathname}`,
-    new URL("cli.ts", root).pathname,
+    `--config=${options.root}deno.json`,
+    `${options.root}cli.ts`,
     "helper",
   ];
+}
+
+/** {@linkcode helperArgv} for this process: how the server starts its helpers. */
+export function helperCommand(): string[] {
+  return helperArgv({
+    standalone: Deno.build.standalone,
+    execPath: Deno.execPath(),
+    root: new URL("../", import.meta.url).pathname,
+  });
 }
 
 /** A running helper child process. */

@@ -26,7 +26,7 @@ function permissionsOf(command: string): string[] {
   return command.split(" ").filter((word) => /^--(allow|deny)-|^--no-prompt$|^-A$/.test(word));
 }
 
-Deno.test("deno task start, demo and compile and cli.ts's #! line grant the same narrow permissions", async () => {
+Deno.test("deno task start, demo and compile, tools/start and cli.ts's #! line grant the same narrow permissions", async () => {
   const start = permissionsOf(TASKS.start!.command);
   assert.deepEqual(start, [
     "--allow-net",
@@ -41,6 +41,9 @@ Deno.test("deno task start, demo and compile and cli.ts's #! line grant the same
   assert.deepEqual(permissionsOf(TASKS.compile!.command), start);
   const shebang = (await Deno.readTextFile(`${ROOT}cli.ts`)).split("\n")[0]!;
   assert.deepEqual(permissionsOf(shebang), start);
+  const script = (await Deno.readTextFile(`${ROOT}tools/start`)).replaceAll("\\\n", " ");
+  const exec = script.split("\n").find((line) => line.startsWith("exec deno run "))!;
+  assert.deepEqual(permissionsOf(exec), start);
 });
 
 /** Every descendant of `pid`, with its command line. */
