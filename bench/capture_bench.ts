@@ -9,6 +9,11 @@
  * of each in turn, so machine noise hits them alike; the summary gives each
  * mode's medians and its ratio to the first mode.
  *
+ * With `--baseline=REV` (checked out beside this one) or `--baseline-dir=DIR`,
+ * a mode written `mode@base` in `--captures` runs on that revision, e.g.
+ * `--captures=ximagesrc,damage@base,damage`: before and after a change,
+ * alternating in one run.
+ *
  * Run: `deno task bench:capture` (in a network namespace) or
  * `deno run -A bench/capture_bench.ts --sizes=1280x720 --scenes=clock,clock10,window,motion,idle
  * --captures=ximagesrc,damage,ximagesrc-damage --runs=3 --seconds=10`.
@@ -19,6 +24,7 @@
 import { parseArgs } from "node:util";
 import { type Encoder, ENCODERS } from "../lib/protocol/encoders.ts";
 import { median } from "./_proc.ts";
+import { baselineCheckout } from "./_baseline_checkout.ts";
 import { runOnce, type RunResult, type Scene } from "./stream_bench.ts";
 
 /** What each scene paints besides the time code. */
@@ -40,6 +46,7 @@ const COLUMNS: [string, (r: RunResult) => number, number][] = [
   ["helper MB", (r) => r.helperRssMb, 0],
   ["PSS MB", (r) => r.pssMb, 0],
   ["to recv", (r) => r.toReceiveMs, 1],
+  ["recv>show", (r) => r.showMs, 1],
   ["jitbuf", (r) => r.jitterMs, 1],
 ];
 
@@ -62,13 +69,21 @@ if (import.meta.main) {
       runs: { type: "string", default: "3" },
       seconds: { type: "string", default: "10" },
       encoder: { type: "string", default: "x264enc" },
+      baseline: { type: "string" },
+      "baseline-dir": { type: "string" },
     },
   });
   if (!(ENCODERS as readonly string[]).includes(values.encoder!)) {
     throw new RangeError(`Unknown encoder ${values.encoder}`);
   }
   const encoder = values.encoder as Encoder;
+  const baseline = values.baseline === undefined && values["baseline-dir"] === undefined
+    ? null
+    : await baselineCheckout(values.baseline ?? "HEAD", values["baseline-dir"]);
   const captures = values.captures!.split(",");
+  if (baseline === null && captures.some((c) => c.endsWith("@base"))) {
+    throw new RangeError("A mode@base capture needs --baseline or --baseline-dir");
+  }
   const scenes = values.scenes!.split(",");
   const unknown = scenes.find((name) => !(name in SCENES));
   if (unknown !== undefined) throw new RangeError(`Unknown scene ${unknown}`);
@@ -90,9 +105,11 @@ if (import.meta.main) {
       for (let i = 0; i < Number(values.runs); i++) {
         for (const capture of captures) {
           const what = `${scene} ${capture}`;
+          const [mode, at] = capture.split("@"); // "damage@base": on the baseline
           const outcome = await runOnce(w, h, Number(values.seconds), encoder, "stream", {
             ...SCENES[scene],
-            capture,
+            capture: mode!,
+            ...(at === undefined ? {} : { root: baseline!.root }),
           }).catch((error) => ({ ok: false as const, reason: (error as Error).message }));
           if (!outcome.ok) {
             print(`${row([size, what])}   FAILED (run ${i + 1}): ${outcome.reason}`);
@@ -119,4 +136,5 @@ if (import.meta.main) {
   print(`\nMedians over runs, and each capture's ratio to ${captures[0]}:`);
   print(header);
   for (const line of summary) print(line);
+  await baseline?.remove();
 }

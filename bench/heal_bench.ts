@@ -25,7 +25,7 @@
  * @module
  */
 
-import { type Inbound, inbound } from "../test/_inbound.ts";
+import { inbound } from "../test/_inbound.ts";
 import { startClockPainter } from "./_painter.ts";
 import { parseArgs } from "node:util";
 import { startXvfb } from "../lib/display.ts";
@@ -35,7 +35,6 @@ import { launchBrowser, ROOT, run, startServer } from "../test/_harness.ts";
 import { type Impairment, relayInitScript, UdpRelay } from "../test/_udp_relay.ts";
 import { baselineCheckout } from "./_baseline_checkout.ts";
 import { median } from "./_proc.ts";
-import type { Page } from "playwright-core";
 
 /** An impaired path and the screen streamed over it. */
 interface Scenario {

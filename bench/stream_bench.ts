@@ -59,6 +59,8 @@ export interface RunResult {
   pssMb: number;
   /** Median ms from painting to the frame's arrival in the browser (capture, encode, network). */
   toReceiveMs: number;
+  /** Median ms from the frame's arrival in the page to its expected display time (Chromium's render path). */
+  showMs: number;
   /** Chromium's mean jitter-buffer delay per frame, ms. */
   jitterMs: number;
   /** Chromium's mean decode time per frame, ms. */
@@ -89,6 +91,8 @@ interface PageBench {
   latencies: number[];
   /** Per counted frame: ms from painting to the frame's last packet arriving in the page. */
   toReceive: number[];
+  /** Per counted frame: ms from its arrival to its expected display time. */
+  show: number[];
   invalid: number;
 }
 
@@ -101,6 +105,7 @@ function pageProbe(layout: { cell: number; bits: number; x: number; y: number })
     now: 0,
     latencies: [],
     toReceive: [],
+    show: [],
     invalid: 0,
   };
   (globalThis as unknown as { __bench: PageBench }).__bench = bench;
@@ -136,6 +141,7 @@ function pageProbe(layout: { cell: number; bits: number; x: number; y: number })
         bench.latencies.push(((shown % wrap) - code + wrap) % wrap);
         if (meta.receiveTime !== undefined) {
           bench.toReceive.push((((epoch + meta.receiveTime) % wrap) - code + wrap) % wrap);
+          bench.show.push(meta.expectedDisplayTime - meta.receiveTime);
         }
       }
       video.requestVideoFrameCallback(onFrame);
@@ -169,6 +175,8 @@ export interface Scene {
   intervalMs?: number;
   /** Nothing changes after the first paint: no latency to read, CPU and memory only. */
   still?: boolean;
+  /** Root of another checkout (trailing slash) whose server to run instead of this one's. */
+  root?: string;
 }
 
 /** One measured run on a fresh Xvfb, server and browser. */
@@ -199,6 +207,7 @@ export async function runOnce(
   }
   const server = await startServer({
     display,
+    ...(scene.root === undefined ? {} : { entry: `${scene.root}cli.ts`, cwd: scene.root }),
     args: [
       "--log-level=warning",
       "--framerate=60",
@@ -241,6 +250,7 @@ export async function runOnce(
       };
     }
     const toReceive = after.toReceive.slice(before.toReceive.length);
+    const show = after.show.slice(before.show.length);
     const receiver = await page.evaluate(async () => {
       const pcs = (globalThis as unknown as { __pcs: RTCPeerConnection[] }).__pcs;
       const out = { jitterMs: NaN, decodeMs: NaN, processingMs: NaN };
@@ -262,6 +272,7 @@ export async function runOnce(
       latencyP95: percentile(latencies, 95),
       samples: latencies.length,
       toReceiveMs: median(toReceive),
+      showMs: median(show),
       firstFrameMs: first,
       cpuPercent: ((cpu1 - cpu0) / TICKS_PER_SECOND) / elapsed * 100,
       serverRssMb: rssKiB(server.pid) / 1024,
@@ -294,6 +305,7 @@ const EMPTY: RunResult = {
   helperRssMb: NaN,
   pssMb: NaN,
   toReceiveMs: NaN,
+  showMs: NaN,
   jitterMs: NaN,
   decodeMs: NaN,
   processingMs: NaN,
@@ -425,6 +437,7 @@ if (import.meta.main) {
           helperRssMb: pick((r) => r.helperRssMb),
           pssMb: pick((r) => r.pssMb),
           toReceiveMs: pick((r) => r.toReceiveMs),
+          showMs: pick((r) => r.showMs),
           jitterMs: pick((r) => r.jitterMs),
           decodeMs: pick((r) => r.decodeMs),
           processingMs: pick((r) => r.processingMs),
