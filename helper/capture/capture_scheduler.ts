@@ -3,7 +3,7 @@
  * of the capture loop as a pure model (no timer, no X; every method takes
  * the time), tested with made-up times.
  *
- * - A change is captured `coalesceMs` after the first damage event, so an
+ * - A change is captured `coalesceMs` (1 ms) after the first damage event, so an
  *   update the application draws in several requests is taken whole, and
  *   never sooner than one frame interval after the previous frame (the
  *   configured frame rate is a ceiling, not a clock).
@@ -39,7 +39,7 @@
 export interface CaptureSchedulerOptions {
   /** The most frames per second. */
   framerate: number;
-  /** Wait after the first damage event before capturing, in ms. Default 3. */
+  /** Wait after the first damage event before capturing, in ms. Default 1. */
   coalesceMs?: number;
   /** Quiet time after the last captured change before the first paint-over frame, in ms. Default 100. */
   settleMs?: number;
@@ -97,7 +97,7 @@ export class CaptureScheduler {
       );
     }
     this.#intervalMs = 1000 / options.framerate;
-    this.#coalesceMs = options.coalesceMs ?? 3;
+    this.#coalesceMs = options.coalesceMs ?? 1;
     this.#settleMs = options.settleMs ?? 100;
     this.#paintOverFrames = options.paintOverFrames ?? 2;
     this.#paintOverGapMs = options.paintOverGapMs ?? 50;

@@ -6,7 +6,7 @@ const wait = (waitMs: number): CaptureStep => ({ waitMs });
 
 /** 50 fps (20 ms frames), 3 ms coalescing, one cadence repeat, paint-over twice 50 ms apart after 100 ms. */
 function scheduler(): CaptureScheduler {
-  return new CaptureScheduler({ framerate: 50, keepAliveMs: Infinity });
+  return new CaptureScheduler({ framerate: 50, coalesceMs: 3, keepAliveMs: Infinity });
 }
 
 /** Runs the scheduler like the loop does: captures and repeats are pushed at once. */
@@ -78,6 +78,7 @@ Deno.test("CaptureScheduler.next() drops the paint-over when the screen changes 
 Deno.test("CaptureScheduler.next() answers a keyframe request on a still screen with a repeat and its follow-ups", () => {
   const s = new CaptureScheduler({
     framerate: 50,
+    coalesceMs: 3,
     paintOverFrames: 0,
     cadenceFrames: 0,
     keepAliveMs: Infinity,
@@ -169,6 +170,7 @@ Deno.test("CaptureScheduler.next() does not hold a change behind a repeat sent j
 Deno.test("CaptureScheduler() with cadenceFrames 2 repeats a change twice, one interval apart", () => {
   const s = new CaptureScheduler({
     framerate: 50,
+    coalesceMs: 3,
     cadenceFrames: 2,
     paintOverFrames: 0,
     keepAliveMs: Infinity,
@@ -182,7 +184,7 @@ Deno.test("CaptureScheduler() with cadenceFrames 2 repeats a change twice, one i
 });
 
 Deno.test("CaptureScheduler.next() repeats the frame every keepAliveMs on a still screen, and not before the first frame", () => {
-  const s = new CaptureScheduler({ framerate: 50, keepAliveMs: 2000 });
+  const s = new CaptureScheduler({ framerate: 50, coalesceMs: 3, keepAliveMs: 2000 });
   assert.deepEqual(s.next(1000), wait(Infinity));
   s.damaged(1000);
   assert.deepEqual(runUntil(s, 1000, 7000), [
@@ -194,4 +196,11 @@ Deno.test("CaptureScheduler.next() repeats the frame every keepAliveMs on a stil
     [5153, "repeat"],
   ]);
   assert.deepEqual(s.next(7000), wait(153));
+});
+
+Deno.test("CaptureScheduler() coalesces for 1 ms by default", () => {
+  const s = new CaptureScheduler({ framerate: 50 });
+  s.damaged(1000);
+  assert.deepEqual(s.next(1000), wait(1));
+  assert.deepEqual(s.next(1001), act("capture"));
 });
