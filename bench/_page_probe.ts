@@ -14,6 +14,8 @@ export interface PageBench {
   latencies: number[];
   /** Per counted frame: ms from painting to the frame's last packet arriving in the page. */
   toReceive: number[];
+  /** Per counted frame: ms from its arrival to its expected display time. */
+  show: number[];
   invalid: number;
 }
 
@@ -26,6 +28,7 @@ export function pageProbe(layout: { cell: number; bits: number; x: number; y: nu
     now: 0,
     latencies: [],
     toReceive: [],
+    show: [],
     invalid: 0,
   };
   (globalThis as unknown as { __bench: PageBench }).__bench = bench;
@@ -61,6 +64,7 @@ export function pageProbe(layout: { cell: number; bits: number; x: number; y: nu
         bench.latencies.push(((shown % wrap) - code + wrap) % wrap);
         if (meta.receiveTime !== undefined) {
           bench.toReceive.push((((epoch + meta.receiveTime) % wrap) - code + wrap) % wrap);
+          bench.show.push(meta.expectedDisplayTime - meta.receiveTime);
         }
       }
       video.requestVideoFrameCallback(onFrame);

@@ -61,6 +61,7 @@ const COLUMNS: [string, (r: RunResult) => number, number][] = [
   ["helper MB", (r) => r.helperRssMb, 0],
   ["PSS MB", (r) => r.pssMb, 0],
   ["to recv", (r) => r.toReceiveMs, 1],
+  ["recv>show", (r) => r.showMs, 1],
   ["jitbuf", (r) => r.jitterMs, 1],
 ];
 

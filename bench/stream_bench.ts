@@ -69,6 +69,8 @@ export interface RunResult {
   pssMb: number;
   /** Median ms from painting to the frame's arrival in the browser (capture, encode, network). */
   toReceiveMs: number;
+  /** Median ms from the frame's arrival in the page to its expected display time (Chromium's render path). */
+  showMs: number;
   /** Chromium's mean jitter-buffer delay per frame, ms. */
   jitterMs: number;
   /** Chromium's mean decode time per frame, ms. */
@@ -204,6 +206,7 @@ export async function runOnce(
       };
     }
     const toReceive = after.toReceive.slice(before.toReceive.length);
+    const show = after.show.slice(before.show.length);
     const receiver = await page.evaluate(async () => {
       const pcs = (globalThis as unknown as { __pcs: RTCPeerConnection[] }).__pcs;
       const out = { jitterMs: NaN, decodeMs: NaN, processingMs: NaN };
@@ -225,6 +228,7 @@ export async function runOnce(
       latencyP95: percentile(latencies, 95),
       samples: latencies.length,
       toReceiveMs: median(toReceive),
+      showMs: median(show),
       firstFrameMs: first,
       cpuPercent: ((cpu1 - cpu0) / TICKS_PER_SECOND) / elapsed * 100,
       serverRssMb: rssKiB(server.pid) / 1024,
@@ -257,6 +261,7 @@ const EMPTY: RunResult = {
   helperRssMb: NaN,
   pssMb: NaN,
   toReceiveMs: NaN,
+  showMs: NaN,
   jitterMs: NaN,
   decodeMs: NaN,
   processingMs: NaN,
@@ -299,6 +304,7 @@ function medianResult(runs: RunResult[]): RunResult {
     helperRssMb: pick((r) => r.helperRssMb),
     pssMb: pick((r) => r.pssMb),
     toReceiveMs: pick((r) => r.toReceiveMs),
+    showMs: pick((r) => r.showMs),
     jitterMs: pick((r) => r.jitterMs),
     decodeMs: pick((r) => r.decodeMs),
     processingMs: pick((r) => r.processingMs),

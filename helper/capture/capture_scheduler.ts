@@ -3,7 +3,7 @@
  * of the capture loop as a pure model (no timer, no X; every method takes
  * the time), tested with made-up times.
  *
- * - A change is captured `coalesceMs` after the first damage event, so an
+ * - A change is captured `coalesceMs` (1 ms) after the first damage event, so an
  *   update the application draws in several requests is taken whole, and
  *   never sooner than one frame interval after the previous frame (the
  *   configured frame rate is a ceiling, not a clock).
@@ -13,6 +13,19 @@
  *   frame once the screen settles after a change (paint-over: the encoder
  *   spends each repeat's bit budget on the residual, so text sharpens),
  *   spaced so they never form a burst ahead of the next change.
+ * - One frame interval after a change, {@linkcode CaptureSchedulerOptions.cadenceFrames}
+ *   repeats of it (cadence): Chromium throttles a video's BeginFrames to
+ *   the gap between its last two frames when that gap is a whole number of
+ *   display frames (viz `OnBeginFrameThrottleVideo`), so after a 100 ms gap
+ *   the next change waits for a BeginFrame up to 100 ms away; a repeat one
+ *   interval later resets the gap to one display frame.
+ * - The frame-rate ceiling spaces captures, not repeats: a change right
+ *   after a repeat (cadence, paint-over, keyframe) is captured at once.
+ * - On a still screen, the frame again every {@linkcode CaptureSchedulerOptions.keepAliveMs}
+ *   (a P frame of skipped blocks): Chromium asks for a keyframe once it has
+ *   had no frame for 3 s (WebRTC's frame-buffer timeout), so without it a
+ *   still screen costs an IDR frame, its follow-ups and a round trip every
+ *   3 s instead of one cheap frame every 2 s.
  * - After a requested frame, {@linkcode CaptureSchedulerOptions.followUpMs}
  *   repeats: a keyframe sent while the viewer's path was still settling
  *   is lost without a trace on a still screen (nothing follows it that the
@@ -26,7 +39,7 @@
 export interface CaptureSchedulerOptions {
   /** The most frames per second. */
   framerate: number;
-  /** Wait after the first damage event before capturing, in ms. Default 3. */
+  /** Wait after the first damage event before capturing, in ms. Default 1. */
   coalesceMs?: number;
   /** Quiet time after the last captured change before the first paint-over frame, in ms. Default 100. */
   settleMs?: number;
@@ -36,6 +49,10 @@ export interface CaptureSchedulerOptions {
   paintOverGapMs?: number;
   /** When to repeat the frame after a requested one, in ms after the request. Default [300, 1000]. */
   followUpMs?: readonly number[];
+  /** Repeats of a changed frame, one frame interval apart, right after it (cadence). Default 1. */
+  cadenceFrames?: number;
+  /** Longest time without a frame on a still screen, in ms (Infinity: none). Default 2000. */
+  keepAliveMs?: number;
 }
 
 /** What the loop should do now. */
@@ -57,15 +74,19 @@ export class CaptureScheduler {
   readonly #paintOverGapMs: number;
   /** When the last frame was pushed (-Infinity: none yet). */
   #lastFrameAt = -Infinity;
+  /** When the last frame with new pixels was pushed (-Infinity: none yet). */
+  #lastCaptureAt = -Infinity;
   /** When the first damage since the last capture arrived; null: none pending. */
   #damagedAt: number | null = null;
   /** A viewer needs a frame (keyframe request). */
   #frameWanted = false;
   /** Paint-over frames still to send for the last change. */
   #paintOverLeft = 0;
-  /** When the last change was captured. */
-  #changedAt = -Infinity;
   readonly #followUpMs: readonly number[];
+  readonly #cadenceFrames: number;
+  readonly #keepAliveMs: number;
+  /** Cadence repeats still to send for the last change. */
+  #cadenceLeft = 0;
   /** When the follow-ups of the last requested frame are due, earliest first. */
   #followUps: number[] = [];
 
@@ -76,11 +97,13 @@ export class CaptureScheduler {
       );
     }
     this.#intervalMs = 1000 / options.framerate;
-    this.#coalesceMs = options.coalesceMs ?? 3;
+    this.#coalesceMs = options.coalesceMs ?? 1;
     this.#settleMs = options.settleMs ?? 100;
     this.#paintOverFrames = options.paintOverFrames ?? 2;
     this.#paintOverGapMs = options.paintOverGapMs ?? 50;
     this.#followUpMs = options.followUpMs ?? [300, 1000];
+    this.#cadenceFrames = options.cadenceFrames ?? 1;
+    this.#keepAliveMs = options.keepAliveMs ?? 2000;
   }
 
   /** A new frame-rate ceiling (a live settings change); throws `RangeError` for <= 0. */
@@ -111,18 +134,28 @@ export class CaptureScheduler {
   next(now: number): CaptureStep {
     const rateOk = this.#lastFrameAt + this.#intervalMs;
     if (this.#damagedAt !== null) {
-      const due = Math.max(this.#damagedAt + this.#coalesceMs, rateOk);
+      const due = Math.max(
+        this.#damagedAt + this.#coalesceMs,
+        this.#lastCaptureAt + this.#intervalMs,
+      );
       return now >= due ? { action: "capture" } : { waitMs: due - now };
     }
     if (this.#frameWanted) {
       return now >= rateOk ? { action: "repeat" } : { waitMs: rateOk - now };
     }
-    let due = this.#followUps[0] ?? Infinity;
+    // No keep-alive before the first frame (-Infinity): there is nothing to keep alive yet.
+    const keepAlive = this.#lastFrameAt === -Infinity
+      ? Infinity
+      : this.#lastFrameAt + this.#keepAliveMs;
+    let due = Math.min(this.#followUps[0] ?? Infinity, keepAlive);
+    if (this.#cadenceLeft > 0) due = Math.min(due, rateOk);
     if (this.#paintOverLeft > 0) {
       const done = this.#paintOverFrames - this.#paintOverLeft;
       due = Math.min(
         due,
-        done === 0 ? this.#changedAt + this.#settleMs : this.#lastFrameAt + this.#paintOverGapMs,
+        done === 0
+          ? this.#lastCaptureAt + this.#settleMs
+          : this.#lastFrameAt + this.#paintOverGapMs,
       );
     }
     if (due !== Infinity) {
@@ -142,8 +175,11 @@ export class CaptureScheduler {
     // Any frame at or after a follow-up's time serves as that follow-up.
     while (this.#followUps[0] !== undefined && this.#followUps[0] <= now) this.#followUps.shift();
     if (changed) {
-      this.#changedAt = now;
+      this.#lastCaptureAt = now;
       this.#paintOverLeft = this.#paintOverFrames;
+      this.#cadenceLeft = this.#cadenceFrames;
+    } else if (this.#cadenceLeft > 0) {
+      this.#cadenceLeft--;
     } else if (this.#paintOverLeft > 0 && this.#damagedAt === null) {
       this.#paintOverLeft--;
     }

@@ -4,9 +4,9 @@ import { type CaptureAction, CaptureScheduler, type CaptureStep } from "./captur
 const act = (action: CaptureAction): CaptureStep => ({ action });
 const wait = (waitMs: number): CaptureStep => ({ waitMs });
 
-/** 50 fps (20 ms frames), 3 ms coalescing, paint-over twice 50 ms apart after 100 ms. */
+/** 50 fps (20 ms frames), 3 ms coalescing, one cadence repeat, paint-over twice 50 ms apart after 100 ms. */
 function scheduler(): CaptureScheduler {
-  return new CaptureScheduler({ framerate: 50 });
+  return new CaptureScheduler({ framerate: 50, coalesceMs: 3, keepAliveMs: Infinity });
 }
 
 /** Runs the scheduler like the loop does: captures and repeats are pushed at once. */
@@ -46,11 +46,12 @@ Deno.test("CaptureScheduler.next() keeps one frame interval between frames", () 
   assert.deepEqual(s.next(1023), act("capture"));
 });
 
-Deno.test("CaptureScheduler.next() paints over twice once the screen settles, then rests", () => {
+Deno.test("CaptureScheduler.next() repeats a change one interval later, paints over twice once the screen settles, then rests", () => {
   const s = scheduler();
   s.damaged(1000);
   assert.deepEqual(runUntil(s, 1000, 2000), [
     [1003, "capture"],
+    [1023, "repeat"],
     [1103, "repeat"],
     [1153, "repeat"],
   ]);
@@ -60,18 +61,28 @@ Deno.test("CaptureScheduler.next() paints over twice once the screen settles, th
 Deno.test("CaptureScheduler.next() drops the paint-over when the screen changes again", () => {
   const s = scheduler();
   s.damaged(1000);
-  assert.deepEqual(runUntil(s, 1000, 1120), [[1003, "capture"], [1103, "repeat"]]);
+  assert.deepEqual(runUntil(s, 1000, 1120), [[1003, "capture"], [1023, "repeat"], [
+    1103,
+    "repeat",
+  ]]);
   s.damaged(1121);
-  // The new change is captured; the paint-over restarts from it.
+  // The new change is captured at once after the repeat; cadence and paint-over restart from it.
   assert.deepEqual(runUntil(s, 1121, 1400), [
     [1124, "capture"],
+    [1144, "repeat"],
     [1224, "repeat"],
     [1274, "repeat"],
   ]);
 });
 
 Deno.test("CaptureScheduler.next() answers a keyframe request on a still screen with a repeat and its follow-ups", () => {
-  const s = new CaptureScheduler({ framerate: 50, paintOverFrames: 0 });
+  const s = new CaptureScheduler({
+    framerate: 50,
+    coalesceMs: 3,
+    paintOverFrames: 0,
+    cadenceFrames: 0,
+    keepAliveMs: Infinity,
+  });
   s.damaged(1000);
   assert.deepEqual(runUntil(s, 1000, 3000), [[1003, "capture"]]);
   s.wantFrame(3000);
@@ -115,4 +126,81 @@ Deno.test("CaptureScheduler.setFramerate() changes the interval kept between fra
   assert.deepEqual(s.next(1013), wait(90));
   assert.deepEqual(s.next(1103), act("capture"));
   assert.throws(() => s.setFramerate(0), RangeError);
+});
+
+Deno.test("CaptureScheduler.next() sends no cadence repeat while every frame carries a change", () => {
+  const s = scheduler();
+  const done: [number, CaptureAction][] = [];
+  for (let now = 1000; now <= 1100; now++) {
+    s.damaged(now); // a clock repainted every millisecond
+    const step = s.next(now);
+    if (!("action" in step)) continue;
+    if (step.action === "capture") s.captured();
+    s.pushed(now, step.action === "capture");
+    done.push([now, step.action]);
+  }
+  assert.deepEqual(done, [
+    [1003, "capture"],
+    [1023, "capture"],
+    [1043, "capture"],
+    [1063, "capture"],
+    [1083, "capture"],
+  ]);
+});
+
+Deno.test("CaptureScheduler.next() captures the first change after a pause at once (coalescing only)", () => {
+  const s = scheduler();
+  s.damaged(1000);
+  runUntil(s, 1000, 5000);
+  s.damaged(5000.5);
+  assert.deepEqual(s.next(5001), wait(2.5));
+  assert.deepEqual(s.next(5003.5), act("capture"));
+});
+
+Deno.test("CaptureScheduler.next() does not hold a change behind a repeat sent just before it", () => {
+  const s = scheduler();
+  s.damaged(1000);
+  assert.deepEqual(runUntil(s, 1000, 1023), [[1003, "capture"], [1023, "repeat"]]);
+  s.damaged(1024);
+  // The ceiling counts from the last capture (1003), not from the repeat (1023).
+  assert.deepEqual(s.next(1025), wait(2));
+  assert.deepEqual(s.next(1027), act("capture"));
+});
+
+Deno.test("CaptureScheduler() with cadenceFrames 2 repeats a change twice, one interval apart", () => {
+  const s = new CaptureScheduler({
+    framerate: 50,
+    coalesceMs: 3,
+    cadenceFrames: 2,
+    paintOverFrames: 0,
+    keepAliveMs: Infinity,
+  });
+  s.damaged(1000);
+  assert.deepEqual(runUntil(s, 1000, 2000), [
+    [1003, "capture"],
+    [1023, "repeat"],
+    [1043, "repeat"],
+  ]);
+});
+
+Deno.test("CaptureScheduler.next() repeats the frame every keepAliveMs on a still screen, and not before the first frame", () => {
+  const s = new CaptureScheduler({ framerate: 50, coalesceMs: 3, keepAliveMs: 2000 });
+  assert.deepEqual(s.next(1000), wait(Infinity));
+  s.damaged(1000);
+  assert.deepEqual(runUntil(s, 1000, 7000), [
+    [1003, "capture"],
+    [1023, "repeat"], // cadence
+    [1103, "repeat"], // paint-over
+    [1153, "repeat"],
+    [3153, "repeat"], // keep-alive
+    [5153, "repeat"],
+  ]);
+  assert.deepEqual(s.next(7000), wait(153));
+});
+
+Deno.test("CaptureScheduler() coalesces for 1 ms by default", () => {
+  const s = new CaptureScheduler({ framerate: 50 });
+  s.damaged(1000);
+  assert.deepEqual(s.next(1000), wait(1));
+  assert.deepEqual(s.next(1001), act("capture"));
 });
