@@ -9,6 +9,9 @@
  * of each in turn, so machine noise hits them alike; the summary gives each
  * mode's medians and its ratio to the first mode.
  *
+ * A capture `damage+mbinfo` is the damage capture with `--x264-mb-info`
+ * (libx264 told which macroblocks changed, helper/encode/).
+ *
  * Run: `deno task bench:capture` (in a network namespace) or
  * `deno run -A bench/capture_bench.ts --sizes=1280x720 --scenes=clock,clock10,window,motion,idle
  * --captures=ximagesrc,damage,ximagesrc-damage --runs=3 --seconds=10`.
@@ -90,9 +93,11 @@ if (import.meta.main) {
       for (let i = 0; i < Number(values.runs); i++) {
         for (const capture of captures) {
           const what = `${scene} ${capture}`;
+          const [mode = capture, flag] = capture.split("+");
           const outcome = await runOnce(w, h, Number(values.seconds), encoder, "stream", {
             ...SCENES[scene],
-            capture,
+            capture: mode,
+            ...(flag === "mbinfo" ? { flags: ["--x264-mb-info"] } : {}),
           }).catch((error) => ({ ok: false as const, reason: (error as Error).message }));
           if (!outcome.ok) {
             print(`${row([size, what])}   FAILED (run ${i + 1}): ${outcome.reason}`);

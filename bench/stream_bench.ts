@@ -161,6 +161,8 @@ type Mode = "stream" | "encode-only" | "unavailable";
 export interface Scene {
   /** `--capture` mode. Default damage (the server's default). */
   capture?: string;
+  /** More server flags (e.g. `--x264-mb-info`). Default none. */
+  flags?: string[];
   /** The whole screen moves behind the time code. Default false. */
   motion?: boolean;
   /** A 256x256 box moves across the still screen every frame. Default false. */
@@ -205,6 +207,7 @@ export async function runOnce(
       `--encoder=${encoder}`,
       // The test harness reads X with ximagesrc unless told: the bench measures the default.
       `--capture=${scene.capture ?? "damage"}`,
+      ...(scene.flags ?? []),
     ],
   });
   const browser = await launchBrowser(server.url);

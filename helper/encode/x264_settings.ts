@@ -65,6 +65,8 @@ export function x264Settings(o: X264TierOptions): X264Settings {
       colorprim: "smpte170m",
       transfer: "smpte170m",
       colormatrix: "smpte170m",
+      // log=0 (X264_LOG_ERROR): x264 prints to the helper's stderr, which carries JSON log lines.
+      log: 0,
     },
   };
 }

@@ -163,9 +163,14 @@ export class X264TierEncoder implements FrameSink {
         try {
           await this.#encode(captured, changed);
         } catch (error) {
-          log.warning("libx264 could not encode a frame: {reason}", {
-            reason: (error as Error).message,
-          });
+          const reason = (error as Error).message;
+          if (this.#encoder === null) {
+            // It cannot open (bad settings): every frame would fail alike; say it once.
+            log.error("libx264 cannot encode, this tier sends nothing: {reason}", { reason });
+            this.#closed = true;
+          } else {
+            log.warning("libx264 could not encode a frame: {reason}", { reason });
+          }
           this.#changed = "all";
         } finally {
           release();
