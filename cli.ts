@@ -80,8 +80,9 @@ async function serve(
 
   // 3a. The capture, and the encoders this machine can run, in the order they are offered
   // (nvh264enc without NVIDIA falls back to the next one with a warning).
-  const { chooseCapture } = await import("./lib/capture_choice.ts");
+  const { chooseCapture, chooseLibx264 } = await import("./lib/capture_choice.ts");
   const captureMode = await chooseCapture(config.capture, display, log);
+  const libx264 = await chooseLibx264(config.x264MbInfo, captureMode, log);
   const { requiredElements } = await import("./pipelines/video.ts");
   const { ELEMENT_PACKAGES, probeElements } = await import("./lib/probe.ts");
   const { planEncoders } = await import("./lib/encoder_plan.ts");
@@ -139,6 +140,13 @@ async function serve(
     capture: captureMode,
     showPointer,
   });
+  const tierTuning = {
+    framerate: config.framerate,
+    bitrateKbps: config.videoBitrate,
+    keyframeDistance: config.keyframeDistance,
+    // Encoder and converter threads: one per core, at most 4.
+    threads: Math.max(1, Math.min(4, navigator.hardwareConcurrency ?? 2)),
+  };
   const { INPUT_CHANNEL_LABEL } = await import("./lib/protocol/input.ts");
   const session = live.session = new MediaSession({
     monitor: monitoring.monitor,
@@ -178,14 +186,12 @@ async function serve(
       tier: (tierEncoder) => ({
         type: "tier-add",
         tier: tierEncoder,
+        ...(libx264 && tierEncoder === "x264enc" ? { libx264: tierTuning } : {}),
         pipeline: video.encodeTier({
+          libx264,
           encoder: tierEncoder,
-          framerate: config.framerate,
-          bitrateKbps: config.videoBitrate,
-          keyframeDistance: config.keyframeDistance,
+          ...tierTuning,
           gpuId: config.gpuId,
-          // Encoder and converter threads: one per core, at most 4.
-          threads: Math.max(1, Math.min(4, navigator.hardwareConcurrency ?? 2)),
         }),
         tee: video.VIDEO_TEE,
         encoder: video.VIDEO_ENCODER,

@@ -20,6 +20,9 @@
  *   own default. The painter, scenes and page probe are this checkout's
  *   for both sides.
  *
+ * A capture written `damage+mbinfo` is the damage capture with
+ * `--x264-mb-info` (libx264 told which macroblocks changed, helper/encode/).
+ *
  * The sides run alternately, one run of each in turn (baseline first), so
  * machine noise hits them alike; the summary is a Markdown table of each
  * side's medians and each side's ratio to the first.

@@ -128,11 +128,14 @@ export function serverArgs(
   capture: string,
   checkout?: Checkout,
 ): { args: string[]; dropped: string[] } {
+  // "damage+mbinfo": the damage capture with libx264 told which macroblocks changed.
+  const [mode, ...extras] = capture.split("+");
   const wanted = [
     "--log-level=warning",
     "--framerate=60",
     `--encoder=${encoder}`,
-    `--capture=${capture}`,
+    `--capture=${mode}`,
+    ...extras.map((extra) => extra === "mbinfo" ? "--x264-mb-info" : `--${extra}`),
   ];
   return commonFlags(wanted, checkout?.flags);
 }

@@ -130,6 +130,21 @@ export class FrameBuffer {
     return Deno.UnsafePointer.create(box[0]!)!;
   }
 
+  /**
+   * Takes one more reference, so the frame stays alive and is not writable
+   * (the capture waits) until the returned function drops it (idempotent):
+   * for an encoder that reads the frame beside the pipeline.
+   */
+  hold(): () => void {
+    lib().gst_mini_object_ref(this.pointer);
+    let held = true;
+    return () => {
+      if (!held) return;
+      held = false;
+      lib().gst_mini_object_unref(this.pointer);
+    };
+  }
+
   /** Ends the write mapping (before the frame is pushed). */
   unmap(): void {
     if (!this.#mapped) return;

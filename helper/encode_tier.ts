@@ -20,6 +20,7 @@ import type { HelperTierAdd } from "../lib/protocol/helper.ts";
 import { log } from "./log.ts";
 import type { Pipeline } from "./pipeline.ts";
 import type { KeyframeWatch } from "../ffi/gst_appsrc.ts";
+import type { X264TierEncoder } from "./encode/x264_tier_encoder.ts";
 
 /** Where a viewer's branch lives: the single-encode pipeline, or an encode tier. */
 export type BranchHost = Pick<
@@ -37,6 +38,8 @@ interface Parts {
   /** The damage capture's watch of this encoder's keyframe requests, if it runs. */
   keyframes: KeyframeWatch | null;
   inPipeline: boolean;
+  /** The tier's libx264 encode (`libx264` in the spec): its appsrc and the encoder. */
+  x264: { appsrc: Deno.PointerObject; encoder: X264TierEncoder } | null;
 }
 
 /** One encode of the capture, and the viewer branches linked to it. */
@@ -93,6 +96,7 @@ export class EncodeTier implements BranchHost {
       frameCounter,
       capturePad: null,
       inPipeline: false,
+      x264: null,
       // A still screen pushes no frames: a keyframe request must make the capture send one.
       keyframes: encoderPad === null ? null : this.#pipeline.watchKeyframes(encoderPad),
     };
@@ -102,8 +106,33 @@ export class EncodeTier implements BranchHost {
     // PLAYING before linking, as for a viewer branch.
     await lib.gst_element_sync_state_with_parent(bin);
     if (this.#closing) return;
+    if (this.#spec.libx264) {
+      // Fed by the damage capture beside the pipeline: no raw frames in, nothing to link.
+      this.#startLibx264(parts, this.#spec.libx264);
+      log.debug("Encode tier {tier}: encoding with libx264", { tier: this.id });
+      return;
+    }
     parts.capturePad = this.#pipeline.linkBranch(bin);
     log.debug("Encode tier {tier}: encoding", { tier: this.id });
+  }
+
+  /** The tier's libx264 encode, for live settings; null with a GStreamer encoder. */
+  get x264(): X264TierEncoder | null {
+    return this.#parts?.x264?.encoder ?? null;
+  }
+
+  #startLibx264(parts: Parts, options: NonNullable<HelperTierAdd["libx264"]>): void {
+    const appsrc = gst().gst_bin_get_by_name(parts.bin, cstr(this.#spec.encoder));
+    if (appsrc === null || parts.encoderPad === null) {
+      if (appsrc !== null) gst().gst_object_unref(appsrc);
+      throw new Error(`Cannot build encode tier ${this.id}: no appsrc "${this.#spec.encoder}"`);
+    }
+    const encoder = this.#pipeline.startLibx264({ appsrc, pad: parts.encoderPad }, options);
+    if (encoder === null) {
+      gst().gst_object_unref(appsrc);
+      throw new Error(`Cannot build encode tier ${this.id}: libx264 needs the damage capture`);
+    }
+    parts.x264 = { appsrc, encoder };
   }
 
   /** Adds a viewer's branch bin inside the tier (its bus errors still name the branch). */
@@ -184,6 +213,7 @@ export class EncodeTier implements BranchHost {
     if (!parts) return;
     if (parts.capturePad !== null) this.#pipeline.unlinkBranch(parts.bin, parts.capturePad);
     parts.capturePad = null;
+    if (parts.x264 !== null) await this.#pipeline.stopLibx264(parts.x264.encoder);
     if (parts.inPipeline) {
       await lib.gst_element_set_state(parts.bin, GST_STATE_NULL);
       this.#pipeline.removeBranch(parts.bin, this.name);
@@ -191,6 +221,10 @@ export class EncodeTier implements BranchHost {
       lib.gst_object_unref(lib.gst_object_ref_sink(parts.bin));
     }
     parts.keyframes?.close();
+    if (parts.x264 !== null) {
+      parts.x264.encoder.free();
+      lib.gst_object_unref(parts.x264.appsrc);
+    }
     lib.gst_object_unref(parts.tee);
     if (parts.encoderPad !== null) lib.gst_object_unref(parts.encoderPad);
     if (parts.frameCounter !== null) lib.gst_object_unref(parts.frameCounter);

@@ -28,6 +28,12 @@ import { captureCaps, liveEncoderSettings } from "../pipelines/video.ts";
 import { log } from "./log.ts";
 import type { Pipeline } from "./pipeline.ts";
 
+/** An encoder outside GStreamer (the libx264 tier encode), steered by calls. */
+export interface LiveEncoder {
+  setRate(o: { bitrateKbps: number; framerate: number }): void;
+  setKeyframeInterval(ms: number): void;
+}
+
 /** Options of {@linkcode EncoderControl.find}. */
 export interface EncoderControlOptions {
   /** Name of the encoder in the pipeline. */
@@ -47,6 +53,8 @@ export interface EncoderControlOptions {
 export class EncoderControl {
   /** The encoders steered, by tier id (`""`: the single-encode pipeline's), with factory names. */
   readonly #encoders = new Map<string, { element: Deno.PointerObject; factory: string }>();
+  /** Encoders outside GStreamer, by tier id. */
+  readonly #live = new Map<string, LiveEncoder>();
   readonly #capture: Deno.PointerObject | null;
   readonly #keyframeDistance: number;
   #bitrateKbps: number;
@@ -103,9 +111,21 @@ export class EncoderControl {
     });
   }
 
+  /** Steers a tier's encoder outside GStreamer: it gets the current settings at once. */
+  attachLive(id: string, encoder: LiveEncoder): Promise<void> {
+    return this.#apply(() => {
+      this.#live.set(id, encoder);
+      this.#applyLive(encoder);
+      return Promise.resolve();
+    });
+  }
+
   /** Stops steering a tier's encoder (before the tier is torn down). */
   detach(id: string): Promise<void> {
-    return this.#apply(() => Promise.resolve(this.#release(id)));
+    return this.#apply(() => {
+      this.#live.delete(id);
+      return Promise.resolve(this.#release(id));
+    });
   }
 
   /** The bitrate the encoder is set to, in kbit/s. */
@@ -144,6 +164,7 @@ export class EncoderControl {
     if (next === this.#keyframeIntervalMs) return this.#queue;
     this.#keyframeIntervalMs = next;
     return this.#apply(async () => {
+      for (const live of this.#live.values()) live.setKeyframeInterval(next);
       for (const { element } of this.#encoders.values()) {
         await setProperty(element, "min-force-key-unit-interval", this.#keyframeIntervalNs());
       }
@@ -169,7 +190,15 @@ export class EncoderControl {
   }
 
   async #applyEncoder(): Promise<void> {
+    for (const live of this.#live.values()) this.#applyLive(live);
     for (const encoder of this.#encoders.values()) await this.#applyOne(encoder);
+  }
+
+  #applyLive(encoder: LiveEncoder): void {
+    encoder.setRate({ bitrateKbps: this.#bitrateKbps, framerate: this.#framerate });
+    if (this.#keyframeIntervalMs !== undefined) {
+      encoder.setKeyframeInterval(this.#keyframeIntervalMs);
+    }
   }
 
   async #applyOne(encoder: { element: Deno.PointerObject; factory: string }): Promise<void> {

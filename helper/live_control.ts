@@ -12,7 +12,7 @@ import type { HelperStart } from "../lib/protocol/helper.ts";
 import type { LiveSettingsChange } from "../lib/protocol/live_settings.ts";
 import { CAPTURE_CAPS } from "../pipelines/video.ts";
 import { CongestionLoop } from "./congestion.ts";
-import { EncoderControl } from "./encoder_control.ts";
+import { EncoderControl, type LiveEncoder } from "./encoder_control.ts";
 import { log } from "./log.ts";
 import type { Pipeline } from "./pipeline.ts";
 import { type KeyframeSource, SendQueueWatch } from "./send_queue_watch.ts";
@@ -63,7 +63,14 @@ export class LiveControl {
   }
 
   /** Steers an encode tier's encoder too (once the tier is open). */
-  attachTier(tier: { id: string; findElement(name: string): Deno.PointerObject | null }): void {
+  attachTier(
+    tier: {
+      id: string;
+      findElement(name: string): Deno.PointerObject | null;
+      x264?: LiveEncoder | null;
+    },
+  ): void {
+    if (tier.x264) return void this.#encoder?.attachLive(tier.id, tier.x264);
     const element = this.#encoder && tier.findElement(this.#encoderName);
     if (element) void this.#encoder!.attach(tier.id, element);
   }

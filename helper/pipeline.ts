@@ -20,6 +20,8 @@ import { HelperExit, type HelperStart } from "../lib/protocol/helper.ts";
 import { DamageSource } from "./capture/damage_source.ts";
 import { type KeyframeWatch, watchKeyframeRequests } from "../ffi/gst_appsrc.ts";
 import { log } from "./log.ts";
+import { X264TierEncoder } from "./encode/x264_tier_encoder.ts";
+import type { X264TierOptions } from "./encode/x264_settings.ts";
 
 /** Bus poll timeout, in ns: short enough to notice shutdown quickly. */
 const BUS_TIMEOUT_NS = 100_000_000n;
@@ -242,6 +244,31 @@ export class Pipeline {
     return capture === null
       ? null
       : watchKeyframeRequests(encoderPad, () => capture.requestFrame());
+  }
+
+  /**
+   * Starts a tier's libx264 encode fed by the damage capture (`--x264-mb-info`):
+   * `appsrc` is the tier's, `pad` its source pad. Null without the damage capture.
+   */
+  startLibx264(
+    parts: { appsrc: Deno.PointerObject; pad: Deno.PointerObject },
+    options: X264TierOptions,
+  ): X264TierEncoder | null {
+    const capture = this.#capture;
+    if (capture === null) return null;
+    const encoder = new X264TierEncoder(
+      { ...parts, requestFrame: () => capture.requestFrame() },
+      options,
+    );
+    capture.addSink(encoder);
+    capture.requestFrame();
+    return encoder;
+  }
+
+  /** Stops feeding a tier's libx264 encode and waits for its last frame. */
+  stopLibx264(encoder: X264TierEncoder): Promise<void> {
+    this.#capture?.removeSink(encoder);
+    return encoder.close();
   }
 
   /** Asks the encoder for a keyframe now (a viewer just connected). */

@@ -94,6 +94,12 @@ export interface VideoPipelineOptions {
    * `ximagesrc` (every frame, whatever changed). Default damage.
    */
   capture?: CaptureMode;
+  /**
+   * x264enc only, with the damage capture: the helper encodes with libx264
+   * itself (helper/encode/), told which macroblocks are unchanged, and
+   * pushes H.264 into the tier's `appsrc`. Default false.
+   */
+  libx264?: boolean;
 }
 
 interface Recipe {
@@ -341,8 +347,9 @@ function capture(o: CaptureOptions): string[] {
 }
 
 function encode(options: TierOptions): string[] {
-  const o = { gpuId: 0, ...options };
+  const o = { gpuId: 0, libx264: false, ...options };
   const recipe = RECIPES[o.encoder];
+  if (o.libx264 && o.encoder === "x264enc") return libx264Tier(recipe);
   return [
     ...recipe.convert(o),
     recipe.encode(o),
@@ -353,6 +360,20 @@ function encode(options: TierOptions): string[] {
     recipe.pay,
     rtpCaps(codecOf(o.encoder)),
     // allow-not-linked: the encode keeps running between viewers.
+    `tee name=${VIDEO_TEE} allow-not-linked=true`,
+  ];
+}
+
+/** The x264enc tier when the helper encodes with libx264 (no raw frames in, H.264 pushed in). */
+function libx264Tier(recipe: Recipe): string[] {
+  return [
+    // Named as the encoder: keyframe requests reach its pad. Live, stamped by the helper,
+    // never blocking; no leak: a dropped access unit would break every frame after it.
+    `appsrc name=${VIDEO_ENCODER} is-live=true format=time do-timestamp=false block=false min-latency=0`,
+    recipe.caps,
+    `identity name=${FRAME_COUNTER} silent=true`,
+    recipe.pay,
+    rtpCaps("H264"),
     `tee name=${VIDEO_TEE} allow-not-linked=true`,
   ];
 }

@@ -230,3 +230,21 @@ Deno.test("capturePipeline() and encodeTier() split videoPipeline() at a capture
     message: 'Cannot build pipeline: invalid display name "a b"',
   });
 });
+
+Deno.test("encodeTier() with libx264 is an appsrc named as the encoder feeding x264enc's payloader", () => {
+  const { display: _, showPointer: __, ...tier } = BASE;
+  const part = encodeTier({ ...tier, encoder: "x264enc", libx264: true });
+  assert.match(part, /^appsrc name=videoenc is-live=true format=time do-timestamp=false /);
+  assert.ok(!part.includes("x264enc") && !part.includes("videoconvert"), part);
+  // The same caps, frame counter, payloader, RTP caps and tee as the x264enc tier.
+  const x264enc = encodeTier({ ...tier, encoder: "x264enc" });
+  assert.equal(
+    part.slice(part.indexOf(" ! ") + 3),
+    x264enc.slice(x264enc.indexOf("video/x-h264")),
+  );
+  // Only x264enc has a libx264 form.
+  assert.equal(
+    encodeTier({ ...tier, encoder: "vp8enc", libx264: true }),
+    encodeTier({ ...tier, encoder: "vp8enc" }),
+  );
+});

@@ -100,11 +100,20 @@ function boxColour(page: Page): Promise<[number, number, number]> {
   return videoPixel(page, BOX.x + BOX.width / 2, BOX.y + BOX.height / 2);
 }
 
-Deno.test({
-  name: "the damage capture sends nothing on a still screen and each change at once",
+/**
+ * The test, on a server started with `args` (test/capture_libx264_test.ts
+ * runs the same steps with the libx264 encode); `expectLog` must appear in
+ * the server's output once the first frame is in.
+ */
+export const captureTest = (
+  name: string,
+  args: string[],
+  expectLog = "Capture: 640x480 by shm, on X damage",
+): Deno.TestDefinition => ({
+  name,
   async fn(t) {
     const display = await startXvfb({ width: WIDTH, height: HEIGHT });
-    const server = await startServer({ display, args: ["--capture=damage"] });
+    const server = await startServer({ display, args });
     const browser = await launchBrowser(server.url);
     const x = openX11(display.name, display);
     const xc = x11Client();
@@ -121,6 +130,10 @@ Deno.test({
         server.stderr.some((l) => l.includes("Capture: 640x480 by shm, on X damage")),
         "the helper captures with XShm on X damage",
       );
+      await pollUntil(() => server.stderr.some((l) => l.includes(expectLog)), {
+        what: `"${expectLog}" in the server's log`,
+        timeoutMs: 5000,
+      });
 
       await t.step("a still screen sends almost no frames for two seconds", async () => {
         const before = await settled(page);
@@ -271,3 +284,9 @@ Deno.test({
     }
   },
 });
+
+Deno.test(
+  captureTest("the damage capture sends nothing on a still screen and each change at once", [
+    "--capture=damage",
+  ]),
+);

@@ -28,6 +28,8 @@ import { CaptureScheduler, type CaptureSchedulerOptions } from "./capture_schedu
 import { blendCursor } from "./cursor_blend.ts";
 import { CursorOverlay } from "./cursor_overlay.ts";
 import { ScreenGrabber } from "./screen_grabber.ts";
+import type { FrameSink } from "../encode/x264_tier_encoder.ts";
+import type { MbRect } from "../encode/mb_info.ts";
 
 /** Options of {@linkcode DamageSource.start}. */
 export interface DamageSourceOptions extends Omit<CaptureSchedulerOptions, "framerate"> {
@@ -80,6 +82,8 @@ export class DamageSource {
   #failures = 0;
   #stopping = false;
   #loop: Promise<void> = Promise.resolve();
+  /** Encoders beside the pipeline that get every pushed frame and its changed boxes (libx264). */
+  readonly #sinks = new Set<FrameSink>();
   /** Counters since start. */
   readonly counters: CaptureCounters = { captured: 0, repeated: 0, pixels: 0, busy: 0 };
 
@@ -145,6 +149,16 @@ export class DamageSource {
     this.#intervalMs = 1000 / framerate;
     this.#setCaps();
     this.#waiter.wake();
+  }
+
+  /** Hands every frame pushed from now on, with what changed, to `sink` too (until removed). */
+  addSink(sink: FrameSink): void {
+    this.#sinks.add(sink);
+  }
+
+  /** Stops handing frames to `sink`. */
+  removeSink(sink: FrameSink): void {
+    this.#sinks.delete(sink);
   }
 
   /** Ends the loop and closes the display; the pipeline must still exist. */
@@ -227,13 +241,14 @@ export class DamageSource {
     }
     this.#busySince = null;
     if (step.action === "repeat") {
-      this.#push(now, false);
+      this.#push(now, false, "all");
       this.counters.repeated++;
       return;
     }
     this.#scheduler.captured();
     // Where the drawn pointer was and is now is read again: X gives the screen without it.
     const pointer = this.#overlay.take();
+    const full = this.#fullNext;
     const rects = this.#fullNext
       ? [{ x: 0, y: 0, width: this.#grabber.layout.width, height: this.#grabber.layout.height }]
       : [...await this.#grabber.damaged(), ...pointer.rects];
@@ -248,7 +263,7 @@ export class DamageSource {
       cursor === null ? undefined : (box, bgrx) => blendCursor(bgrx, box, cursor),
     );
     for (const box of boxes) this.counters.pixels += box.width * box.height;
-    this.#push(performance.now(), true);
+    this.#push(performance.now(), true, full ? "all" : boxes);
     this.counters.captured++;
   }
 
@@ -284,7 +299,16 @@ export class DamageSource {
     return true;
   }
 
-  #push(now: number, changed: boolean): void {
+  #push(now: number, changed: boolean, boxes: readonly MbRect[] | "all"): void {
+    if (this.#sinks.size > 0) {
+      const captured = {
+        frame: this.#frame,
+        data: this.#frame.data(),
+        layout: this.#grabber.layout,
+        changed: boxes,
+      };
+      for (const sink of this.#sinks) sink.frame(captured);
+    }
     this.#appsrc.push(this.#frame);
     this.#scheduler.pushed(now, changed);
   }

@@ -35,6 +35,16 @@ export const VIDEO_OPTIONS = [
     parse: oneOf(CAPTURE_MODES),
   }),
   option({
+    key: "x264MbInfo",
+    flag: "x264-mb-info",
+    env: "SKERRY_X264_MB_INFO",
+    default: "false",
+    boolean: true,
+    help:
+      "With x264enc and --capture=damage: encode through libx264 itself, told which macroblocks did not change (docs/CAPTURE.md); x264enc when libx264 cannot be loaded",
+    parse: bool,
+  }),
+  option({
     key: "fallbackEncoders",
     flag: "fallback-encoders",
     value: "LIST",

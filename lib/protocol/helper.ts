@@ -122,6 +122,24 @@ export interface HelperTierAdd {
   encoder: string;
   /** Name of an `identity` after the encoder whose buffer count is frames encoded. */
   frameCounter?: string;
+  /**
+   * Encode with libx264 beside the pipeline (`--x264-mb-info`): the damage
+   * capture's frames go to it with their changed boxes, and `encoder` names
+   * the tier's `appsrc` it pushes H.264 into. Absent: `pipeline` encodes.
+   */
+  libx264?: HelperLibx264;
+}
+
+/** The libx264 encode of a tier (the x264enc recipe's knobs). */
+export interface HelperLibx264 {
+  /** kbit/s. */
+  bitrateKbps: number;
+  /** Frames per second. */
+  framerate: number;
+  /** Seconds between periodic keyframes; -1: only on request. */
+  keyframeDistance: number;
+  /** Encoder threads (slices). */
+  threads: number;
 }
 
 /** Server to helper. */
@@ -191,6 +209,7 @@ export function parseToHelper(line: string): ToHelper {
         encoder: str(o, "encoder", 256),
       };
       if (o.frameCounter !== undefined) add.frameCounter = str(o, "frameCounter", 256);
+      if (o.libx264 !== undefined) add.libx264 = libx264Spec(o.libx264);
       return add;
     }
     case "tier-remove":
@@ -323,6 +342,28 @@ function captureSpec(value: unknown): HelperCapture {
     framerate: int(o, "framerate", 1, 240),
     ...(o.showPointer === undefined ? {} : { showPointer: showPointer(o.showPointer) }),
   };
+}
+
+function libx264Spec(value: unknown): HelperLibx264 {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new RangeError('Cannot parse "tier-add" message: "libx264" must be an object');
+  }
+  const o = { ...value, type: "tier-add.libx264" } as JsonObject;
+  return {
+    bitrateKbps: int(o, "bitrateKbps", 1, 1_000_000),
+    framerate: int(o, "framerate", 1, 240),
+    keyframeDistance: seconds(o.keyframeDistance),
+    threads: int(o, "threads", 1, 64),
+  };
+}
+
+function seconds(value: unknown): number {
+  if (typeof value !== "number" || !(value === -1 || (value > 0 && value <= 3600))) {
+    throw new RangeError(
+      'Cannot parse "tier-add" message: "libx264.keyframeDistance" must be -1 or a number of seconds over 0, at most 3600',
+    );
+  }
+  return value;
 }
 
 /** A tier id: 1-64 characters of letters, digits, `-` and `_` (an encoder's name). */

@@ -166,3 +166,26 @@ Deno.test("parseToHelper() reads the damage capture's showPointer, a boolean whe
     { message: 'Cannot parse "start" message: "capture.showPointer" must be a boolean' },
   );
 });
+
+Deno.test("parseToHelper() reads a tier's libx264 settings and refuses bad ones", () => {
+  const add = {
+    type: "tier-add",
+    tier: "x264enc",
+    pipeline: "appsrc name=e ! rtph264pay ! tee name=t",
+    tee: "t",
+    encoder: "e",
+    libx264: { bitrateKbps: 8000, framerate: 60, keyframeDistance: 2.5, threads: 2 },
+  };
+  assert.deepEqual(parseToHelper(JSON.stringify(add)), add);
+  assert.throws(
+    () =>
+      parseToHelper(JSON.stringify({ ...add, libx264: { ...add.libx264, keyframeDistance: 0 } })),
+    {
+      message:
+        'Cannot parse "tier-add" message: "libx264.keyframeDistance" must be -1 or a number of seconds over 0, at most 3600',
+    },
+  );
+  assert.throws(() => parseToHelper(JSON.stringify({ ...add, libx264: 1 })), {
+    message: 'Cannot parse "tier-add" message: "libx264" must be an object',
+  });
+});

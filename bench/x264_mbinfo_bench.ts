@@ -1,0 +1,85 @@
+/**
+ * libx264 alone (ffi/x264.ts, the settings of helper/encode/x264_settings.ts):
+ * CPU time of encoding 300 mostly unchanged 1280x720 frames, a 480x48
+ * block changing in each (the `clock` scene's time code), with and without
+ * per-macroblock info flagging the rest constant. The picture is desktop-like
+ * (flat background, rows of text-like strokes) and 120 frames are encoded
+ * first so rate control has settled; the variants alternate.
+ *
+ * Run: `deno run -A bench/x264_mbinfo_bench.ts [--runs=2] [--threads=2,1]`.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { X264Encoder } from "../ffi/x264.ts";
+import { fillMbInfo } from "../helper/encode/mb_info.ts";
+import { x264Settings } from "../helper/encode/x264_settings.ts";
+
+const W = 1280;
+const H = 720;
+const BLOCK = { x: 400, y: 336, width: 480, height: 48 };
+const WARM_UP = 120;
+const FRAMES = 300;
+
+/** CPU time of this process (user + system), in ms. */
+function cpuMs(): number {
+  const fields = Deno.readTextFileSync("/proc/self/stat").split(") ")[1]!.split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+async function run(mbInfo: boolean, threads: number): Promise<string> {
+  const frame = new Uint8Array((W * H * 3) / 2);
+  frame.fill(200, 0, W * H).fill(128, W * H);
+  for (let y = 0; y < H; y++) {
+    if (y % 20 >= 10) continue;
+    for (let x = 40; x < W - 40; x++) if ((x * 7 + y * 3) % 11 < 3) frame[y * W + x] = 30;
+  }
+  const base = Deno.UnsafePointer.of(frame)!;
+  const planes = {
+    y: base,
+    u: Deno.UnsafePointer.offset(base, W * H)!,
+    v: Deno.UnsafePointer.offset(base, (W * H * 5) / 4)!,
+    strideY: W,
+    strideUV: W / 2,
+  };
+  const encoder = X264Encoder.open(
+    { width: W, height: H },
+    x264Settings({ bitrateKbps: 8000, framerate: 60, keyframeDistance: -1, threads }),
+  );
+  let bytes = 0;
+  let cpu0 = 0;
+  let wall0 = 0;
+  for (let f = 0; f < WARM_UP + FRAMES; f++) {
+    if (f === WARM_UP) [cpu0, wall0, bytes] = [cpuMs(), performance.now(), 0];
+    for (let y = BLOCK.y; y < BLOCK.y + BLOCK.height; y++) {
+      frame.fill((f * 13 + y) & 255, y * W + BLOCK.x, y * W + BLOCK.x + BLOCK.width);
+    }
+    if (mbInfo) fillMbInfo(encoder.mbInfo, { width: W, height: H }, f === 0 ? "all" : [BLOCK]);
+    const out = await encoder.encode(planes, { pts: f, idr: f === 0, mbInfo });
+    bytes += out?.bytes.length ?? 0;
+  }
+  const cpu = (cpuMs() - cpu0) / FRAMES;
+  const wall = (performance.now() - wall0) / FRAMES;
+  encoder.close();
+  return `threads=${threads} mb_info=${mbInfo ? "yes" : "no "}  CPU ${cpu.toFixed(2)} ms/frame  ` +
+    `wall ${wall.toFixed(2)} ms/frame  ${Math.round(bytes / FRAMES)} bytes/frame`;
+}
+
+if (import.meta.main) {
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: {
+      runs: { type: "string", default: "2" },
+      threads: { type: "string", default: "2,1" },
+    },
+  });
+  for (let r = 0; r < Number(values.runs); r++) {
+    for (const threads of values.threads!.split(",").map(Number)) {
+      for (const mbInfo of [false, true]) {
+        // deno-lint-ignore no-console
+        console.log(await run(mbInfo, threads));
+      }
+    }
+  }
+}

@@ -1,0 +1,274 @@
+/**
+ * The damage capture's own H.264 encode (`--x264-mb-info`): each frame the
+ * capture pushes is handed here with the boxes it changed, encoded by
+ * libx264 (ffi/x264.ts) with every macroblock outside those boxes flagged
+ * constant, so x264 skips them without analysing them, and the access unit
+ * is pushed into the encode tier's `appsrc`, which feeds the same payloader
+ * and tee as `x264enc` would.
+ *
+ * - One encode at a time, off the JS thread. A frame that arrives while one
+ *   runs waits (only the newest; the changed boxes of every frame in between
+ *   add up), and the frame being read is held, so the capture does not write
+ *   it meanwhile (it waits, then takes everything changed, as with x264enc).
+ * - A keyframe request (force-key-unit on the appsrc's pad: a viewer's PLI,
+ *   a new viewer) makes the next frame an IDR, at most one per
+ *   {@linkcode X264TierEncoder.setKeyframeInterval} interval (a request inside
+ *   it waits for its end, helper/keyframes.ts).
+ * - A keyframe, a repeat (paint-over, a frame for a viewer) and the first
+ *   frame after a skipped one are analysed whole.
+ * - Bitrate changes go to `x264_encoder_reconfig`; a frame-rate or size
+ *   change reopens the encoder (one keyframe, as x264enc on new caps).
+ *
+ * @module
+ */
+
+import {
+  AppSrc,
+  FrameBuffer,
+  type KeyframeWatch,
+  watchKeyframeRequests,
+} from "../../ffi/gst_appsrc.ts";
+import { X264Encoder, type X264Encoder as Encoder } from "../../ffi/x264.ts";
+import type { I420Layout } from "../capture/i420_layout.ts";
+import { log } from "../log.ts";
+import { fillMbInfo, type MbRect } from "./mb_info.ts";
+import { x264RateParams, x264Settings, type X264TierOptions } from "./x264_settings.ts";
+
+/** A frame the capture pushed: its buffer, where its bytes are, and what changed. */
+export interface CapturedFrame {
+  frame: FrameBuffer;
+  /** The frame's first byte (the buffer is mapped by the capture). */
+  data: Deno.PointerObject;
+  layout: I420Layout;
+  /** The boxes changed since the previous frame, or `"all"` (a repeat, a full read). */
+  changed: readonly MbRect[] | "all";
+}
+
+/** What the damage capture calls for each frame it pushes. */
+export interface FrameSink {
+  frame(captured: CapturedFrame): void;
+}
+
+/** Counters, for the log and the tests. */
+export interface X264TierCounters {
+  encoded: number;
+  keyframes: number;
+  /** Macroblocks analysed, and flagged constant. */
+  analysed: number;
+  constant: number;
+}
+
+/** The libx264 encode of one tier. */
+export class X264TierEncoder implements FrameSink {
+  readonly #appsrc: AppSrc;
+  readonly #keyframes: KeyframeWatch;
+  readonly #requestFrame: () => void;
+  #options: X264TierOptions;
+  #encoder: Encoder | null = null;
+  #size = { width: 0, height: 0 };
+  #reopen = false;
+  #rateChanged = false;
+  #pending: { captured: CapturedFrame; release: () => void } | null = null;
+  /** Changes since the last encoded frame, while frames wait. */
+  #changed: MbRect[] | "all" = "all";
+  #running = false;
+  #closed = false;
+  #pts = 0;
+  #idrWanted = false;
+  #lastIdrMs = -Infinity;
+  #keyframeIntervalMs = 0;
+  #idrTimer: ReturnType<typeof setTimeout> | undefined;
+  readonly counters: X264TierCounters = { encoded: 0, keyframes: 0, analysed: 0, constant: 0 };
+
+  /**
+   * `appsrc` is the tier's appsrc (the caller keeps its reference), `pad`
+   * its source pad (keyframe requests), `requestFrame` asks the capture
+   * for a frame (a still screen pushes none).
+   */
+  constructor(
+    parts: { appsrc: Deno.PointerObject; pad: Deno.PointerObject; requestFrame: () => void },
+    options: X264TierOptions,
+  ) {
+    this.#appsrc = new AppSrc(parts.appsrc);
+    this.#options = options;
+    this.#requestFrame = parts.requestFrame;
+    this.#keyframes = watchKeyframeRequests(parts.pad, () => {
+      this.#idrWanted = true;
+    });
+  }
+
+  /** A new bitrate (kbit/s) and frame rate (the buffer sizes follow it; a new rate reopens). */
+  setRate(o: { bitrateKbps: number; framerate: number }): void {
+    const framerate = o.framerate !== this.#options.framerate;
+    this.#options = { ...this.#options, ...o };
+    // Applied before the next frame.
+    if (framerate) this.#reopen = true;
+    else this.#rateChanged = true;
+  }
+
+  /** The least time between forced keyframes, in ms. */
+  setKeyframeInterval(ms: number): void {
+    this.#keyframeIntervalMs = ms;
+  }
+
+  frame(captured: CapturedFrame): void {
+    if (this.#closed) return;
+    const release = captured.frame.hold();
+    if (this.#pending !== null) {
+      this.#pending.release();
+    }
+    this.#pending = { captured, release };
+    this.#addChanged(captured.changed);
+    if (!this.#running) void this.#drain();
+  }
+
+  /** Stops encoding (before the tier goes to NULL); waits for the encode under way. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    clearTimeout(this.#idrTimer);
+    this.#keyframes.remove();
+    this.#pending?.release();
+    this.#pending = null;
+    while (this.#running) await new Promise((resolve) => setTimeout(resolve, 1));
+    this.#encoder?.close();
+    this.#encoder = null;
+    log.debug(
+      "libx264: {encoded} frames, {keyframes} keyframes, {constant} of {all} macroblocks constant",
+      {
+        ...this.counters,
+        all: this.counters.analysed + this.counters.constant,
+      },
+    );
+  }
+
+  /** Frees the probe's callback: only once the appsrc is in NULL. */
+  free(): void {
+    this.#keyframes.close();
+  }
+
+  #addChanged(changed: readonly MbRect[] | "all"): void {
+    if (this.#changed === "all") return;
+    if (changed === "all") this.#changed = "all";
+    else this.#changed.push(...changed);
+  }
+
+  async #drain(): Promise<void> {
+    this.#running = true;
+    try {
+      while (this.#pending !== null && !this.#closed) {
+        const { captured, release } = this.#pending;
+        this.#pending = null;
+        const changed = this.#changed;
+        this.#changed = [];
+        try {
+          await this.#encode(captured, changed);
+        } catch (error) {
+          const reason = (error as Error).message;
+          if (this.#encoder === null) {
+            // It cannot open (bad settings): every frame would fail alike; say it once.
+            log.error("libx264 cannot encode, this tier sends nothing: {reason}", { reason });
+            this.#closed = true;
+          } else {
+            log.warning("libx264 could not encode a frame: {reason}", { reason });
+          }
+          this.#changed = "all";
+        } finally {
+          release();
+        }
+      }
+    } finally {
+      this.#running = false;
+    }
+  }
+
+  async #encode(captured: CapturedFrame, changed: readonly MbRect[] | "all"): Promise<void> {
+    const { layout, data } = captured;
+    const encoder = this.#ready(layout);
+    const now = performance.now();
+    const idr = this.#takeIdr(now) || this.#pts === 0;
+    const constantOk = !idr && changed !== "all";
+    if (constantOk) {
+      const analysed = fillMbInfo(encoder.mbInfo, layout, changed);
+      this.counters.analysed += analysed;
+      this.counters.constant += encoder.mbInfo.length - analysed;
+    } else {
+      this.counters.analysed += encoder.mbInfo.length;
+    }
+    const planes = {
+      y: data,
+      u: Deno.UnsafePointer.offset(data, layout.offsetU)!,
+      v: Deno.UnsafePointer.offset(data, layout.offsetV)!,
+      strideY: layout.strideY,
+      strideUV: layout.strideUV,
+    };
+    const out = await encoder.encode(planes, { pts: this.#pts++, idr, mbInfo: constantOk });
+    if (out === null || this.#closed) return;
+    this.counters.encoded++;
+    if (out.keyframe) {
+      this.counters.keyframes++;
+      this.#lastIdrMs = now;
+    }
+    const buffer = FrameBuffer.allocate(out.bytes.length);
+    buffer.write().set(out.bytes);
+    this.#appsrc.push(buffer);
+    buffer.release();
+  }
+
+  /** Whether this frame is the forced keyframe (within the interval rule). */
+  #takeIdr(now: number): boolean {
+    if (!this.#idrWanted) return false;
+    const wait = this.#lastIdrMs + this.#keyframeIntervalMs - now;
+    if (wait <= 0) {
+      this.#idrWanted = false;
+      return true;
+    }
+    // Inside the interval: the request waits for its end, then asks for a frame.
+    if (this.#idrTimer === undefined) {
+      this.#idrTimer = setTimeout(() => {
+        this.#idrTimer = undefined;
+        if (!this.#closed) this.#requestFrame();
+      }, wait);
+    }
+    return false;
+  }
+
+  /** The encoder for `layout`: opened on the first frame, reopened on a new size or frame rate. */
+  #ready(layout: I420Layout): Encoder {
+    const resized = layout.width !== this.#size.width || layout.height !== this.#size.height;
+    if (this.#encoder !== null && !resized && !this.#reopen) {
+      if (this.#rateChanged) this.#reconfigure();
+      return this.#encoder;
+    }
+    this.#rateChanged = false;
+    this.#encoder?.close();
+    this.#encoder = null;
+    this.#reopen = false;
+    this.#size = { width: layout.width, height: layout.height };
+    this.#encoder = X264Encoder.open(this.#size, x264Settings(this.#options));
+    this.#pts = 0;
+    log.info(
+      "libx264: encoding {width}x{height} at {framerate} fps, unchanged macroblocks skipped",
+      {
+        ...this.#size,
+        framerate: this.#options.framerate,
+      },
+    );
+    this.#appsrc.setCaps(
+      // alignment=au: one access unit per buffer, as x264enc pushes; the payloader needs no parser.
+      `video/x-h264,stream-format=byte-stream,alignment=au,profile=constrained-baseline,` +
+        `width=${layout.width},height=${layout.height},framerate=${this.#options.framerate}/1`,
+    );
+    return this.#encoder;
+  }
+
+  #reconfigure(): void {
+    this.#rateChanged = false;
+    try {
+      this.#encoder?.reconfigure(x264RateParams(this.#options));
+    } catch (error) {
+      log.warning("libx264 refused the new bitrate: {reason}", {
+        reason: (error as Error).message,
+      });
+    }
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * The damage capture's own libx264 encode (`--x264-mb-info`,
+ * helper/encode/), on the real Xvfb, server, helper and Chromium.
+ *
+ * First the steps of test/capture_test.ts with it (a still screen sends
+ * almost nothing, a painted rectangle arrives with its colour and a second
+ * change too, a late joiner gets the whole picture, a dragged window leaves
+ * no stale region, the pointer under pointer lock). Those steps settle the
+ * screen, and a paint-over (analysed whole) would repair a wrongly skipped
+ * macroblock there; so a second test keeps a small ticker changing every
+ * 30 ms, which holds paint-over off, and checks that a change elsewhere and
+ * a dragged window still arrive exactly: only the per-macroblock flags can
+ * deliver them. (Run alone, this file runs capture_test.ts's test too: it
+ * imports it.)
+ */
+
+import assert from "node:assert/strict";
+import { startXvfb } from "../lib/display.ts";
+import { openX11 } from "../ffi/x11.ts";
+import { pollUntil } from "../lib/poll.ts";
+import { x11Client } from "./fixtures/x11_client.ts";
+import { launchBrowser, startServer, videoPixel, videoStats } from "./_harness.ts";
+import { captureTest } from "./capture_test.ts";
+
+Deno.test(
+  captureTest(
+    "the libx264 encode with per-macroblock damage streams a correct picture",
+    ["--capture=damage", "--x264-mb-info"],
+    "libx264: encoding 640x480",
+  ),
+);
+
+function near(actual: readonly number[], expected: readonly number[], tolerance = 24): boolean {
+  return actual.every((v, i) => Math.abs(v - expected[i]!) <= tolerance);
+}
+
+Deno.test("the libx264 encode delivers changes while another region keeps changing", async (t) => {
+  const display = await startXvfb({ width: 640, height: 480 });
+  const server = await startServer({ display, args: ["--capture=damage", "--x264-mb-info"] });
+  const browser = await launchBrowser(server.url);
+  const x = openX11(display.name, display);
+  const xc = x11Client();
+  let ticking = true;
+  let ticker: Promise<void> = Promise.resolve();
+  try {
+    const page = await browser.open(server.url);
+    await pollUntil(async () => (await videoStats(page)).framesDecoded > 0, {
+      what: "the first frame",
+      timeoutMs: 20_000,
+    });
+    assert.ok(server.stderr.some((l) => l.includes("libx264: encoding 640x480")));
+    const screen = xc.XDefaultScreen(x.pointer);
+    const black = xc.XBlackPixel(x.pointer, screen);
+    const window = (left: number, top: number, size: number, colour: bigint) => {
+      const id = xc.XCreateSimpleWindow(x.pointer, x.root, left, top, size, size, 0, black, colour);
+      xc.XMapRaised(x.pointer, id);
+      xc.XSync(x.pointer, 0);
+      return id;
+    };
+    // A 32x32 ticker in the corner, repainted every 30 ms: the screen never settles.
+    const tick = window(600, 440, 32, 0x000000n);
+    const tickGc = xc.XCreateGC(x.pointer, tick, 0n, null);
+    ticker = (async () => {
+      for (let n = 0; ticking; n++) {
+        xc.XSetForeground(x.pointer, tickGc, n % 2 ? 0x808080n : 0x404040n);
+        xc.XFillRectangle(x.pointer, tick, tickGc, 0, 0, 32, 32);
+        xc.XSync(x.pointer, 0);
+        await new Promise((resolve) => setTimeout(resolve, 30));
+      }
+    })();
+
+    const box = window(100, 100, 96, 0x20c040n);
+    const gc = xc.XCreateGC(x.pointer, box, 0n, null);
+    await t.step("a window mapped beside the ticker arrives with its colour", async () => {
+      await pollUntil(async () => near(await videoPixel(page, 148, 148), [0x20, 0xc0, 0x40]), {
+        what: "the green box in the video",
+        timeoutMs: 10_000,
+        intervalMs: 20,
+      });
+    });
+
+    await t.step("a repaint of part of it arrives, and the rest of it stays", async () => {
+      xc.XSetForeground(x.pointer, gc, 0xe02020n);
+      // The left half only: its macroblocks change, the right half's do not.
+      xc.XFillRectangle(x.pointer, box, gc, 0, 0, 48, 96);
+      xc.XSync(x.pointer, 0);
+      await pollUntil(async () => near(await videoPixel(page, 120, 148), [0xe0, 0x20, 0x20]), {
+        what: "the red half in the video",
+        timeoutMs: 10_000,
+        intervalMs: 20,
+      });
+      assert.ok(near(await videoPixel(page, 180, 148), [0x20, 0xc0, 0x40]), "the green half");
+    });
+
+    await t.step("a window dragged while the ticker runs leaves nothing behind", async () => {
+      for (let left = 110; left <= 340; left += 10) {
+        xc.XMoveWindow(x.pointer, box, left, 100);
+        xc.XSync(x.pointer, 0);
+        await new Promise((resolve) => setTimeout(resolve, 16));
+      }
+      await pollUntil(async () => near(await videoPixel(page, 340 + 72, 148), [0x20, 0xc0, 0x40]), {
+        what: "the box's green half at its last place",
+        timeoutMs: 10_000,
+        intervalMs: 20,
+      });
+      await pollUntil(async () => near(await videoPixel(page, 340 + 24, 148), [0xe0, 0x20, 0x20]), {
+        what: "the box's red half at its last place",
+        timeoutMs: 10_000,
+        intervalMs: 20,
+      });
+      // Where it passed, the root's black again, with the ticker still changing.
+      for (const px of [120, 180, 260, 320]) {
+        const seen = await videoPixel(page, px, 148);
+        assert.ok(near(seen, [0, 0, 0]), `stale pixels at x=${px}: ${seen}`);
+      }
+    });
+  } finally {
+    ticking = false;
+    await ticker;
+    x.close();
+    await browser.close();
+    await server.stop();
+    await display.stop();
+  }
+});
