@@ -59,8 +59,14 @@ export interface CaptureSchedulerOptions {
 export type CaptureAction =
   /** Take the damaged region from the X server and push a frame. */
   | "capture"
-  /** Push the current frame again (paint-over or a keyframe for a viewer). */
-  | "repeat";
+  /** Push the current frame again, nothing in it changed (cadence, keep-alive, a viewer's frame). */
+  | "repeat"
+  /**
+   * Push the current frame again to be encoded anew (paint-over): an
+   * encoder told which blocks changed (`--x264-mb-info`) refines all of
+   * it, where for a plain repeat it codes every block as unchanged.
+   */
+  | "refresh";
 
 /** The next step: an action due now, or how long to wait for one (Infinity: until an event). */
 export type CaptureStep = { action: CaptureAction } | { waitMs: number };
@@ -160,7 +166,10 @@ export class CaptureScheduler {
     }
     if (due !== Infinity) {
       due = Math.max(rateOk, due);
-      return now >= due ? { action: "repeat" } : { waitMs: due - now };
+      if (now < due) return { waitMs: due - now };
+      // The cadence repeats go first (pushed() counts them down before the paint-over).
+      const paintOver = this.#cadenceLeft === 0 && this.#paintOverLeft > 0;
+      return { action: paintOver ? "refresh" : "repeat" };
     }
     return { waitMs: Infinity };
   }

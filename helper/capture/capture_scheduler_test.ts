@@ -52,8 +52,8 @@ Deno.test("CaptureScheduler.next() repeats a change one interval later, paints o
   assert.deepEqual(runUntil(s, 1000, 2000), [
     [1003, "capture"],
     [1023, "repeat"],
-    [1103, "repeat"],
-    [1153, "repeat"],
+    [1103, "refresh"],
+    [1153, "refresh"],
   ]);
   assert.deepEqual(s.next(5000), wait(Infinity));
 });
@@ -63,15 +63,15 @@ Deno.test("CaptureScheduler.next() drops the paint-over when the screen changes 
   s.damaged(1000);
   assert.deepEqual(runUntil(s, 1000, 1120), [[1003, "capture"], [1023, "repeat"], [
     1103,
-    "repeat",
+    "refresh",
   ]]);
   s.damaged(1121);
   // The new change is captured at once after the repeat; cadence and paint-over restart from it.
   assert.deepEqual(runUntil(s, 1121, 1400), [
     [1124, "capture"],
     [1144, "repeat"],
-    [1224, "repeat"],
-    [1274, "repeat"],
+    [1224, "refresh"],
+    [1274, "refresh"],
   ]);
 });
 
@@ -190,8 +190,8 @@ Deno.test("CaptureScheduler.next() repeats the frame every keepAliveMs on a stil
   assert.deepEqual(runUntil(s, 1000, 7000), [
     [1003, "capture"],
     [1023, "repeat"], // cadence
-    [1103, "repeat"], // paint-over
-    [1153, "repeat"],
+    [1103, "refresh"], // paint-over
+    [1153, "refresh"],
     [3153, "repeat"], // keep-alive
     [5153, "repeat"],
   ]);

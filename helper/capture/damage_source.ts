@@ -240,8 +240,9 @@ export class DamageSource {
       return;
     }
     this.#busySince = null;
-    if (step.action === "repeat") {
-      this.#push(now, false, "all");
+    if (step.action !== "capture") {
+      // A plain repeat changes no block; a paint-over refines them all.
+      this.#push(now, false, step.action === "refresh" ? "all" : []);
       this.counters.repeated++;
       return;
     }
