@@ -15,6 +15,8 @@ import { parseArgs } from "node:util";
 import { X264Encoder } from "../ffi/x264.ts";
 import { fillMbInfo } from "../helper/encode/mb_info.ts";
 import { x264Settings } from "../helper/encode/x264_settings.ts";
+import { i420Layout } from "../helper/capture/i420_layout.ts";
+import { cpuTicks, TICKS_PER_SECOND } from "./_proc.ts";
 
 const W = 1280;
 const H = 720;
@@ -23,10 +25,7 @@ const WARM_UP = 120;
 const FRAMES = 300;
 
 /** CPU time of this process (user + system), in ms. */
-function cpuMs(): number {
-  const fields = Deno.readTextFileSync("/proc/self/stat").split(") ")[1]!.split(" ");
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
+const cpuMs = () => cpuTicks(Deno.pid) * 1000 / TICKS_PER_SECOND;
 
 async function run(mbInfo: boolean, threads: number): Promise<string> {
   const frame = new Uint8Array((W * H * 3) / 2);
@@ -35,14 +34,7 @@ async function run(mbInfo: boolean, threads: number): Promise<string> {
     if (y % 20 >= 10) continue;
     for (let x = 40; x < W - 40; x++) if ((x * 7 + y * 3) % 11 < 3) frame[y * W + x] = 30;
   }
-  const base = Deno.UnsafePointer.of(frame)!;
-  const planes = {
-    y: base,
-    u: Deno.UnsafePointer.offset(base, W * H)!,
-    v: Deno.UnsafePointer.offset(base, (W * H * 5) / 4)!,
-    strideY: W,
-    strideUV: W / 2,
-  };
+  const planes = { ...i420Layout(W, H), data: Deno.UnsafePointer.of(frame)! };
   const encoder = X264Encoder.open(
     { width: W, height: H },
     x264Settings({ bitrateKbps: 8000, framerate: 60, keyframeDistance: -1, threads }),

@@ -114,13 +114,15 @@ export interface X264Settings {
   params: Record<string, string | number | boolean>;
 }
 
-/** Where the three planes of an I420 picture lie. */
-export interface X264Planes {
-  y: Deno.PointerObject;
-  u: Deno.PointerObject;
-  v: Deno.PointerObject;
+/** An I420 picture in one buffer: where its three planes lie (helper/capture/i420_layout.ts). */
+export interface X264Picture {
+  /** The buffer; the Y plane starts here. */
+  data: Deno.PointerObject;
   strideY: number;
   strideUV: number;
+  /** Offsets of the U and V planes in the buffer, in bytes. */
+  offsetU: number;
+  offsetV: number;
 }
 
 /** One encoded access unit. */
@@ -202,7 +204,7 @@ export class X264Encoder {
    * when x264 gave none. The planes must not change until it resolves.
    */
   async encode(
-    planes: X264Planes,
+    picture: X264Picture,
     options: { pts: number; idr: boolean; mbInfo: boolean },
   ): Promise<X264Frame | null> {
     if (this.#handle === null) throw new Error("Cannot encode: the x264 encoder is closed");
@@ -214,12 +216,13 @@ export class X264Encoder {
     view.setBigInt64(PIC_PTS, BigInt(options.pts), true);
     view.setInt32(PIC_CSP, CSP_I420, true);
     view.setInt32(PIC_PLANES, 3, true);
-    view.setInt32(PIC_STRIDE, planes.strideY, true);
-    view.setInt32(PIC_STRIDE + 4, planes.strideUV, true);
-    view.setInt32(PIC_STRIDE + 8, planes.strideUV, true);
-    view.setBigUint64(PIC_PLANE, address(planes.y), true);
-    view.setBigUint64(PIC_PLANE + 8, address(planes.u), true);
-    view.setBigUint64(PIC_PLANE + 16, address(planes.v), true);
+    view.setInt32(PIC_STRIDE, picture.strideY, true);
+    view.setInt32(PIC_STRIDE + 4, picture.strideUV, true);
+    view.setInt32(PIC_STRIDE + 8, picture.strideUV, true);
+    const base = address(picture.data);
+    view.setBigUint64(PIC_PLANE, base, true);
+    view.setBigUint64(PIC_PLANE + 8, base + BigInt(picture.offsetU), true);
+    view.setBigUint64(PIC_PLANE + 16, base + BigInt(picture.offsetV), true);
     if (options.mbInfo) {
       view.setBigUint64(PIC_MB_INFO, address(Deno.UnsafePointer.of(this.mbInfo)!), true);
     }

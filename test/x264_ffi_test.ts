@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { X264Encoder } from "../ffi/x264.ts";
 import { x264Settings } from "../helper/encode/x264_settings.ts";
 import { fillMbInfo } from "../helper/encode/mb_info.ts";
+import { i420Layout } from "../helper/capture/i420_layout.ts";
 
 const W = 320;
 const H = 240;
@@ -25,14 +26,7 @@ function nalTypes(bytes: Uint8Array): number[] {
 Deno.test("X264Encoder encodes I420 into Annex B access units and honours mb_info", async () => {
   const frame = new Uint8Array((W * H * 3) / 2).fill(128);
   for (let i = 0; i < W * H; i++) frame[i] = (i * 13) & 255;
-  const base = Deno.UnsafePointer.of(frame)!;
-  const planes = {
-    y: base,
-    u: Deno.UnsafePointer.offset(base, W * H)!,
-    v: Deno.UnsafePointer.offset(base, (W * H * 5) / 4)!,
-    strideY: W,
-    strideUV: W / 2,
-  };
+  const planes = { ...i420Layout(W, H), data: Deno.UnsafePointer.of(frame)! };
   // A constant quantizer: x264 skips a constant macroblock only when its reference was coded
   // at no lower a quantizer, which rate control would make depend on the frames before.
   const settings = x264Settings({

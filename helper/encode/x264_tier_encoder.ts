@@ -194,14 +194,11 @@ export class X264TierEncoder implements FrameSink {
     } else {
       this.counters.analysed += encoder.mbInfo.length;
     }
-    const planes = {
-      y: data,
-      u: Deno.UnsafePointer.offset(data, layout.offsetU)!,
-      v: Deno.UnsafePointer.offset(data, layout.offsetV)!,
-      strideY: layout.strideY,
-      strideUV: layout.strideUV,
-    };
-    const out = await encoder.encode(planes, { pts: this.#pts++, idr, mbInfo: constantOk });
+    const out = await encoder.encode({ ...layout, data }, {
+      pts: this.#pts++,
+      idr,
+      mbInfo: constantOk,
+    });
     if (out === null || this.#closed) return;
     this.counters.encoded++;
     if (out.keyframe) {
