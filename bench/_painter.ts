@@ -9,8 +9,8 @@ import { readLines } from "../lib/read_lines.ts";
 
 /** Options of {@linkcode startClockPainter}. */
 export interface PainterOptions {
-  /** Repaint interval in ms; default the painter's own. */
-  intervalMs?: number;
+  /** Repaint interval in ms, or a `"MIN-MAX"` range (a random pause each time); default the painter's own. */
+  intervalMs?: number | string;
   /** Scroll the whole screen behind the clock (the `motion` scene). */
   motion?: boolean;
   /** Move a 256x256 box across the still screen every frame (the `window` scene). */

@@ -1,7 +1,9 @@
 /**
  * The capture side by side, with bench/stream_bench.ts's measurements, in
  * scenes: `clock` (only the time-code block changes, the rest is still),
- * `clock10` (the block changes ten times a second), `window` (a 256x256 box
+ * `clock10` (the block changes ten times a second), `sparse` (the block
+ * changes after a random pause of 0.4-1.6 s: typing with pauses, a caret, a
+ * clock's second hand; each change meets a still screen), `window` (a 256x256 box
  * moves across the still screen every frame), `motion` (the whole screen
  * scrolls behind it) and `idle` (nothing changes: CPU and memory only,
  * latency "-").
@@ -49,6 +51,7 @@ const BEFORE_ISSUE_11 = "7d9938c";
 const SCENES: Record<string, Omit<Scene, "capture">> = {
   clock: {},
   clock10: { intervalMs: 100 },
+  sparse: { intervalMs: "400-1600" },
   window: { window: true },
   motion: { motion: true },
   idle: { still: true },

@@ -12,7 +12,8 @@
  * nothing changes afterwards (the idle scene).
  *
  * Run: `deno run --allow-ffi --allow-env bench/clock_painter.ts --display :N
- * [--motion | --window | --still] [--interval-ms N]`
+ * [--motion | --window | --still] [--interval-ms N | --interval-ms MIN-MAX]`
+ * (a range: each repaint after a random pause in it, like typing with pauses).
  * Prints `ready` on stdout once the window is mapped.
  *
  * @module
@@ -78,7 +79,10 @@ if (import.meta.main) {
   // deno-lint-ignore no-console
   console.log("ready");
 
-  const interval = Number(values["interval-ms"]);
+  const [low, high = low] = values["interval-ms"].split("-").map(Number);
+  if (!(low > 0 && high >= low)) {
+    throw new RangeError(`bad --interval-ms: ${values["interval-ms"]}`);
+  }
   const paint = () => {
     const code = timeCode(Date.now());
     for (let bit = 0; bit < CODE_BITS; bit++) {
@@ -92,8 +96,14 @@ if (import.meta.main) {
     x.XFlush(dpy);
   };
   paint();
-  // Still: the process only stays alive (its window with it).
-  setInterval(values.still ? () => {} : paint, values.still ? 60_000 : interval);
+  if (values.still) {
+    setInterval(() => {}, 60_000); // the process only stays alive (its window with it)
+  } else if (low === high) {
+    setInterval(paint, low);
+  } else {
+    const again = () => setTimeout(() => (paint(), again()), low + Math.random() * (high - low));
+    again();
+  }
 }
 
 /** A full-screen window whose stripes move 8 pixels per frame, at 60 frames a second. */

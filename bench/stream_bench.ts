@@ -109,7 +109,7 @@ export interface Scene {
   /** A 256x256 box moves across the still screen every frame. Default false. */
   window?: boolean;
   /** Painter repaint interval, ms (100: a block changing ten times a second). */
-  intervalMs?: number;
+  intervalMs?: number | string;
   /** Nothing changes after the first paint: no latency to read, CPU and memory only. */
   still?: boolean;
 }
