@@ -79,7 +79,9 @@ if (import.meta.main) {
   // deno-lint-ignore no-console
   console.log("ready");
 
-  const [low, high = low] = values["interval-ms"].split("-").map(Number);
+  const range = values["interval-ms"].split("-").map(Number);
+  const low = range[0] ?? NaN;
+  const high = range[1] ?? low;
   if (!(low > 0 && high >= low)) {
     throw new RangeError(`bad --interval-ms: ${values["interval-ms"]}`);
   }
