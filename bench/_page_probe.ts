@@ -16,6 +16,13 @@ export interface PageBench {
   toReceive: number[];
   /** Per counted frame: ms from its arrival to its expected display time. */
   show: number[];
+  /**
+   * Per counted frame: its code (painted at that epoch ms modulo 2^bits), its
+   * `presentationTime` (page clock, ms), the page clock's epoch offset then,
+   * and its `receiveTime` (page clock; NaN when not given), to find when it
+   * was really shown (bench/_display_trace.ts).
+   */
+  frames: [number, number, number, number][];
   invalid: number;
 }
 
@@ -29,6 +36,7 @@ export function pageProbe(layout: { cell: number; bits: number; x: number; y: nu
     latencies: [],
     toReceive: [],
     show: [],
+    frames: [],
     invalid: 0,
   };
   (globalThis as unknown as { __bench: PageBench }).__bench = bench;
@@ -62,6 +70,7 @@ export function pageProbe(layout: { cell: number; bits: number; x: number; y: nu
         const shown = epoch + meta.expectedDisplayTime;
         const wrap = 2 ** bits;
         bench.latencies.push(((shown % wrap) - code + wrap) % wrap);
+        bench.frames.push([code, meta.presentationTime, epoch, meta.receiveTime ?? NaN]);
         if (meta.receiveTime !== undefined) {
           bench.toReceive.push((((epoch + meta.receiveTime) % wrap) - code + wrap) % wrap);
           bench.show.push(meta.expectedDisplayTime - meta.receiveTime);

@@ -22,6 +22,35 @@ export function cpuTicks(pid: number | undefined): number {
   }
 }
 
+/** utime + stime of each thread of `pid`, in ticks, by "name/tid"; empty when the process is gone. */
+export function threadTicks(pid: number | undefined): Map<string, number> {
+  const out = new Map<string, number>();
+  if (pid === undefined) return out;
+  try {
+    for (const entry of Deno.readDirSync(`/proc/${pid}/task`)) {
+      const stat = Deno.readTextFileSync(`/proc/${pid}/task/${entry.name}/stat`);
+      const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      out.set(`${name}/${entry.name}`, Number(fields[11]) + Number(fields[12]));
+    }
+  } catch {
+    // gone meanwhile: what was read so far
+  }
+  return out;
+}
+
+/** The threads that used CPU between two {@linkcode threadTicks} readings, busiest first: "name/tid ticks". */
+export function busiestThreads(
+  before: Map<string, number>,
+  after: Map<string, number>,
+): string[] {
+  return [...after]
+    .map(([name, t]) => [name, t - (before.get(name) ?? 0)] as const)
+    .filter(([, t]) => t > 0)
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, t]) => `${name} ${t}`);
+}
+
 /** Resident memory of `pid`, in KiB; 0 when the process is gone. */
 export function rssKiB(pid: number | undefined): number {
   if (pid === undefined) return 0;

@@ -61,6 +61,7 @@ const COLUMNS: [string, (r: RunResult) => number, number][] = [
   ["fps", (r) => r.fps, 1],
   ["g2g med", (r) => r.latencyMedian, 1],
   ["g2g p95", (r) => r.latencyP95, 1],
+  ["g2g guess", (r) => r.guessMedian, 1],
   ["CPU %", (r) => r.cpuPercent, 1],
   ["first ms", (r) => r.firstFrameMs, 0],
   ["server MB", (r) => r.serverRssMb, 0],

@@ -42,14 +42,17 @@ import { probeElements } from "../lib/probe.ts";
 import { type Encoder, ENCODERS } from "../lib/protocol/encoders.ts";
 import { requiredElements } from "../pipelines/video.ts";
 import { encodeOnly } from "./_encode_only.ts";
+import { DISPLAY_TRACE_CATEGORIES, displayTimes, type TraceEvent } from "./_display_trace.ts";
 import { CELL, CODE_BITS, ORIGIN } from "./clock_painter.ts";
 import {
+  busiestThreads,
   cpuTicks,
   findHelper,
   median,
   percentile,
   pssKiB,
   rssKiB,
+  threadTicks,
   TICKS_PER_SECOND,
 } from "./_proc.ts";
 
@@ -58,8 +61,11 @@ export interface RunResult {
   encoder: string;
   size: string;
   fps: number;
+  /** Median ms from painting to the display showing the frame (a Chromium trace, bench/_display_trace.ts). */
   latencyMedian: number;
   latencyP95: number;
+  /** Median ms from painting to the frame's `expectedDisplayTime` (Chromium's guess, biased: see bench/_display_trace.ts). */
+  guessMedian: number;
   samples: number;
   firstFrameMs: number;
   cpuPercent: number;
@@ -69,7 +75,7 @@ export interface RunResult {
   pssMb: number;
   /** Median ms from painting to the frame's arrival in the browser (capture, encode, network). */
   toReceiveMs: number;
-  /** Median ms from the frame's arrival in the page to its expected display time (Chromium's render path). */
+  /** Median ms from the frame's arrival in the page to the display showing it (Chromium's render path). */
   showMs: number;
   /** Chromium's mean jitter-buffer delay per frame, ms. */
   jitterMs: number;
@@ -190,6 +196,9 @@ export async function runOnce(
     await new Promise((r) => setTimeout(r, 3000)); // warm-up
     const helper = findHelper(server.pid);
     const cpu0 = cpuTicks(server.pid) + cpuTicks(helper);
+    const threads0 = [threadTicks(server.pid), threadTicks(helper)];
+    // The display times: requestVideoFrameCallback's expectedDisplayTime is a biased guess.
+    await browser.browser.startTracing(page, { categories: DISPLAY_TRACE_CATEGORIES });
     const t0 = performance.now();
     const before = await read();
     const estimated0 = await estimates(server.url);
@@ -198,6 +207,17 @@ export async function runOnce(
     const estimated1 = await estimates(server.url);
     const cpu1 = cpuTicks(server.pid) + cpuTicks(helper);
     const elapsed = (performance.now() - t0) / 1000;
+    const traced = await browser.browser.stopTracing();
+    const keep = Deno.env.get("BENCH_TRACE"); // a file to keep the trace in, for a closer look
+    if (keep) await Deno.writeFile(keep, traced);
+    if (Deno.env.get("BENCH_THREADS")) {
+      // deno-lint-ignore no-console
+      console.error(
+        `threads (ticks in ${elapsed.toFixed(1)} s): server ${
+          busiestThreads(threads0[0]!, threadTicks(server.pid)).join(", ")
+        }; helper ${busiestThreads(threads0[1]!, threadTicks(helper)).join(", ")}`,
+      );
+    }
     const latencies = after.latencies.slice(before.latencies.length);
     if (latencies.length === 0 && !scene.still) {
       // The picture never carried a readable time code: broken, not merely slow.
@@ -209,7 +229,19 @@ export async function runOnce(
       };
     }
     const toReceive = after.toReceive.slice(before.toReceive.length);
-    const show = after.show.slice(before.show.length);
+    const frames = after.frames.slice(before.frames.length);
+    const events = (JSON.parse(new TextDecoder().decode(traced)) as { traceEvents: TraceEvent[] })
+      .traceEvents;
+    const displayed = displayTimes(events, frames.map(([, presented]) => presented));
+    const wrap = 2 ** CODE_BITS;
+    const shownAfter: number[] = [];
+    const show: number[] = [];
+    frames.forEach(([code, , epoch, received], i) => {
+      const at = displayed[i]!;
+      if (Number.isNaN(at)) return;
+      shownAfter.push((((epoch + at) % wrap) - code + wrap) % wrap);
+      if (!Number.isNaN(received)) show.push(at - received);
+    });
     const receiver = await page.evaluate(async () => {
       const pcs = (globalThis as unknown as { __pcs: RTCPeerConnection[] }).__pcs;
       const out = { jitterMs: NaN, decodeMs: NaN, processingMs: NaN };
@@ -227,9 +259,10 @@ export async function runOnce(
       encoder,
       size: `${width}x${height}`,
       fps: (after.presented - before.presented) / ((after.now - before.now) / 1000),
-      latencyMedian: median(latencies),
-      latencyP95: percentile(latencies, 95),
-      samples: latencies.length,
+      latencyMedian: median(shownAfter),
+      latencyP95: percentile(shownAfter, 95),
+      guessMedian: median(latencies),
+      samples: shownAfter.length,
       toReceiveMs: median(toReceive),
       showMs: median(show),
       firstFrameMs: first,
@@ -257,6 +290,7 @@ const EMPTY: RunResult = {
   fps: NaN,
   latencyMedian: NaN,
   latencyP95: NaN,
+  guessMedian: NaN,
   samples: 0,
   firstFrameMs: NaN,
   cpuPercent: NaN,
@@ -300,6 +334,7 @@ function medianResult(runs: RunResult[]): RunResult {
     fps: pick((r) => r.fps),
     latencyMedian: pick((r) => r.latencyMedian),
     latencyP95: pick((r) => r.latencyP95),
+    guessMedian: pick((r) => r.guessMedian),
     samples: runs.reduce((sum, r) => sum + r.samples, 0),
     firstFrameMs: pick((r) => r.firstFrameMs),
     cpuPercent: pick((r) => r.cpuPercent),
@@ -336,6 +371,7 @@ if (import.meta.main) {
     ["fps", "fps", 1],
     ["g2g med", "latencyMedian", 1],
     ["g2g p95", "latencyP95", 1],
+    ["g2g guess", "guessMedian", 1],
     ["CPU %", "cpuPercent", 1],
     ["first ms", "firstFrameMs", 0],
     ["server MB", "serverRssMb", 0],

@@ -13,14 +13,8 @@
  *   frame once the screen settles after a change (paint-over: the encoder
  *   spends each repeat's bit budget on the residual, so text sharpens),
  *   spaced so they never form a burst ahead of the next change.
- * - One frame interval after a change, {@linkcode CaptureSchedulerOptions.cadenceFrames}
- *   repeats of it (cadence): Chromium throttles a video's BeginFrames to
- *   the gap between its last two frames when that gap is a whole number of
- *   display frames (viz `OnBeginFrameThrottleVideo`), so after a 100 ms gap
- *   the next change waits for a BeginFrame up to 100 ms away; a repeat one
- *   interval later resets the gap to one display frame.
  * - The frame-rate ceiling spaces captures, not repeats: a change right
- *   after a repeat (cadence, paint-over, keyframe) is captured at once.
+ *   after a repeat (paint-over, keyframe, keep-alive) is captured at once.
  * - On a still screen, the frame again every {@linkcode CaptureSchedulerOptions.keepAliveMs}
  *   (a P frame of skipped blocks): Chromium asks for a keyframe once it has
  *   had no frame for 3 s (WebRTC's frame-buffer timeout), so without it a
@@ -49,8 +43,6 @@ export interface CaptureSchedulerOptions {
   paintOverGapMs?: number;
   /** When to repeat the frame after a requested one, in ms after the request. Default [300, 1000]. */
   followUpMs?: readonly number[];
-  /** Repeats of a changed frame, one frame interval apart, right after it (cadence). Default 1. */
-  cadenceFrames?: number;
   /** Longest time without a frame on a still screen, in ms (Infinity: none). Default 2000. */
   keepAliveMs?: number;
 }
@@ -59,7 +51,7 @@ export interface CaptureSchedulerOptions {
 export type CaptureAction =
   /** Take the damaged region from the X server and push a frame. */
   | "capture"
-  /** Push the current frame again, nothing in it changed (cadence, keep-alive, a viewer's frame). */
+  /** Push the current frame again, nothing in it changed (keep-alive, a viewer's frame). */
   | "repeat"
   /**
    * Push the current frame again to be encoded anew (paint-over): an
@@ -89,10 +81,7 @@ export class CaptureScheduler {
   /** Paint-over frames still to send for the last change. */
   #paintOverLeft = 0;
   readonly #followUpMs: readonly number[];
-  readonly #cadenceFrames: number;
   readonly #keepAliveMs: number;
-  /** Cadence repeats still to send for the last change. */
-  #cadenceLeft = 0;
   /** When the follow-ups of the last requested frame are due, earliest first. */
   #followUps: number[] = [];
 
@@ -108,7 +97,6 @@ export class CaptureScheduler {
     this.#paintOverFrames = options.paintOverFrames ?? 2;
     this.#paintOverGapMs = options.paintOverGapMs ?? 50;
     this.#followUpMs = options.followUpMs ?? [300, 1000];
-    this.#cadenceFrames = options.cadenceFrames ?? 1;
     this.#keepAliveMs = options.keepAliveMs ?? 2000;
   }
 
@@ -154,7 +142,6 @@ export class CaptureScheduler {
       ? Infinity
       : this.#lastFrameAt + this.#keepAliveMs;
     let due = Math.min(this.#followUps[0] ?? Infinity, keepAlive);
-    if (this.#cadenceLeft > 0) due = Math.min(due, rateOk);
     if (this.#paintOverLeft > 0) {
       const done = this.#paintOverFrames - this.#paintOverLeft;
       due = Math.min(
@@ -167,9 +154,7 @@ export class CaptureScheduler {
     if (due !== Infinity) {
       due = Math.max(rateOk, due);
       if (now < due) return { waitMs: due - now };
-      // The cadence repeats go first (pushed() counts them down before the paint-over).
-      const paintOver = this.#cadenceLeft === 0 && this.#paintOverLeft > 0;
-      return { action: paintOver ? "refresh" : "repeat" };
+      return { action: this.#paintOverLeft > 0 ? "refresh" : "repeat" };
     }
     return { waitMs: Infinity };
   }
@@ -186,9 +171,6 @@ export class CaptureScheduler {
     if (changed) {
       this.#lastCaptureAt = now;
       this.#paintOverLeft = this.#paintOverFrames;
-      this.#cadenceLeft = this.#cadenceFrames;
-    } else if (this.#cadenceLeft > 0) {
-      this.#cadenceLeft--;
     } else if (this.#paintOverLeft > 0 && this.#damagedAt === null) {
       this.#paintOverLeft--;
     }

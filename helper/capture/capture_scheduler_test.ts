@@ -4,7 +4,7 @@ import { type CaptureAction, CaptureScheduler, type CaptureStep } from "./captur
 const act = (action: CaptureAction): CaptureStep => ({ action });
 const wait = (waitMs: number): CaptureStep => ({ waitMs });
 
-/** 50 fps (20 ms frames), 3 ms coalescing, one cadence repeat, paint-over twice 50 ms apart after 100 ms. */
+/** 50 fps (20 ms frames), 3 ms coalescing, paint-over twice 50 ms apart after 100 ms. */
 function scheduler(): CaptureScheduler {
   return new CaptureScheduler({ framerate: 50, coalesceMs: 3, keepAliveMs: Infinity });
 }
@@ -46,12 +46,11 @@ Deno.test("CaptureScheduler.next() keeps one frame interval between frames", () 
   assert.deepEqual(s.next(1023), act("capture"));
 });
 
-Deno.test("CaptureScheduler.next() repeats a change one interval later, paints over twice once the screen settles, then rests", () => {
+Deno.test("CaptureScheduler.next() paints over twice once the screen settles, then rests", () => {
   const s = scheduler();
   s.damaged(1000);
   assert.deepEqual(runUntil(s, 1000, 2000), [
     [1003, "capture"],
-    [1023, "repeat"],
     [1103, "refresh"],
     [1153, "refresh"],
   ]);
@@ -61,15 +60,11 @@ Deno.test("CaptureScheduler.next() repeats a change one interval later, paints o
 Deno.test("CaptureScheduler.next() drops the paint-over when the screen changes again", () => {
   const s = scheduler();
   s.damaged(1000);
-  assert.deepEqual(runUntil(s, 1000, 1120), [[1003, "capture"], [1023, "repeat"], [
-    1103,
-    "refresh",
-  ]]);
+  assert.deepEqual(runUntil(s, 1000, 1120), [[1003, "capture"], [1103, "refresh"]]);
   s.damaged(1121);
-  // The new change is captured at once after the repeat; cadence and paint-over restart from it.
+  // The new change is captured at once after the refresh; the paint-over restarts from it.
   assert.deepEqual(runUntil(s, 1121, 1400), [
     [1124, "capture"],
-    [1144, "repeat"],
     [1224, "refresh"],
     [1274, "refresh"],
   ]);
@@ -80,7 +75,6 @@ Deno.test("CaptureScheduler.next() answers a keyframe request on a still screen 
     framerate: 50,
     coalesceMs: 3,
     paintOverFrames: 0,
-    cadenceFrames: 0,
     keepAliveMs: Infinity,
   });
   s.damaged(1000);
@@ -128,7 +122,7 @@ Deno.test("CaptureScheduler.setFramerate() changes the interval kept between fra
   assert.throws(() => s.setFramerate(0), RangeError);
 });
 
-Deno.test("CaptureScheduler.next() sends no cadence repeat while every frame carries a change", () => {
+Deno.test("CaptureScheduler.next() captures at the frame rate, and repeats nothing, while every frame carries a change", () => {
   const s = scheduler();
   const done: [number, CaptureAction][] = [];
   for (let now = 1000; now <= 1100; now++) {
@@ -158,29 +152,18 @@ Deno.test("CaptureScheduler.next() captures the first change after a pause at on
 });
 
 Deno.test("CaptureScheduler.next() does not hold a change behind a repeat sent just before it", () => {
-  const s = scheduler();
-  s.damaged(1000);
-  assert.deepEqual(runUntil(s, 1000, 1023), [[1003, "capture"], [1023, "repeat"]]);
-  s.damaged(1024);
-  // The ceiling counts from the last capture (1003), not from the repeat (1023).
-  assert.deepEqual(s.next(1025), wait(2));
-  assert.deepEqual(s.next(1027), act("capture"));
-});
-
-Deno.test("CaptureScheduler() with cadenceFrames 2 repeats a change twice, one interval apart", () => {
   const s = new CaptureScheduler({
     framerate: 50,
     coalesceMs: 3,
-    cadenceFrames: 2,
-    paintOverFrames: 0,
+    settleMs: 20,
     keepAliveMs: Infinity,
   });
   s.damaged(1000);
-  assert.deepEqual(runUntil(s, 1000, 2000), [
-    [1003, "capture"],
-    [1023, "repeat"],
-    [1043, "repeat"],
-  ]);
+  assert.deepEqual(runUntil(s, 1000, 1023), [[1003, "capture"], [1023, "refresh"]]);
+  s.damaged(1024);
+  // The ceiling counts from the last capture (1003), not from the paint-over (1023).
+  assert.deepEqual(s.next(1025), wait(2));
+  assert.deepEqual(s.next(1027), act("capture"));
 });
 
 Deno.test("CaptureScheduler.next() repeats the frame every keepAliveMs on a still screen, and not before the first frame", () => {
@@ -189,7 +172,6 @@ Deno.test("CaptureScheduler.next() repeats the frame every keepAliveMs on a stil
   s.damaged(1000);
   assert.deepEqual(runUntil(s, 1000, 7000), [
     [1003, "capture"],
-    [1023, "repeat"], // cadence
     [1103, "refresh"], // paint-over
     [1153, "refresh"],
     [3153, "repeat"], // keep-alive
