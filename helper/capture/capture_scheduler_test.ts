@@ -186,3 +186,87 @@ Deno.test("CaptureScheduler() coalesces for 1 ms by default", () => {
   assert.deepEqual(s.next(1000), wait(1));
   assert.deepEqual(s.next(1001), act("capture"));
 });
+
+/** Damage at each of `times`, run like the loop; what was done, and when. */
+function changesAt(s: CaptureScheduler, times: number[], until: number): [number, CaptureAction][] {
+  const done: [number, CaptureAction][] = [];
+  const pending = [...times];
+  for (let now = times[0]!; now <= until; now++) {
+    while (pending[0] !== undefined && pending[0] <= now) s.damaged(pending.shift()!);
+    done.push(...runUntil(s, now, now));
+  }
+  return done;
+}
+
+Deno.test("CaptureScheduler.next() repeats the frame warmUpLeadMs before a change at a steady pace is due", () => {
+  const s = new CaptureScheduler({
+    framerate: 50,
+    coalesceMs: 3,
+    paintOverFrames: 0,
+    keepAliveMs: Infinity,
+  });
+  assert.deepEqual(changesAt(s, [1000, 1100, 1200, 1300], 1400), [
+    [1003, "capture"],
+    [1103, "capture"],
+    [1203, "capture"],
+    [1280, "repeat"], // the third change at the same pace: warm up for the fourth
+    [1303, "capture"],
+    [1380, "repeat"],
+  ]);
+});
+
+Deno.test("CaptureScheduler.next() warms up for no change at an uneven pace, nor for motion", () => {
+  const s = new CaptureScheduler({
+    framerate: 50,
+    coalesceMs: 3,
+    paintOverFrames: 0,
+    keepAliveMs: Infinity,
+  });
+  assert.deepEqual(changesAt(s, [1000, 1100, 1250, 1330], 1600).map(([, a]) => a), [
+    "capture",
+    "capture",
+    "capture",
+    "capture",
+  ]);
+  const motion = new CaptureScheduler({
+    framerate: 50,
+    coalesceMs: 3,
+    paintOverFrames: 0,
+    keepAliveMs: Infinity,
+  });
+  const frames = Array.from({ length: 20 }, (_, i) => 1000 + i * 20);
+  assert.ok(changesAt(motion, frames, 1600).every(([, a]) => a === "capture"));
+});
+
+Deno.test("CaptureScheduler.next() keeps the paint-over a refresh after a warm-up, and warms up once when the pace stops", () => {
+  const s = new CaptureScheduler({
+    framerate: 50,
+    coalesceMs: 3,
+    settleMs: 100,
+    keepAliveMs: Infinity,
+  });
+  // A 1 s tick: paint-over after each change, the warm-up 20 ms before the next.
+  assert.deepEqual(changesAt(s, [1000, 2000, 3000], 5000), [
+    [1003, "capture"],
+    [1103, "refresh"],
+    [1153, "refresh"],
+    [2003, "capture"],
+    [2103, "refresh"],
+    [2153, "refresh"],
+    [3003, "capture"],
+    [3103, "refresh"],
+    [3153, "refresh"],
+    [3980, "repeat"], // warm-up; no tick came, and none follows
+  ]);
+});
+
+Deno.test("CaptureScheduler() with warmUpLeadMs 0 never warms up", () => {
+  const s = new CaptureScheduler({
+    framerate: 50,
+    coalesceMs: 3,
+    paintOverFrames: 0,
+    keepAliveMs: Infinity,
+    warmUpLeadMs: 0,
+  });
+  assert.ok(changesAt(s, [1000, 1100, 1200, 1300], 1400).every(([, a]) => a === "capture"));
+});
