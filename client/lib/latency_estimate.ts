@@ -7,7 +7,12 @@
  *
  * A frame's display time is the later of `expectedDisplayTime` and
  * `presentationTime` (headless Chromium reports an expected display time
- * before the frame was even handed to the compositor).
+ * before the frame was even handed to the compositor), but at most one
+ * display frame after `presentationTime`: with frames seconds apart (a
+ * still screen that changes) Chromium computes `expectedDisplayTime` from a
+ * stale BeginFrame, 20-30 ms after the display really showed the frame
+ * (traced: shown 1.9 ms median after presentation; docs/CAPTURE.md,
+ * "Reading the display time").
  *
  * Two estimates, the first that applies wins:
  * 1. **capture-time**: display time minus `captureTime`, where the browser
@@ -48,6 +53,9 @@ export interface LatencyEstimate {
   source: LatencySource;
 }
 
+/** One display frame at 60 Hz: a presented frame is on screen within it. */
+const DISPLAY_FRAME_MS = 1000 / 60;
+
 /** Spans outside 0 ms-10 s come from a clock mapping not settled yet, not from the stream. */
 const PLAUSIBLE_MS = 10_000;
 
@@ -60,7 +68,11 @@ export function estimateLatency(
   frames: readonly FrameTiming[],
   roundTripTimeMs: number | undefined,
 ): LatencyEstimate | undefined {
-  const shown = (f: FrameTiming) => Math.max(f.expectedDisplayTime, f.presentationTime);
+  const shown = (f: FrameTiming) =>
+    Math.max(
+      Math.min(f.expectedDisplayTime, f.presentationTime + DISPLAY_FRAME_MS),
+      f.presentationTime,
+    );
   const fromCapture = plausible(
     frames.map((f) => f.captureTime === undefined ? NaN : shown(f) - f.captureTime),
   );

@@ -39,6 +39,13 @@ Deno.test("estimateLatency() counts from the later of expected display and prese
   assert.ok(Math.abs(estimate.latencyMs - 1.9) < 1e-9, String(estimate.latencyMs));
 });
 
+Deno.test("estimateLatency() takes a frame as shown at most one display frame after its presentation", () => {
+  // A sparse change: Chromium's expected display time from a stale BeginFrame, 25 ms late.
+  const frames = [{ expectedDisplayTime: 1030, presentationTime: 1005, receiveTime: 1004 }];
+  const estimate = estimateLatency(frames, 2)!;
+  assert.ok(Math.abs(estimate.latencyMs - (1 + 1000 / 60 + 1)) < 1e-9, String(estimate.latencyMs));
+});
+
 Deno.test("estimateLatency() ignores spans a clock not yet settled produces", () => {
   const frames = [
     frame(1000, { captureTime: 1200 }), // negative
