@@ -17,6 +17,8 @@ export interface PainterOptions {
   window?: boolean;
   /** Paint the code once, then change nothing (the `idle` scene). */
   still?: boolean;
+  /** Repaint the code each time a key goes down (the `typing` scene). */
+  onKey?: boolean;
 }
 
 /** Starts the painter on `display` and resolves once its window is mapped ("ready"). */
@@ -37,6 +39,7 @@ export async function startClockPainter(
       ...(options.motion ? ["--motion"] : []),
       ...(options.window ? ["--window"] : []),
       ...(options.still ? ["--still"] : []),
+      ...(options.onKey ? ["--on-key"] : []),
     ],
     env: display.env ?? {},
     stdout: "piped",

@@ -3,7 +3,9 @@
  * scenes: `clock` (only the time-code block changes, the rest is still),
  * `clock10` (the block changes ten times a second), `sparse` (the block
  * changes after a random pause of 0.4-1.6 s: typing with pauses, a caret, a
- * clock's second hand; each change meets a still screen), `window` (a 256x256 box
+ * clock's second hand; each change meets a still screen), `typing` (the same
+ * pauses, but the page presses a key and the painter repaints on it: the
+ * capture hears of the key first), `window` (a 256x256 box
  * moves across the still screen every frame), `motion` (the whole screen
  * scrolls behind it) and `idle` (nothing changes: CPU and memory only,
  * latency "-").
@@ -52,6 +54,7 @@ const SCENES: Record<string, Omit<Scene, "capture">> = {
   clock: {},
   clock10: { intervalMs: 100 },
   sparse: { intervalMs: "400-1600" },
+  typing: { typing: true },
   window: { window: true },
   motion: { motion: true },
   idle: { still: true },

@@ -12,8 +12,10 @@
  * nothing changes afterwards (the idle scene).
  *
  * Run: `deno run --allow-ffi --allow-env bench/clock_painter.ts --display :N
- * [--motion | --window | --still] [--interval-ms N | --interval-ms MIN-MAX]`
- * (a range: each repaint after a random pause in it, like typing with pauses).
+ * [--motion | --window | --still | --on-key] [--interval-ms N | --interval-ms MIN-MAX]`
+ * (a range: each repaint after a random pause in it, like typing with pauses;
+ * `--on-key`: a repaint each time a key goes down on the X server, polled
+ * every millisecond, as an editor answers a keystroke).
  * Prints `ready` on stdout once the window is mapped.
  *
  * @module
@@ -21,7 +23,7 @@
 
 import { parseArgs } from "node:util";
 import { openX11, rootSize } from "../ffi/x11.ts";
-import { x11Client } from "../test/fixtures/x11_client.ts";
+import { keysDown, x11Client } from "../test/fixtures/x11_client.ts";
 
 /** Bits of the time code: milliseconds modulo 2^20 (17 minutes). */
 export const CODE_BITS = 20;
@@ -49,6 +51,7 @@ if (import.meta.main) {
       motion: { type: "boolean", default: false },
       window: { type: "boolean", default: false },
       still: { type: "boolean", default: false },
+      "on-key": { type: "boolean", default: false },
     },
   });
   const name = values.display ?? Deno.env.get("DISPLAY") ?? ":0";
@@ -100,6 +103,13 @@ if (import.meta.main) {
   paint();
   if (values.still) {
     setInterval(() => {}, 60_000); // the process only stays alive (its window with it)
+  } else if (values["on-key"]) {
+    let wasDown = false;
+    setInterval(() => {
+      const down = keysDown(display).length > 0;
+      if (down && !wasDown) paint();
+      wasDown = down;
+    }, 1);
   } else if (low === high) {
     setInterval(paint, low);
   } else {

@@ -118,6 +118,8 @@ export interface Scene {
   intervalMs?: number | string;
   /** Nothing changes after the first paint: no latency to read, CPU and memory only. */
   still?: boolean;
+  /** The page presses a key after each random pause of 0.4-1.6 s; the painter repaints on it. */
+  typing?: boolean;
 }
 
 /** Whose server {@linkcode runOnce} starts (bench/_baseline_checkout.ts). */
@@ -161,6 +163,7 @@ export async function runOnce(
     motion: scene.motion === true,
     window: scene.window === true,
     still: scene.still === true,
+    onKey: scene.typing === true,
     ...(scene.intervalMs === undefined ? {} : { intervalMs: scene.intervalMs }),
   });
   if (mode === "encode-only") {
@@ -193,6 +196,12 @@ export async function runOnce(
     const read = () =>
       page.evaluate(() => (globalThis as unknown as { __bench: PageBench }).__bench);
     const first = await waitFor("first frame", async () => (await read()).first, 20_000);
+    if (scene.typing) {
+      await waitFor(
+        "input channel",
+        () => page.evaluate(() => document.activeElement?.tagName === "TEXTAREA"),
+      );
+    }
     await new Promise((r) => setTimeout(r, 3000)); // warm-up
     const helper = findHelper(server.pid);
     const cpu0 = cpuTicks(server.pid) + cpuTicks(helper);
@@ -202,7 +211,15 @@ export async function runOnce(
     const t0 = performance.now();
     const before = await read();
     const estimated0 = await estimates(server.url);
-    await new Promise((r) => setTimeout(r, seconds * 1000));
+    if (scene.typing) {
+      // Keys after uneven pauses, like typing with thought in between.
+      const end = performance.now() + seconds * 1000;
+      while (performance.now() < end - 1600) {
+        await new Promise((r) => setTimeout(r, 400 + Math.random() * 1200));
+        await page.keyboard.press("a", { delay: 50 }); // held like a keystroke, seen by the poll
+      }
+      await new Promise((r) => setTimeout(r, Math.max(0, end - performance.now())));
+    } else await new Promise((r) => setTimeout(r, seconds * 1000));
     const after = await read();
     const estimated1 = await estimates(server.url);
     const cpu1 = cpuTicks(server.pid) + cpuTicks(helper);

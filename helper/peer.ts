@@ -31,6 +31,7 @@ import {
   setRemoteAnswer,
 } from "../ffi/gst_webrtc.ts";
 import type { HelperIceServers, HelperStart } from "../lib/protocol/helper.ts";
+import { announcesRedraw } from "../lib/protocol/input.ts";
 import { applyIceServers } from "./apply_ice_servers.ts";
 import type { AudioSource } from "./audio_source.ts";
 import { withIceCredentials } from "./ice_credentials.ts";
@@ -102,7 +103,10 @@ export class Peer {
     this.#ready = options.ready;
     this.#iceServers = options.iceServers;
     this.#audioParts = options.audio ?? { source: null, microphones: null };
-    this.#channels = new PeerChannels(id, () => this.#closed);
+    this.#channels = new PeerChannels(id, () => this.#closed, (data) => {
+      // The warm-up comes before the server injects the key: the path is awake for the redraw.
+      if (announcesRedraw(data)) this.#pipeline.inputArrived();
+    });
   }
 
   /**

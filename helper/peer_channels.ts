@@ -17,6 +17,7 @@ import {
   onChannelString,
   sendChannelData,
 } from "../ffi/gst_webrtc.ts";
+import { INPUT_CHANNEL_LABEL } from "../lib/protocol/input.ts";
 import { Throttle } from "../lib/throttle.ts";
 import { type ChannelDrop, ChannelGate } from "./channel_gate.ts";
 import { log } from "./log.ts";
@@ -37,9 +38,13 @@ export class PeerChannels {
   readonly #gate = new ChannelGate(Date.now());
   readonly #dropLog = new Throttle(1000);
 
-  constructor(peer: string, closed: () => boolean) {
+  readonly #onInput: (data: Uint8Array) => void;
+
+  /** `onInput` sees each message forwarded from the input channel. */
+  constructor(peer: string, closed: () => boolean, onInput: (data: Uint8Array) => void = () => {}) {
     this.#peer = peer;
     this.#closed = closed;
+    this.#onInput = onInput;
   }
 
   /**
@@ -60,6 +65,7 @@ export class PeerChannels {
         if (this.#closed()) return;
         const verdict = this.#gate.admit(data.length, Date.now());
         if (verdict === "forward") {
+          if (label === INPUT_CHANNEL_LABEL) this.#onInput(data);
           send({ type: "data", peer, channel: label, data: data.toBase64() });
         } else this.#dropped(verdict, label, data.length);
       }),

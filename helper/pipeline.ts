@@ -272,6 +272,11 @@ export class Pipeline {
   }
 
   /** Asks the encoder for a keyframe now (a viewer just connected). */
+  /** A viewer pressed a key or button: the damage capture warms its path up for the redraw. */
+  inputArrived(): void {
+    if (!this.#stopped) this.#capture?.inputArrived();
+  }
+
   requestKeyframe(): void {
     if (this.#encoderPad !== null) requestKeyframe(this.#encoderPad);
   }

@@ -19,6 +19,9 @@
  *   100 ms of nothing reached the page about 6 ms later, and was shown about
  *   3 ms later, than one with a frame 20 ms before it (every thread on the
  *   way, in Skerry, the network and the browser, had gone to sleep).
+ * - A key or button pressed by a viewer when no frame has gone out for
+ *   {@linkcode INPUT_COLD_MS} gets the same warm-up at once: the redraw it
+ *   causes is a few ms away and cannot be foreseen otherwise.
  * - The frame-rate ceiling spaces captures, not repeats: a change right
  *   after a repeat (paint-over, keyframe, keep-alive) is captured at once.
  * - On a still screen, the frame again every {@linkcode CaptureSchedulerOptions.keepAliveMs}
@@ -54,6 +57,9 @@ export interface CaptureSchedulerOptions {
   /** How long before a change at a steady pace is due to repeat the frame, in ms (0: never). Default 20. */
   warmUpLeadMs?: number;
 }
+
+/** After this long without a frame the path counts as gone idle (warm 20 ms after a frame, idle at 80). */
+export const INPUT_COLD_MS = 40;
 
 /** What the loop should do now. */
 export type CaptureAction =
@@ -133,6 +139,17 @@ export class CaptureScheduler {
   wantFrame(now: number): void {
     this.#frameWanted = true;
     this.#followUps = this.#followUpMs.map((ms) => now + ms);
+  }
+
+  /**
+   * A viewer pressed a key or button at `now` (lib/protocol/input.ts
+   * `announcesRedraw`): warm the path up now unless a frame went out lately
+   * or a change is already waiting.
+   */
+  inputArrived(now: number): void {
+    if (this.#warmUpLeadMs <= 0 || this.#damagedAt !== null) return;
+    if (now - this.#lastFrameAt < INPUT_COLD_MS) return;
+    this.#warmUpAt = Math.min(this.#warmUpAt ?? Infinity, now);
   }
 
   /** Whether damage is waiting to be captured. */

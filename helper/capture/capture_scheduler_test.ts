@@ -270,3 +270,45 @@ Deno.test("CaptureScheduler() with warmUpLeadMs 0 never warms up", () => {
   });
   assert.ok(changesAt(s, [1000, 1100, 1200, 1300], 1400).every(([, a]) => a === "capture"));
 });
+
+Deno.test("CaptureScheduler.inputArrived() warms up at once on a path gone idle, not right after a frame", () => {
+  const s = new CaptureScheduler({
+    framerate: 50,
+    coalesceMs: 3,
+    paintOverFrames: 0,
+    keepAliveMs: Infinity,
+  });
+  s.damaged(1000);
+  runUntil(s, 1000, 1010); // captured at 1003
+  s.inputArrived(1030); // 27 ms after a frame: still awake
+  assert.deepEqual(s.next(1030), wait(Infinity));
+  s.inputArrived(2000); // a key after a second of nothing
+  assert.deepEqual(runUntil(s, 2000, 2001), [[2000, "repeat"]]);
+  // The redraw it announced is captured at once: the ceiling counts from the last capture.
+  s.damaged(2002);
+  assert.deepEqual(runUntil(s, 2002, 2010), [[2005, "capture"]]);
+});
+
+Deno.test("CaptureScheduler.inputArrived() does nothing while a change waits, or with warm-up off", () => {
+  const s = new CaptureScheduler({
+    framerate: 50,
+    coalesceMs: 3,
+    paintOverFrames: 0,
+    keepAliveMs: Infinity,
+  });
+  s.damaged(1000);
+  runUntil(s, 1000, 1010);
+  s.damaged(2000);
+  s.inputArrived(2000);
+  assert.deepEqual(runUntil(s, 2000, 2010), [[2003, "capture"]]);
+  const off = new CaptureScheduler({
+    framerate: 50,
+    paintOverFrames: 0,
+    keepAliveMs: Infinity,
+    warmUpLeadMs: 0,
+  });
+  off.damaged(1000);
+  runUntil(off, 1000, 1010);
+  off.inputArrived(2000);
+  assert.deepEqual(off.next(2000), wait(Infinity));
+});

@@ -29,6 +29,17 @@ export const Op = {
   PadAxis: 0x0e,
 } as const;
 
+/**
+ * Whether an input message usually makes the application redraw (a key or
+ * button pressed, a scroll, text): the capture warms its path up for the
+ * change about to come (helper/capture/capture_scheduler.ts). Moves,
+ * releases and heartbeats do not count.
+ */
+export function announcesRedraw(message: Uint8Array): boolean {
+  const op = message[0];
+  return op === Op.KeyDown || op === Op.ButtonDown || op === Op.Scroll || op === Op.Text;
+}
+
 /** Largest UTF-8 payload of a {@linkcode Op.Text} message, in bytes. */
 export const MAX_TEXT_BYTES = 1024;
 /** Highest pointer button number (1 left, 2 middle, 3 right, 4-7 wheel, 8 back, 9 forward). */

@@ -1,5 +1,12 @@
 import assert from "node:assert/strict";
-import { decodeInput, encodeInput, type InputEvent, MAX_TEXT_BYTES, Op } from "./input.ts";
+import {
+  announcesRedraw,
+  decodeInput,
+  encodeInput,
+  type InputEvent,
+  MAX_TEXT_BYTES,
+  Op,
+} from "./input.ts";
 
 Deno.test("encodeInput() and decodeInput() round-trip every message kind", () => {
   const events: InputEvent[] = [
@@ -77,4 +84,22 @@ Deno.test("decodeInput() rejects malformed messages with the reason", () => {
   for (const [bytes, message] of cases) {
     assert.throws(() => decodeInput(new Uint8Array(bytes)), { name: "RangeError", message });
   }
+});
+
+Deno.test("announcesRedraw() is true for key and button presses, scrolls and text, not moves or releases", () => {
+  const redraws = [
+    { op: Op.KeyDown, keysym: 0x61 },
+    { op: Op.ButtonDown, button: 1 },
+    { op: Op.Scroll, dx: 0, dy: 1 },
+    { op: Op.Text, text: "é" },
+  ] as const;
+  for (const e of redraws) assert.ok(announcesRedraw(encodeInput(e)), JSON.stringify(e));
+  const quiet = [
+    { op: Op.KeyUp, keysym: 0x61 },
+    { op: Op.Move, x: 1, y: 2, width: 10, height: 10 },
+    { op: Op.ButtonUp, button: 1 },
+    { op: Op.Heartbeat },
+  ] as const;
+  for (const e of quiet) assert.ok(!announcesRedraw(encodeInput(e)), JSON.stringify(e));
+  assert.ok(!announcesRedraw(new Uint8Array()));
 });
