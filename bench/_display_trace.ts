@@ -100,3 +100,29 @@ export function displayTimes(events: TraceEvent[], presented: number[]): number[
     return display === undefined ? NaN : display - best.offset;
   });
 }
+
+/**
+ * Glass-to-glass (painting to display) and arrival-to-display times, ms, of
+ * the frames the page counted (bench/_page_probe.ts `frames`: code, its
+ * presentationTime, the page clock's epoch offset, its receiveTime), from
+ * `trace` (Chromium's JSON trace of the run); `wrap` is the code's modulus.
+ * Frames the trace does not have are left out.
+ */
+export function displayLatencies(
+  trace: Uint8Array,
+  frames: readonly [number, number, number, number][],
+  wrap: number,
+): { latencies: number[]; show: number[] } {
+  const events = (JSON.parse(new TextDecoder().decode(trace)) as { traceEvents: TraceEvent[] })
+    .traceEvents;
+  const displayed = displayTimes(events, frames.map(([, presented]) => presented));
+  const latencies: number[] = [];
+  const show: number[] = [];
+  frames.forEach(([code, , epoch, received], i) => {
+    const at = displayed[i]!;
+    if (Number.isNaN(at)) return;
+    latencies.push((((epoch + at) % wrap) - code + wrap) % wrap);
+    if (!Number.isNaN(received)) show.push(at - received);
+  });
+  return { latencies, show };
+}

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { displayTimes, type TraceEvent } from "./_display_trace.ts";
+import { displayLatencies, displayTimes, type TraceEvent } from "./_display_trace.ts";
 
 const taken = (ms: number): TraceEvent => ({
   name: "SetCurrentFrame Timestamps",
@@ -31,4 +31,16 @@ Deno.test("displayTimes: no compositor events, or a frame after the last display
   assert.ok(Number.isNaN(displayTimes([shown(1)], [0])[0]));
   assert.ok(Number.isNaN(displayTimes([taken(10)], [0])[0]));
   assert.deepEqual(displayTimes([], []), []);
+});
+
+Deno.test("displayLatencies: painting to display and arrival to display, the code modulo wrap", () => {
+  const trace = new TextEncoder().encode(JSON.stringify({
+    traceEvents: [taken(5100), shown(5102), taken(5200), shown(5210)],
+  }));
+  // Code 1000 painted at epoch ms 1000; the page clock's epoch offset is 1000 (page 100 = epoch 1100).
+  const frames: [number, number, number, number][] = [
+    [1000, 100, 1000, 98],
+    [15, 200, 1000, NaN], // painted at epoch 1039 (code 1039 % 1024), shown at 1210
+  ];
+  assert.deepEqual(displayLatencies(trace, frames, 1024), { latencies: [102, 171], show: [4] });
 });

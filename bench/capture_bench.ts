@@ -44,7 +44,7 @@ import { type Encoder, ENCODERS } from "../lib/protocol/encoders.ts";
 import { ROOT, run } from "../test/_harness.ts";
 import { type BaselineCheckout, baselineCheckout, cliFlags } from "./_baseline_checkout.ts";
 import { median } from "./_proc.ts";
-import { type Checkout, runOnce, type RunResult, type Scene, serverArgs } from "./stream_bench.ts";
+import { type Checkout, runOnce, type RunResult, type Scene, serverArgs } from "./_stream_run.ts";
 
 /** The revision before issue 11 (the parent of the merge that brought the damage capture). */
 const BEFORE_ISSUE_11 = "7d9938c";
