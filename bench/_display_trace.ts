@@ -23,6 +23,8 @@
  * @module
  */
 
+import { type CountedFrame, sincePainted } from "./_page_probe.ts";
+
 /** One event of Chromium's JSON trace format (only the fields read here). */
 export interface TraceEvent {
   name: string;
@@ -103,26 +105,25 @@ export function displayTimes(events: TraceEvent[], presented: number[]): number[
 
 /**
  * Glass-to-glass (painting to display) and arrival-to-display times, ms, of
- * the frames the page counted (bench/_page_probe.ts `frames`: code, its
- * presentationTime, the page clock's epoch offset, its receiveTime), from
- * `trace` (Chromium's JSON trace of the run); `wrap` is the code's modulus.
- * Frames the trace does not have are left out.
+ * the frames the page counted, from `trace` (Chromium's JSON trace of the
+ * run); `wrap` is the code's modulus. Frames the trace does not have are
+ * left out.
  */
 export function displayLatencies(
   trace: Uint8Array,
-  frames: readonly [number, number, number, number][],
+  frames: readonly CountedFrame[],
   wrap: number,
 ): { latencies: number[]; show: number[] } {
   const events = (JSON.parse(new TextDecoder().decode(trace)) as { traceEvents: TraceEvent[] })
     .traceEvents;
-  const displayed = displayTimes(events, frames.map(([, presented]) => presented));
+  const displayed = displayTimes(events, frames.map((f) => f.presentation));
   const latencies: number[] = [];
   const show: number[] = [];
-  frames.forEach(([code, , epoch, received], i) => {
+  frames.forEach((frame, i) => {
     const at = displayed[i]!;
     if (Number.isNaN(at)) return;
-    latencies.push((((epoch + at) % wrap) - code + wrap) % wrap);
-    if (!Number.isNaN(received)) show.push(at - received);
+    latencies.push(sincePainted(frame, at, wrap));
+    if (!Number.isNaN(frame.receive)) show.push(at - frame.receive);
   });
   return { latencies, show };
 }

@@ -38,9 +38,16 @@ Deno.test("displayLatencies: painting to display and arrival to display, the cod
     traceEvents: [taken(5100), shown(5102), taken(5200), shown(5210)],
   }));
   // Code 1000 painted at epoch ms 1000; the page clock's epoch offset is 1000 (page 100 = epoch 1100).
-  const frames: [number, number, number, number][] = [
-    [1000, 100, 1000, 98],
-    [15, 200, 1000, NaN], // painted at epoch 1039 (code 1039 % 1024), shown at 1210
+  const frame = (code: number, presentation: number, receive: number) => ({
+    code,
+    epoch: 1000,
+    presentation,
+    expectedDisplay: presentation + 20,
+    receive,
+  });
+  const frames = [
+    frame(1000, 100, 98),
+    frame(15, 200, NaN), // painted at epoch 1039 (code 1039 % 1024), shown at 1210
   ];
   assert.deepEqual(displayLatencies(trace, frames, 1024), { latencies: [102, 171], show: [4] });
 });

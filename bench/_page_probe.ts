@@ -1,29 +1,38 @@
 /**
  * The page side of bench/stream_bench.ts: installed before the page's own
  * scripts, it reads the painted time code (bench/clock_painter.ts) back from
- * every presented frame and records glass-to-glass and to-receive times.
+ * every presented frame and records, for each new code, what the page knows
+ * of that frame's timing; the bench side turns it into latencies.
  *
  * @module
  */
+
+/** A presented frame that showed a new code, with its timing (page clock, ms). */
+export interface CountedFrame {
+  /** The code: painted at epoch ms `code` modulo 2^bits. */
+  code: number;
+  /** Page clock to epoch ms, when the frame was counted. */
+  epoch: number;
+  /** `presentationTime`: when the compositor took the frame (bench/_display_trace.ts). */
+  presentation: number;
+  /** `expectedDisplayTime`: Chromium's guess of when it is shown. */
+  expectedDisplay: number;
+  /** `receiveTime`: its last packet's arrival; NaN when not given. */
+  receive: number;
+}
 
 /** What the page has measured so far. */
 export interface PageBench {
   first: number | null;
   presented: number;
   now: number;
-  latencies: number[];
-  /** Per counted frame: ms from painting to the frame's last packet arriving in the page. */
-  toReceive: number[];
-  /** Per counted frame: ms from its arrival to its expected display time. */
-  show: number[];
-  /**
-   * Per counted frame: its code (painted at that epoch ms modulo 2^bits), its
-   * `presentationTime` (page clock, ms), the page clock's epoch offset then,
-   * and its `receiveTime` (page clock; NaN when not given), to find when it
-   * was really shown (bench/_display_trace.ts).
-   */
-  frames: [number, number, number, number][];
+  frames: CountedFrame[];
   invalid: number;
+}
+
+/** Ms from painting `frame`'s code to page time `pageMs` (the code wraps at `wrap`). */
+export function sincePainted(frame: CountedFrame, pageMs: number, wrap: number): number {
+  return (((frame.epoch + pageMs) % wrap) - frame.code + wrap) % wrap;
 }
 
 /** Installed before the page's own scripts: measures every presented frame. */
@@ -33,9 +42,6 @@ export function pageProbe(layout: { cell: number; bits: number; x: number; y: nu
     first: null,
     presented: 0,
     now: 0,
-    latencies: [],
-    toReceive: [],
-    show: [],
     frames: [],
     invalid: 0,
   };
@@ -66,15 +72,13 @@ export function pageProbe(layout: { cell: number; bits: number; x: number; y: nu
       if (!valid) bench.invalid++;
       else if (code !== last) {
         last = code;
-        const epoch = Date.now() - now; // page clock to epoch ms
-        const shown = epoch + meta.expectedDisplayTime;
-        const wrap = 2 ** bits;
-        bench.latencies.push(((shown % wrap) - code + wrap) % wrap);
-        bench.frames.push([code, meta.presentationTime, epoch, meta.receiveTime ?? NaN]);
-        if (meta.receiveTime !== undefined) {
-          bench.toReceive.push((((epoch + meta.receiveTime) % wrap) - code + wrap) % wrap);
-          bench.show.push(meta.expectedDisplayTime - meta.receiveTime);
-        }
+        bench.frames.push({
+          code,
+          epoch: Date.now() - now,
+          presentation: meta.presentationTime,
+          expectedDisplay: meta.expectedDisplayTime,
+          receive: meta.receiveTime ?? NaN,
+        });
       }
       video.requestVideoFrameCallback(onFrame);
     };

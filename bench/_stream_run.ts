@@ -9,7 +9,7 @@
  */
 
 import { startClockPainter } from "./_painter.ts";
-import { type PageBench, pageProbe } from "./_page_probe.ts";
+import { type PageBench, pageProbe, sincePainted } from "./_page_probe.ts";
 import { startXvfb } from "../lib/display.ts";
 import { AUTH, launchBrowser, ROOT, startServer, waitFor } from "../test/_harness.ts";
 import { commonFlags } from "./_help_flags.ts";
@@ -178,7 +178,8 @@ export async function runOnce(
     await new Promise((r) => setTimeout(r, 3000)); // warm-up
     const helper = findHelper(server.pid);
     const cpu0 = cpuTicks(server.pid) + cpuTicks(helper);
-    const threads0 = [threadTicks(server.pid), threadTicks(helper)];
+    const threads = Boolean(Deno.env.get("BENCH_THREADS"));
+    const threads0 = threads ? [threadTicks(server.pid), threadTicks(helper)] : [];
     // The display times: requestVideoFrameCallback's expectedDisplayTime is a biased guess.
     await browser.browser.startTracing(page, { categories: DISPLAY_TRACE_CATEGORIES });
     const t0 = performance.now();
@@ -200,7 +201,7 @@ export async function runOnce(
     const traced = await browser.browser.stopTracing();
     const keep = Deno.env.get("BENCH_TRACE"); // a file to keep the trace in, for a closer look
     if (keep) await Deno.writeFile(keep, traced);
-    if (Deno.env.get("BENCH_THREADS")) {
+    if (threads) {
       // deno-lint-ignore no-console
       console.error(
         `threads (ticks in ${elapsed.toFixed(1)} s): server ${
@@ -208,8 +209,8 @@ export async function runOnce(
         }; helper ${busiestThreads(threads0[1]!, threadTicks(helper)).join(", ")}`,
       );
     }
-    const latencies = after.latencies.slice(before.latencies.length);
-    if (latencies.length === 0 && !scene.still) {
+    const frames = after.frames.slice(before.frames.length);
+    if (frames.length === 0 && !scene.still) {
       // The picture never carried a readable time code: broken, not merely slow.
       return {
         ok: false,
@@ -218,9 +219,12 @@ export async function runOnce(
         } presented frames (${after.invalid - before.invalid} unreadable)`,
       };
     }
-    const toReceive = after.toReceive.slice(before.toReceive.length);
-    const frames = after.frames.slice(before.frames.length);
-    const { latencies: shownAfter, show } = displayLatencies(traced, frames, 2 ** CODE_BITS);
+    const wrap = 2 ** CODE_BITS;
+    const { latencies, show } = displayLatencies(traced, frames, wrap);
+    const guesses = frames.map((f) => sincePainted(f, f.expectedDisplay, wrap));
+    const toReceive = frames.filter((f) => !Number.isNaN(f.receive)).map((f) =>
+      sincePainted(f, f.receive, wrap)
+    );
     const receiver = await page.evaluate(async () => {
       const pcs = (globalThis as unknown as { __pcs: RTCPeerConnection[] }).__pcs;
       const out = { jitterMs: NaN, decodeMs: NaN, processingMs: NaN };
@@ -238,10 +242,10 @@ export async function runOnce(
       encoder,
       size: `${width}x${height}`,
       fps: (after.presented - before.presented) / ((after.now - before.now) / 1000),
-      latencyMedian: median(shownAfter),
-      latencyP95: percentile(shownAfter, 95),
-      guessMedian: median(latencies),
-      samples: shownAfter.length,
+      latencyMedian: median(latencies),
+      latencyP95: percentile(latencies, 95),
+      guessMedian: median(guesses),
+      samples: latencies.length,
       toReceiveMs: median(toReceive),
       showMs: median(show),
       firstFrameMs: first,
