@@ -25,13 +25,7 @@ import type { X264TierEncoder } from "./encode/x264_tier_encoder.ts";
 /** Where a viewer's branch lives: the single-encode pipeline, or an encode tier. */
 export type BranchHost = Pick<
   Pipeline,
-  | "addBranch"
-  | "linkBranch"
-  | "unlinkBranch"
-  | "removeBranch"
-  | "requestKeyframe"
-  | "framesEncoded"
-  | "inputArrived"
+  "addBranch" | "linkBranch" | "unlinkBranch" | "removeBranch" | "requestKeyframe" | "framesEncoded"
 >;
 
 interface Parts {
@@ -181,11 +175,6 @@ export class EncodeTier implements BranchHost {
   removeBranch(bin: Deno.PointerObject, name: string): void {
     if (this.#parts) gst().gst_bin_remove(this.#parts.bin, bin);
     this.#pipeline.unwatchBranch(name);
-  }
-
-  /** A viewer pressed a key or button: the shared capture warms up (see Pipeline). */
-  inputArrived(): void {
-    this.#pipeline.inputArrived();
   }
 
   /** Asks the tier's encoder for a keyframe now. */

@@ -25,6 +25,7 @@ import { registerPlayoutDelay } from "./playout_delay.ts";
 import { send } from "./send.ts";
 import { StatsPoller } from "./stats.ts";
 import { lowerMediaPriority } from "./thread_priority.ts";
+import { announcesRedraw } from "../lib/protocol/input.ts";
 
 /** How often webrtcbin's connection state is polled, in ms (signals for it are not audited). */
 const STATE_POLL_MS = 100;
@@ -206,6 +207,10 @@ export class MediaHelper {
       ready: Promise.all([this.#warm, this.#leaving.get(id), tier?.opened]),
       iceServers: this.#iceServers,
       audio: { source: this.#audio, microphones: this.#microphones },
+      // A key pressed warms the capture's path up before the server injects it (the redraw is next).
+      onInput: (data) => {
+        if (announcesRedraw(data)) this.#pipeline?.inputArrived();
+      },
     });
     this.#peers.set(id, peer);
     if (tier) this.#tierOf.set(id, tier);

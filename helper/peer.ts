@@ -31,7 +31,6 @@ import {
   setRemoteAnswer,
 } from "../ffi/gst_webrtc.ts";
 import type { HelperIceServers, HelperStart } from "../lib/protocol/helper.ts";
-import { announcesRedraw } from "../lib/protocol/input.ts";
 import { applyIceServers } from "./apply_ice_servers.ts";
 import type { AudioSource } from "./audio_source.ts";
 import { withIceCredentials } from "./ice_credentials.ts";
@@ -59,6 +58,8 @@ export interface PeerOptions {
   iceServers: Omit<HelperIceServers, "type">;
   /** The desktop's sound and the microphones (helper/peer_audio.ts); absent: none. */
   audio?: { source: AudioSource | null; microphones: MicrophoneHub | null };
+  /** Sees each message the viewer sends on the input channel, before the server gets it. */
+  onInput?: (data: Uint8Array) => void;
 }
 
 /** One viewer's branch and WebRTC session. */
@@ -103,10 +104,7 @@ export class Peer {
     this.#ready = options.ready;
     this.#iceServers = options.iceServers;
     this.#audioParts = options.audio ?? { source: null, microphones: null };
-    this.#channels = new PeerChannels(id, () => this.#closed, (data) => {
-      // The warm-up comes before the server injects the key: the path is awake for the redraw.
-      if (announcesRedraw(data)) this.#pipeline.inputArrived();
-    });
+    this.#channels = new PeerChannels(id, () => this.#closed, options.onInput);
   }
 
   /**

@@ -271,12 +271,12 @@ export class Pipeline {
     return encoder.close();
   }
 
-  /** Asks the encoder for a keyframe now (a viewer just connected). */
   /** A viewer pressed a key or button: the damage capture warms its path up for the redraw. */
   inputArrived(): void {
     if (!this.#stopped) this.#capture?.inputArrived();
   }
 
+  /** Asks the encoder for a keyframe now (a viewer just connected). */
   requestKeyframe(): void {
     if (this.#encoderPad !== null) requestKeyframe(this.#encoderPad);
   }

@@ -120,13 +120,13 @@ export class DamageSource {
     return source;
   }
 
-  /** A viewer needs a frame now (e.g. a keyframe on a still screen). */
   /** A viewer pressed a key or button: a redraw is likely on its way (the scheduler's warm-up). */
   inputArrived(): void {
     this.#scheduler.inputArrived(performance.now());
     this.#waiter.wake();
   }
 
+  /** A viewer needs a frame now (e.g. a keyframe on a still screen). */
   requestFrame(): void {
     this.#scheduler.wantFrame(performance.now());
     this.#waiter.wake();
