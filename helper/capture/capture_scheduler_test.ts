@@ -1,12 +1,20 @@
 import assert from "node:assert/strict";
-import { type CaptureAction, CaptureScheduler, type CaptureStep } from "./capture_scheduler.ts";
+import {
+  type CaptureAction,
+  CaptureScheduler,
+  type CaptureSchedulerOptions,
+  type CaptureStep,
+} from "./capture_scheduler.ts";
 
 const act = (action: CaptureAction): CaptureStep => ({ action });
 const wait = (waitMs: number): CaptureStep => ({ waitMs });
 
-/** 50 fps (20 ms frames), 3 ms coalescing, paint-over twice 50 ms apart after 100 ms. */
-function scheduler(): CaptureScheduler {
-  return new CaptureScheduler({ framerate: 50, coalesceMs: 3, keepAliveMs: Infinity });
+/**
+ * 50 fps (20 ms frames), 3 ms coalescing, paint-over twice 50 ms apart after
+ * 100 ms, no keep-alive; `options` change any of it.
+ */
+function scheduler(options: Partial<CaptureSchedulerOptions> = {}): CaptureScheduler {
+  return new CaptureScheduler({ framerate: 50, coalesceMs: 3, keepAliveMs: Infinity, ...options });
 }
 
 /** Runs the scheduler like the loop does: captures and repeats are pushed at once. */
@@ -71,12 +79,7 @@ Deno.test("CaptureScheduler.next() drops the paint-over when the screen changes 
 });
 
 Deno.test("CaptureScheduler.next() answers a keyframe request on a still screen with a repeat and its follow-ups", () => {
-  const s = new CaptureScheduler({
-    framerate: 50,
-    coalesceMs: 3,
-    paintOverFrames: 0,
-    keepAliveMs: Infinity,
-  });
+  const s = scheduler({ paintOverFrames: 0 });
   s.damaged(1000);
   assert.deepEqual(runUntil(s, 1000, 3000), [[1003, "capture"]]);
   s.wantFrame(3000);
@@ -152,12 +155,7 @@ Deno.test("CaptureScheduler.next() captures the first change after a pause at on
 });
 
 Deno.test("CaptureScheduler.next() does not hold a change behind a repeat sent just before it", () => {
-  const s = new CaptureScheduler({
-    framerate: 50,
-    coalesceMs: 3,
-    settleMs: 20,
-    keepAliveMs: Infinity,
-  });
+  const s = scheduler({ settleMs: 20 });
   s.damaged(1000);
   assert.deepEqual(runUntil(s, 1000, 1023), [[1003, "capture"], [1023, "refresh"]]);
   s.damaged(1024);
@@ -167,7 +165,7 @@ Deno.test("CaptureScheduler.next() does not hold a change behind a repeat sent j
 });
 
 Deno.test("CaptureScheduler.next() repeats the frame every keepAliveMs on a still screen, and not before the first frame", () => {
-  const s = new CaptureScheduler({ framerate: 50, coalesceMs: 3, keepAliveMs: 2000 });
+  const s = scheduler({ keepAliveMs: 2000 });
   assert.deepEqual(s.next(1000), wait(Infinity));
   s.damaged(1000);
   assert.deepEqual(runUntil(s, 1000, 7000), [
@@ -199,12 +197,7 @@ function changesAt(s: CaptureScheduler, times: number[], until: number): [number
 }
 
 Deno.test("CaptureScheduler.next() repeats the frame warmUpLeadMs before a change at a steady pace is due", () => {
-  const s = new CaptureScheduler({
-    framerate: 50,
-    coalesceMs: 3,
-    paintOverFrames: 0,
-    keepAliveMs: Infinity,
-  });
+  const s = scheduler({ paintOverFrames: 0 });
   assert.deepEqual(changesAt(s, [1000, 1100, 1200, 1300], 1400), [
     [1003, "capture"],
     [1103, "capture"],
@@ -216,35 +209,20 @@ Deno.test("CaptureScheduler.next() repeats the frame warmUpLeadMs before a chang
 });
 
 Deno.test("CaptureScheduler.next() warms up for no change at an uneven pace, nor for motion", () => {
-  const s = new CaptureScheduler({
-    framerate: 50,
-    coalesceMs: 3,
-    paintOverFrames: 0,
-    keepAliveMs: Infinity,
-  });
+  const s = scheduler({ paintOverFrames: 0 });
   assert.deepEqual(changesAt(s, [1000, 1100, 1250, 1330], 1600).map(([, a]) => a), [
     "capture",
     "capture",
     "capture",
     "capture",
   ]);
-  const motion = new CaptureScheduler({
-    framerate: 50,
-    coalesceMs: 3,
-    paintOverFrames: 0,
-    keepAliveMs: Infinity,
-  });
+  const motion = scheduler({ paintOverFrames: 0 });
   const frames = Array.from({ length: 20 }, (_, i) => 1000 + i * 20);
   assert.ok(changesAt(motion, frames, 1600).every(([, a]) => a === "capture"));
 });
 
 Deno.test("CaptureScheduler.next() keeps the paint-over a refresh after a warm-up, and warms up once when the pace stops", () => {
-  const s = new CaptureScheduler({
-    framerate: 50,
-    coalesceMs: 3,
-    settleMs: 100,
-    keepAliveMs: Infinity,
-  });
+  const s = scheduler({ settleMs: 100 });
   // A 1 s tick: paint-over after each change, the warm-up 20 ms before the next.
   assert.deepEqual(changesAt(s, [1000, 2000, 3000], 5000), [
     [1003, "capture"],
@@ -261,23 +239,12 @@ Deno.test("CaptureScheduler.next() keeps the paint-over a refresh after a warm-u
 });
 
 Deno.test("CaptureScheduler() with warmUpLeadMs 0 never warms up", () => {
-  const s = new CaptureScheduler({
-    framerate: 50,
-    coalesceMs: 3,
-    paintOverFrames: 0,
-    keepAliveMs: Infinity,
-    warmUpLeadMs: 0,
-  });
+  const s = scheduler({ paintOverFrames: 0, warmUpLeadMs: 0 });
   assert.ok(changesAt(s, [1000, 1100, 1200, 1300], 1400).every(([, a]) => a === "capture"));
 });
 
 Deno.test("CaptureScheduler.inputArrived() warms up at once on a path gone idle, not right after a frame", () => {
-  const s = new CaptureScheduler({
-    framerate: 50,
-    coalesceMs: 3,
-    paintOverFrames: 0,
-    keepAliveMs: Infinity,
-  });
+  const s = scheduler({ paintOverFrames: 0 });
   s.damaged(1000);
   runUntil(s, 1000, 1010); // captured at 1003
   s.inputArrived(1030); // 27 ms after a frame: still awake
@@ -290,23 +257,13 @@ Deno.test("CaptureScheduler.inputArrived() warms up at once on a path gone idle,
 });
 
 Deno.test("CaptureScheduler.inputArrived() does nothing while a change waits, or with warm-up off", () => {
-  const s = new CaptureScheduler({
-    framerate: 50,
-    coalesceMs: 3,
-    paintOverFrames: 0,
-    keepAliveMs: Infinity,
-  });
+  const s = scheduler({ paintOverFrames: 0 });
   s.damaged(1000);
   runUntil(s, 1000, 1010);
   s.damaged(2000);
   s.inputArrived(2000);
   assert.deepEqual(runUntil(s, 2000, 2010), [[2003, "capture"]]);
-  const off = new CaptureScheduler({
-    framerate: 50,
-    paintOverFrames: 0,
-    keepAliveMs: Infinity,
-    warmUpLeadMs: 0,
-  });
+  const off = scheduler({ paintOverFrames: 0, warmUpLeadMs: 0, coalesceMs: 1 });
   off.damaged(1000);
   runUntil(off, 1000, 1010);
   off.inputArrived(2000);
