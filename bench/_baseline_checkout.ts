@@ -9,7 +9,7 @@
  * @module
  */
 
-import { ROOT } from "../test/_harness.ts";
+import { ROOT, run } from "../test/_harness.ts";
 import { parseHelpFlags } from "./_help_flags.ts";
 
 /** A checkout of another revision. */
@@ -22,13 +22,9 @@ export interface BaselineCheckout {
   remove(): Promise<void>;
 }
 
-async function run(cmd: string, args: string[], cwd: string): Promise<string> {
-  const out = await new Deno.Command(cmd, { args, cwd, stdout: "piped", stderr: "piped" })
-    .output();
-  if (!out.success) {
-    throw new Error(`${cmd} ${args.join(" ")}: ${new TextDecoder().decode(out.stderr).trim()}`);
-  }
-  return new TextDecoder().decode(out.stdout).trim();
+/** `program args` run in folder `cwd`: its stdout, trimmed. */
+async function runIn(cwd: string, program: string, args: string[]): Promise<string> {
+  return (await run(program, args, undefined, cwd)).trim();
 }
 
 async function sameFile(a: string, b: string): Promise<boolean> {
@@ -46,23 +42,23 @@ async function sameFile(a: string, b: string): Promise<boolean> {
 export async function baselineCheckout(rev: string, dir?: string): Promise<BaselineCheckout> {
   if (dir !== undefined) {
     const root = dir.endsWith("/") ? dir : `${dir}/`;
-    const commit = await run("git", ["rev-parse", "--short", "HEAD"], root);
+    const commit = await runIn(root, "git", ["rev-parse", "--short", "HEAD"]);
     return { root, commit, remove: async () => {} };
   }
-  const commit = await run("git", ["rev-parse", "--short", `${rev}^{commit}`], ROOT);
+  const commit = await runIn(ROOT, "git", ["rev-parse", "--short", `${rev}^{commit}`]);
   const root = `${await Deno.makeTempDir({ prefix: `skerry-baseline-${commit}-` })}/`;
   const remove = async () => {
-    await run("git", ["worktree", "remove", "--force", root], ROOT).catch(() => {});
+    await runIn(ROOT, "git", ["worktree", "remove", "--force", root]).catch(() => {});
     await Deno.remove(root, { recursive: true }).catch(() => {});
   };
   try {
-    await run("git", ["worktree", "add", "--detach", root, commit], ROOT);
+    await runIn(ROOT, "git", ["worktree", "add", "--detach", root, commit]);
     if (await sameFile(`${ROOT}deno.lock`, `${root}deno.lock`)) {
       await Deno.symlink(`${ROOT}node_modules`, `${root}node_modules`);
     } else {
-      await run(Deno.execPath(), ["install", "--quiet"], root);
+      await runIn(root, Deno.execPath(), ["install", "--quiet"]);
     }
-    await run(Deno.execPath(), ["task", "build"], root);
+    await runIn(root, Deno.execPath(), ["task", "build"]);
     return { root, commit, remove };
   } catch (error) {
     await remove();
@@ -75,12 +71,12 @@ export async function baselineCheckout(rev: string, dir?: string): Promise<Basel
  * (without `--`) and its default ("" when the help gives none).
  */
 export async function cliFlags(root: string): Promise<Map<string, string>> {
-  const help = await run(Deno.execPath(), [
+  const help = await runIn(root, Deno.execPath(), [
     "run",
     "--quiet",
     "--allow-all",
     `${root}cli.ts`,
     "--help",
-  ], root);
+  ]);
   return parseHelpFlags(help);
 }

@@ -28,7 +28,7 @@ import { parseArgs } from "node:util";
 import { startXvfb } from "../lib/display.ts";
 import { readLines } from "../lib/read_lines.ts";
 import { stopProcess } from "../lib/process.ts";
-import { AUTH, launchBrowser, ROOT, videoStats, waitFor } from "../test/_harness.ts";
+import { AUTH, launchBrowser, ROOT, run, videoStats, waitFor } from "../test/_harness.ts";
 import { cmdlineOf, descendants } from "../test/_process_tree.ts";
 import { startClockPainter } from "./_painter.ts";
 import { baselineCheckout } from "./_baseline_checkout.ts";
@@ -165,11 +165,7 @@ if (import.meta.main) {
     },
   });
   const baseline = await baselineCheckout(values.baseline!, values["baseline-dir"]);
-  const here = (await new Deno.Command("git", {
-    args: ["rev-parse", "--short", "HEAD"],
-    cwd: ROOT,
-    stdout: "piped",
-  }).output()).stdout;
+  const here = (await run("git", ["-C", ROOT, "rev-parse", "--short", "HEAD"])).trim();
   const known: Record<string, Start> = {
     baseline: {
       name: `baseline ${baseline.commit} deno task start`,
@@ -188,7 +184,7 @@ if (import.meta.main) {
   print(
     `Skerry memory benchmark: 1280x720, x264enc, 60 fps, one viewer, ${values.seconds} s per ` +
       `run, ${values.runs} runs of each start in turn (this tree at ` +
-      `${new TextDecoder().decode(here).trim()}); PSS in MB, CPU in % of one core`,
+      `${here}); PSS in MB, CPU in % of one core`,
   );
   const header = row(["scene", "start", ...COLUMNS.map(([name]) => name)]);
   print(header);

@@ -388,17 +388,22 @@ export function commandLine(pid: number): string {
   }
 }
 
-/** Runs a command to completion and returns its stdout; throws with stderr on failure. */
+/**
+ * Runs a command to completion (with `env` added to the environment, in
+ * folder `cwd`) and returns its stdout; throws with stderr on failure.
+ */
 export async function run(
   program: string,
   args: string[],
   env?: Record<string, string>,
+  cwd?: string,
 ): Promise<string> {
   const out = await new Deno.Command(program, {
     args,
     stdout: "piped",
     stderr: "piped",
     ...(env ? { env } : {}),
+    ...(cwd ? { cwd } : {}),
   })
     .output();
   if (!out.success) {
