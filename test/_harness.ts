@@ -349,6 +349,15 @@ export function waitFor<T>(
   return pollUntil(fn, { what, timeoutMs });
 }
 
+/** Whether each channel of colour `actual` is within `tolerance` of `expected`'s (a video's lossy pixels). */
+export function near(
+  actual: readonly number[],
+  expected: readonly number[],
+  tolerance = 24,
+): boolean {
+  return actual.every((v, i) => Math.abs(v - expected[i]!) <= tolerance);
+}
+
 /** The RGB colour of the presented video frame at (`x`, `y`) in frame pixels. */
 export function videoPixel(page: Page, x: number, y: number): Promise<[number, number, number]> {
   return page.evaluate(([px, py]) => {

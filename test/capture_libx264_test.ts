@@ -19,7 +19,7 @@ import { startXvfb } from "../lib/display.ts";
 import { openX11 } from "../ffi/x11.ts";
 import { pollUntil } from "../lib/poll.ts";
 import { x11Client } from "./fixtures/x11_client.ts";
-import { launchBrowser, startServer, videoPixel, videoStats } from "./_harness.ts";
+import { launchBrowser, near, startServer, videoPixel, videoStats } from "./_harness.ts";
 import { captureTest } from "./capture_test.ts";
 
 Deno.test(
@@ -29,10 +29,6 @@ Deno.test(
     "libx264: encoding 640x480",
   ),
 );
-
-function near(actual: readonly number[], expected: readonly number[], tolerance = 24): boolean {
-  return actual.every((v, i) => Math.abs(v - expected[i]!) <= tolerance);
-}
 
 Deno.test("the libx264 encode delivers changes while another region keeps changing", async (t) => {
   const display = await startXvfb({ width: 640, height: 480 });

@@ -15,6 +15,7 @@ import { pollUntil } from "../lib/poll.ts";
 import { x11Client } from "./fixtures/x11_client.ts";
 import {
   launchBrowser,
+  near,
   signallingSocket,
   startServer,
   videoPixel,
@@ -28,10 +29,6 @@ const HEIGHT = 480;
 const BOX = { x: 200, y: 120, width: 160, height: 120 };
 /** Frames a still screen may still send in the quiet window: paint-over repeats, a keyframe. */
 const STILL_FRAMES_AT_MOST = 3;
-
-function near(actual: readonly number[], expected: readonly number[], tolerance = 24): boolean {
-  return actual.every((v, i) => Math.abs(v - expected[i]!) <= tolerance);
-}
 
 /** Waits until no frame has been decoded for `quietMs`; resolves with the count then. */
 async function settled(page: Page, quietMs = 600): Promise<number> {

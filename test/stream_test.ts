@@ -11,6 +11,7 @@ import {
   childPids,
   commandLine,
   launchBrowser,
+  near,
   run,
   signallingSocket,
   startServer,
@@ -24,10 +25,6 @@ const HEIGHT = 768;
 /** Paints the X root window one solid colour (no windows on this Xvfb). */
 function paintRoot(display: VirtualDisplay, color: string): Promise<string> {
   return run("xsetroot", ["-solid", color], display.env);
-}
-
-function near(actual: number[], expected: number[], tolerance: number): boolean {
-  return actual.every((v, i) => Math.abs(v - expected[i]!) <= tolerance);
 }
 
 Deno.test({
