@@ -29,49 +29,27 @@ export function isMediaThread(name: string): boolean {
 }
 
 /**
- * Threads already decided: reniced, or seen twice under a name that is not
- * a media thread's (a new thread is named just after it starts, so one
- * sighting is not enough). Their /proc files are not read again: the helper
- * has some fifty threads and looks every second, also on a still screen.
- */
-const settled = new Set<number>();
-/** Threads seen once under a name that is not a media thread's. */
-const seenOnce = new Set<number>();
-
-/**
  * Renices this process's media threads to {@linkcode MEDIA_NICE}; returns
  * how many it changed. Safe to call repeatedly (new encoder threads appear
- * with the first frame and after a restart of the encoder); only threads
- * not settled yet are read. Throws when `/proc/self/task` cannot be read
- * (Deno 2 asks for `--allow-all` there).
+ * with the first frame and after a restart of the encoder). Throws when
+ * `/proc/self/task` cannot be read (Deno 2 asks for `--allow-all` there).
  */
 export function lowerMediaPriority(): number {
   if (Deno.build.os !== "linux") return 0;
   const { setpriority } = libc();
   let changed = 0;
-  const alive = new Set<number>();
   for (const task of Deno.readDirSync("/proc/self/task")) {
     const tid = Number(task.name);
-    alive.add(tid);
-    if (settled.has(tid)) continue;
     try {
       const name = Deno.readTextFileSync(`/proc/self/task/${tid}/comm`);
-      if (!isMediaThread(name)) {
-        if (seenOnce.has(tid)) settled.add(tid);
-        else seenOnce.add(tid);
-        continue;
-      }
       const stat = Deno.readTextFileSync(`/proc/self/task/${tid}/stat`);
       const nice = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]);
+      if (!isMediaThread(name) || nice >= MEDIA_NICE) continue;
       // PRIO_PROCESS with a thread id sets that one thread's nice value on Linux.
-      if (nice < MEDIA_NICE && setpriority(0, tid, MEDIA_NICE) === 0) changed++;
-      settled.add(tid);
+      if (setpriority(0, tid, MEDIA_NICE) === 0) changed++;
     } catch {
       // the thread ended meanwhile
     }
   }
-  // Thread ids are reused: forget the ended ones.
-  for (const tid of settled) if (!alive.has(tid)) settled.delete(tid);
-  for (const tid of seenOnce) if (!alive.has(tid)) seenOnce.delete(tid);
   return changed;
 }
