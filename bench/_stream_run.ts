@@ -56,6 +56,10 @@ export interface RunResult {
   decodeMs: number;
   /** Chromium's mean time from first packet to decoded, ms. */
   processingMs: number;
+  /** Video bitrate received over the window, kbit/s. */
+  kbps: number;
+  /** Mean QP of the frames decoded over the window (Chromium's qpSum): lower is sharper. */
+  qp: number;
   /** Mean of the client's own glass-to-glass estimates over the window (from /metrics), ms. */
   estimateMs: number;
 }
@@ -103,20 +107,26 @@ export interface Checkout {
   flags?: ReadonlyMap<string, string>;
 }
 
+/** Short names of flags in a capture's `+` list (else the flag, `--` added). */
+const EXTRAS: Record<string, string> = {
+  mbinfo: "--x264-mb-info",
+  x264enc: "--no-x264-mb-info",
+};
+
 /** The server flags of a run: those of `checkout` only (an older revision rejects newer ones). */
 export function serverArgs(
   encoder: Encoder,
   capture: string,
   checkout?: Checkout,
 ): { args: string[]; dropped: string[] } {
-  // "damage+mbinfo": the damage capture with libx264 told which macroblocks changed.
+  // "damage+x264enc": the damage capture encoded by x264enc (the default encodes with libx264).
   const [mode, ...extras] = capture.split("+");
   const wanted = [
     "--log-level=warning",
     "--framerate=60",
     `--encoder=${encoder}`,
     `--capture=${mode}`,
-    ...extras.map((extra) => extra === "mbinfo" ? "--x264-mb-info" : `--${extra}`),
+    ...extras.map((extra) => EXTRAS[extra] ?? `--${extra}`),
   ];
   return commonFlags(wanted, checkout?.flags);
 }
@@ -185,6 +195,7 @@ export async function runOnce(
     const t0 = performance.now();
     const before = await read();
     const estimated0 = await estimates(server.url);
+    const received0 = await videoReceived(page);
     if (scene.typing) {
       // Keys after uneven pauses, like typing with thought in between.
       const end = performance.now() + seconds * 1000;
@@ -225,19 +236,15 @@ export async function runOnce(
     const toReceive = frames.filter((f) => !Number.isNaN(f.receive)).map((f) =>
       sincePainted(f, f.receive, wrap)
     );
-    const receiver = await page.evaluate(async () => {
-      const pcs = (globalThis as unknown as { __pcs: RTCPeerConnection[] }).__pcs;
-      const out = { jitterMs: NaN, decodeMs: NaN, processingMs: NaN };
-      (await pcs[pcs.length - 1]!.getStats()).forEach((s: Record<string, number | string>) => {
-        if (s.type !== "inbound-rtp" || s.kind !== "video") return;
-        const n = s.jitterBufferEmittedCount as number;
-        const f = s.framesDecoded as number;
-        out.jitterMs = (s.jitterBufferDelay as number) / n * 1000;
-        out.decodeMs = (s.totalDecodeTime as number) / f * 1000;
-        out.processingMs = (s.totalProcessingDelay as number) / f * 1000;
-      });
-      return out;
-    });
+    const received = await videoReceived(page);
+    const receiver = {
+      // Chromium's means since the start (all frames), and the window's bitrate and QP.
+      jitterMs: received.jitterDelay / received.emitted * 1000,
+      decodeMs: received.decodeTime / received.decoded * 1000,
+      processingMs: received.processingDelay / received.decoded * 1000,
+      kbps: (received.bytes - received0.bytes) * 8 / elapsed / 1000,
+      qp: (received.qpSum - received0.qpSum) / (received.decoded - received0.decoded),
+    };
     const result: RunResult = {
       encoder,
       size: `${width}x${height}`,
@@ -285,5 +292,34 @@ const EMPTY: RunResult = {
   jitterMs: NaN,
   decodeMs: NaN,
   processingMs: NaN,
+  kbps: NaN,
+  qp: NaN,
   estimateMs: NaN,
 };
+
+/** The page's newest peer connection's inbound video counters (cumulative). */
+function videoReceived(page: { evaluate<T>(f: () => Promise<T>): Promise<T> }) {
+  return page.evaluate(async () => {
+    const pcs = (globalThis as unknown as { __pcs: RTCPeerConnection[] }).__pcs;
+    const out = {
+      bytes: 0,
+      qpSum: 0,
+      decoded: 0,
+      emitted: 0,
+      jitterDelay: 0,
+      decodeTime: 0,
+      processingDelay: 0,
+    };
+    (await pcs[pcs.length - 1]!.getStats()).forEach((s: Record<string, number | string>) => {
+      if (s.type !== "inbound-rtp" || s.kind !== "video") return;
+      out.bytes = s.bytesReceived as number;
+      out.qpSum = s.qpSum as number;
+      out.decoded = s.framesDecoded as number;
+      out.emitted = s.jitterBufferEmittedCount as number;
+      out.jitterDelay = s.jitterBufferDelay as number;
+      out.decodeTime = s.totalDecodeTime as number;
+      out.processingDelay = s.totalProcessingDelay as number;
+    });
+    return out;
+  });
+}

@@ -73,6 +73,8 @@ const COLUMNS: [string, (r: RunResult) => number, number][] = [
   ["to recv", (r) => r.toReceiveMs, 1],
   ["recv>show", (r) => r.showMs, 1],
   ["jitbuf", (r) => r.jitterMs, 1],
+  ["kbit/s", (r) => r.kbps, 0],
+  ["QP", (r) => r.qp, 1],
 ];
 
 /** One column of the comparison: a checkout's server with one capture. */

@@ -81,6 +81,8 @@ function medianResult(runs: RunResult[]): RunResult {
     jitterMs: pick((r) => r.jitterMs),
     decodeMs: pick((r) => r.decodeMs),
     processingMs: pick((r) => r.processingMs),
+    kbps: pick((r) => r.kbps),
+    qp: pick((r) => r.qp),
     estimateMs: pick((r) => r.estimateMs),
   };
 }

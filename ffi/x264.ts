@@ -17,6 +17,7 @@
  * | x264_param_t.analyse.b_mb_info  | 628    | int (no param_parse name)    |
  * | sizeof(x264_picture_t)          | 240    |                              |
  * | x264_picture_t.i_type           | 0      | int                          |
+ * | x264_picture_t.i_qpplus1        | 4      | int (0: x264 chooses)        |
  * | x264_picture_t.b_keyframe       | 12     | int (out)                    |
  * | x264_picture_t.i_pts            | 16     | int64                        |
  * | x264_picture_t.img.i_csp        | 40     | int                          |
@@ -85,6 +86,7 @@ const PARAM_MB_INFO = 628;
 /** `sizeof(x264_picture_t)` and the offsets used (verified, see the module doc). */
 const PICTURE_SIZE = 240;
 const PIC_TYPE = 0;
+const PIC_QP_PLUS_1 = 4;
 const PIC_KEYFRAME = 12;
 const PIC_PTS = 16;
 const PIC_CSP = 40;
@@ -200,12 +202,13 @@ export class X264Encoder {
   /**
    * Encodes one picture off the JS thread. `mbInfo`: pass the
    * {@linkcode mbInfo} bytes (filled by the caller) with the picture, else
-   * every macroblock is analysed. Resolves with the access unit, or null
+   * every macroblock is analysed. `qp`: this picture's quantizer (with
+   * the encoder in constant-QP mode), else x264's own. Resolves with the access unit, or null
    * when x264 gave none. The planes must not change until it resolves.
    */
   async encode(
     picture: X264Picture,
-    options: { pts: number; idr: boolean; mbInfo: boolean },
+    options: { pts: number; idr: boolean; mbInfo: boolean; qp?: number },
   ): Promise<X264Frame | null> {
     if (this.#handle === null) throw new Error("Cannot encode: the x264 encoder is closed");
     if (this.#busy) throw new Error("Cannot encode: an encode is already running");
@@ -214,6 +217,7 @@ export class X264Encoder {
     const view = new DataView(pic.buffer);
     view.setInt32(PIC_TYPE, options.idr ? TYPE_IDR : TYPE_AUTO, true);
     view.setBigInt64(PIC_PTS, BigInt(options.pts), true);
+    if (options.qp !== undefined) view.setInt32(PIC_QP_PLUS_1, options.qp + 1, true);
     view.setInt32(PIC_CSP, CSP_I420, true);
     view.setInt32(PIC_PLANES, 3, true);
     view.setInt32(PIC_STRIDE, picture.strideY, true);

@@ -45,24 +45,16 @@ export async function chooseCapture(
 /**
  * Whether x264enc tiers encode through libx264 beside the pipeline
  * (`--x264-mb-info`): only with the damage capture, which knows what
- * changed, and only where libx264.so.164 loads; else x264enc, with one
- * warning.
+ * changed, and only where libx264.so.164 loads (else x264enc, with one
+ * warning).
  */
 export async function chooseLibx264(
   requested: boolean,
   capture: Config["capture"],
   log: { warn(message: string, props: Record<string, unknown>): void },
 ): Promise<boolean> {
-  if (!requested) return false;
-  if (capture !== "damage") {
-    log.warn(
-      "--x264-mb-info needs the damage capture (capture is {capture}): encoding with x264enc",
-      {
-        capture,
-      },
-    );
-    return false;
-  }
+  // Without the damage capture nothing says what changed: x264enc, as asked by --capture.
+  if (!requested || capture !== "damage") return false;
   const { libx264Available } = await import("../ffi/x264.ts");
   if (libx264Available()) return true;
   log.warn("--x264-mb-info: cannot load {library}: encoding with x264enc", {

@@ -307,6 +307,8 @@ export interface VideoStats {
   frameWidth: number;
   frameHeight: number;
   codec: string;
+  /** Video bytes received (RTP payload and padding). */
+  bytesReceived: number;
 }
 
 /** Reads the page's newest peer connection's inbound video stats. */
@@ -320,6 +322,7 @@ export function videoStats(page: Page): Promise<VideoStats> {
       frameWidth: 0,
       frameHeight: 0,
       codec: "",
+      bytesReceived: 0,
     };
     if (!pc) return out;
     const stats = await pc.getStats();
@@ -330,6 +333,7 @@ export function videoStats(page: Page): Promise<VideoStats> {
         out.framesDecoded = (s.framesDecoded as number) ?? 0;
         out.frameWidth = (s.frameWidth as number) ?? 0;
         out.frameHeight = (s.frameHeight as number) ?? 0;
+        out.bytesReceived = (s.bytesReceived as number) ?? 0;
         out.codec = (byId.get(s.codecId as string)?.mimeType as string) ?? "";
       }
     }

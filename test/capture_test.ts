@@ -98,9 +98,9 @@ function boxColour(page: Page): Promise<[number, number, number]> {
 }
 
 /**
- * The test, on a server started with `args` (test/capture_libx264_test.ts
- * runs the same steps with the libx264 encode); `expectLog` must appear in
- * the server's output once the first frame is in.
+ * The test, on a server started with `args` (the damage capture's default
+ * encode, libx264, and x264enc); `expectLog` must appear in the server's
+ * output once the first frame is in.
  */
 export const captureTest = (
   name: string,
@@ -288,7 +288,16 @@ export const captureTest = (
 });
 
 Deno.test(
-  captureTest("the damage capture sends nothing on a still screen and each change at once", [
+  captureTest(
+    "the damage capture sends nothing on a still screen and each change at once",
+    ["--capture=damage"],
+    "libx264: encoding 640x480",
+  ),
+);
+
+Deno.test(
+  captureTest("the damage capture encoded by x264enc does the same", [
     "--capture=damage",
+    "--no-x264-mb-info",
   ]),
 );

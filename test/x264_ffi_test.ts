@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import { X264Encoder } from "../ffi/x264.ts";
 import { x264Settings } from "../helper/encode/x264_settings.ts";
+import { QP_MAX, QP_MIN } from "../helper/encode/x264_rate_control.ts";
 import { fillMbInfo } from "../helper/encode/mb_info.ts";
 import { i420Layout } from "../helper/capture/i420_layout.ts";
 
@@ -75,4 +76,33 @@ Deno.test("X264Encoder.open() names the parameter x264 refuses", () => {
     () => X264Encoder.open({ width: W, height: H }, { ...settings, params: { "no-such-knob": 1 } }),
     { message: "Cannot set x264 no-such-knob=1: unknown parameter" },
   );
+});
+
+Deno.test("x264Settings() lets a picture's QP reach every step from QP_MIN to QP_MAX", async () => {
+  // At constant QP x264 silently clamps a forced QP to the span of its I, P and B constants;
+  // each step coarser must code the same picture smaller, up to QP_MAX.
+  const frame = new Uint8Array((W * H * 3) / 2).fill(128);
+  const planes = { ...i420Layout(W, H), data: Deno.UnsafePointer.of(frame)! };
+  const sizes: number[] = [];
+  for (const qp of [QP_MIN, 30, 40, 45, QP_MAX]) {
+    const encoder = X264Encoder.open(
+      { width: W, height: H },
+      x264Settings({ bitrateKbps: 2000, framerate: 30, keyframeDistance: -1, threads: 2 }),
+    );
+    try {
+      let seed = 7;
+      for (let i = 0; i < W * H; i++) frame[i] = (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24;
+      sizes.push(
+        (await encoder.encode(planes, { pts: 0, idr: true, mbInfo: false, qp }))!.bytes.length,
+      );
+    } finally {
+      encoder.close();
+    }
+  }
+  for (let i = 1; i < sizes.length; i++) {
+    assert.ok(
+      sizes[i]! < sizes[i - 1]! * 0.9,
+      `bytes by QP ${QP_MIN}, 30, 40, 45, ${QP_MAX}: ${sizes}`,
+    );
+  }
 });

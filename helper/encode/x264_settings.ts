@@ -1,13 +1,15 @@
 /**
  * The libx264 parameters of the damage capture's own H.264 encode, chosen
  * to match the `x264enc` recipe in pipelines/video.ts knob for knob (the
- * same stream for the browser, the same rate control). Pure.
+ * same stream for the browser; the bitrate is kept by x264_rate_control.ts
+ * choosing each picture's QP). Pure.
  *
  * @module
  */
 
 import { bufferMs } from "../../pipelines/live_encoder.ts";
 import type { X264Settings } from "../../ffi/x264.ts";
+import { QP_MAX, QP_MIN, type RateControlOptions } from "./x264_rate_control.ts";
 
 /** What the encode is built from (the tier's options). */
 export interface X264TierOptions {
@@ -21,17 +23,14 @@ export interface X264TierOptions {
   threads: number;
 }
 
-/** The rate-control parameters for `bitrateKbps` at `framerate` (also applied live). */
-export function x264RateParams(o: Omit<X264TierOptions, "threads">): Record<string, number> {
-  // pass=cbr in x264enc: ABR with the VBV rate equal to the bitrate, and a VBV of
-  // bufferMs() (1.5 or 3 frames) so no frame waits behind a big one.
+/** The rate control's bitrate and bucket for `bitrateKbps` at `framerate` (also applied live). */
+export function x264RateOptions(o: Omit<X264TierOptions, "threads">): RateControlOptions {
+  // The bucket is x264enc's VBV (pass=cbr): bufferMs() (1.5 or 3 frames), so no frame
+  // waits behind a big one.
   return {
-    bitrate: o.bitrateKbps,
-    "vbv-maxrate": o.bitrateKbps,
-    "vbv-bufsize": Math.max(
-      1,
-      Math.round((o.bitrateKbps * bufferMs(o.framerate, o.keyframeDistance)) / 1000),
-    ),
+    bitrateKbps: o.bitrateKbps,
+    framerate: o.framerate,
+    bufferMs: bufferMs(o.framerate, o.keyframeDistance),
   };
 }
 
@@ -48,14 +47,22 @@ export function x264Settings(o: X264TierOptions): X264Settings {
     profile: "baseline",
     params: {
       fps: `${o.framerate}/1`,
-      // sliced-threads: threads split one frame instead of pipelining frames (no added delay).
-      threads: o.threads,
+      // sliced-threads: threads split one frame instead of pipelining frames (no added delay);
+      // one core fewer than x264enc gets: the capture converts on the helper's JS thread and the
+      // sender needs one too (on 2 cores, 1 thread: 0.9x the CPU, the same latency; CAPTURE.md).
+      threads: Math.max(1, o.threads - 1),
       "sliced-threads": true,
       bframes: 0,
       "rc-lookahead": 0,
       "sync-lookahead": 0,
       "mbtree": false,
-      ...x264RateParams(o),
+      // Constant QP: each picture's QP comes from x264_rate_control.ts (x264's own bitrate
+      // modes analyse a half-size copy of every picture first, about 1.3 ms a 720p frame).
+      // x264 clamps a picture's QP to the span of its I, P and B constants (silently): P at
+      // QP_MIN and I at QP_MAX (the ratio below; pbratio is capped at 10, so B cannot reach it).
+      qp: QP_MIN,
+      ipratio: 2 ** (-(QP_MAX - QP_MIN) / 6),
+      pbratio: 1,
       keyint,
       // repeat-headers: SPS/PPS before every IDR, so a viewer can start on any keyframe.
       "repeat-headers": true,

@@ -38,10 +38,10 @@ export const VIDEO_OPTIONS = [
     key: "x264MbInfo",
     flag: "x264-mb-info",
     env: "SKERRY_X264_MB_INFO",
-    default: "false",
+    default: "true",
     boolean: true,
     help:
-      "With x264enc and --capture=damage: encode through libx264 itself, told which macroblocks did not change (docs/CAPTURE.md); x264enc when libx264 cannot be loaded",
+      "With x264enc and --capture=damage: encode through libx264 itself, told which macroblocks did not change, at a QP per frame of Skerry's own rate control (docs/CAPTURE.md); --no-x264-mb-info or no libx264: the x264enc element",
     parse: bool,
   }),
   option({
