@@ -48,7 +48,6 @@ const symbols = {
   x264_param_apply_profile: { parameters: [B, B], result: "i32" },
   x264_picture_init: { parameters: [B], result: "void" },
   x264_encoder_open_164: { parameters: [B], result: P },
-  x264_encoder_reconfig: { parameters: [P, B], result: "i32" },
   /** (encoder, x264_nal_t **pp_nal, int *pi_nal, pic_in, pic_out) -> bytes, <0 error */
   x264_encoder_encode: {
     parameters: [P, B, B, B, B],
@@ -138,7 +137,6 @@ export interface X264Frame {
 /** An open libx264 encoder. */
 export class X264Encoder {
   readonly #lib: X264Lib;
-  readonly #param: Uint8Array<ArrayBuffer>;
   #handle: Deno.PointerObject | null;
   readonly #picIn = new Uint8Array(PICTURE_SIZE);
   readonly #picOut = new Uint8Array(PICTURE_SIZE);
@@ -148,14 +146,8 @@ export class X264Encoder {
   readonly mbInfo: Uint8Array<ArrayBuffer>;
   #busy = false;
 
-  private constructor(
-    lib: X264Lib,
-    param: Uint8Array<ArrayBuffer>,
-    handle: Deno.PointerObject,
-    mbs: number,
-  ) {
+  private constructor(lib: X264Lib, handle: Deno.PointerObject, mbs: number) {
     this.#lib = lib;
-    this.#param = param;
     this.#handle = handle;
     this.mbInfo = new Uint8Array(mbs);
   }
@@ -186,17 +178,7 @@ export class X264Encoder {
     const handle = lib.x264_encoder_open_164(param);
     if (handle === null) throw new Error(`Cannot open x264 for ${size.width}x${size.height}`);
     const mbs = Math.ceil(size.width / 16) * Math.ceil(size.height / 16);
-    return new X264Encoder(lib, param, handle, mbs);
-  }
-
-  /** Changes parameters by name while encoding (bitrate, VBV), from the next picture on. */
-  reconfigure(params: Record<string, string | number | boolean>): void {
-    for (const [name, value] of Object.entries(params)) {
-      setParam(this.#lib, this.#param, name, value);
-    }
-    if (this.#handle === null) return;
-    const result = this.#lib.x264_encoder_reconfig(this.#handle, this.#param);
-    if (result < 0) throw new RangeError(`Cannot reconfigure x264 (${result})`);
+    return new X264Encoder(lib, handle, mbs);
   }
 
   /**
