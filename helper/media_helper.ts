@@ -112,6 +112,7 @@ export class MediaHelper {
       pipeline: this.#pipeline,
       ...(this.#live.loop ? { loop: this.#live.loop } : {}),
       framesOf: (peer) => (this.#tierOf.get(peer.id) ?? this.#pipeline!).framesEncoded(),
+      framesPushed: () => this.#pipeline?.framesPushed(),
     });
     this.#stats.start();
     send({ type: "ready", pid: Deno.pid });

@@ -298,6 +298,12 @@ export class Pipeline {
     if (!this.#stopped) this.#capture?.setFramerate(framerate);
   }
 
+  /** Frames the damage capture has pushed so far (repeats included); undefined with ximagesrc. */
+  framesPushed(): number | undefined {
+    const counters = this.#capture?.counters;
+    return counters === undefined ? undefined : counters.captured + counters.repeated;
+  }
+
   /** Frames the encoder has produced so far (off the JS thread); undefined without a counter. */
   async framesEncoded(): Promise<number | undefined> {
     if (this.#frameCounter === null || this.#stopped) return undefined;

@@ -1,8 +1,9 @@
 /**
  * Reads each linked viewer's webrtcbin statistics (`get-stats`, queued on
  * that viewer like any other call) four times a second for the congestion
- * loop (helper/congestion.ts), and every second sends one `stats` message per
- * viewer with the pipeline's frame count (docs/PROTOCOL.md, "Helper").
+ * loop (helper/congestion.ts) while frames are sent, and every second sends
+ * one `stats` message per viewer with the pipeline's frame count
+ * (docs/PROTOCOL.md, "Helper").
  *
  * @module
  */
@@ -32,6 +33,12 @@ export interface StatsPollerOptions {
   loop?: CongestionLoop;
   /** A viewer's encoder's frame count (its encode tier's); default the pipeline's. */
   framesOf?: (peer: Peer) => Promise<number | undefined>;
+  /**
+   * Frames the capture has pushed so far, if it counts them: while none is
+   * new, nothing was sent, so the congestion loop's readings are skipped (a
+   * still screen then costs one reading a second, for the report).
+   */
+  framesPushed?: () => number | undefined;
   /** Reading interval in ms; default {@linkcode CONTROL_INTERVAL_MS} with a loop, else {@linkcode STATS_INTERVAL_MS}. */
   intervalMs?: number;
 }
@@ -44,6 +51,7 @@ export class StatsPoller {
   #busy = false;
   #failures = 0;
   #lastSent = -Infinity;
+  #lastPushed: number | undefined;
 
   constructor(options: StatsPollerOptions) {
     this.#options = options;
@@ -74,6 +82,11 @@ export class StatsPoller {
     const now = performance.now();
     // Sent once a second (a little early rather than a round late).
     const due = now - this.#lastSent >= STATS_INTERVAL_MS - CONTROL_INTERVAL_MS / 2;
+    const pushed = this.#options.framesPushed?.();
+    const still = pushed !== undefined && pushed === this.#lastPushed;
+    this.#lastPushed = pushed;
+    // A still screen sent nothing since the last round: no congestion reading to take.
+    if (!due && still) return;
     if (due) this.#lastSent = now;
     const frames = due ? await this.#options.pipeline.framesEncoded() : undefined;
     for (const peer of peers) {
