@@ -43,9 +43,9 @@ export interface RateControlOptions {
   bufferMs: number;
 }
 
-/** The finest and coarsest QP handed to x264. */
-// qpMin 18: finer costs bits nobody sees on screen content; 51: H.264's coarsest.
+/** The finest QP handed to x264: finer costs bits nobody sees on screen content. */
 export const QP_MIN = 18;
+/** The coarsest: H.264's. */
 export const QP_MAX = 51;
 /** The least share of a frame's bitrate a frame aims at when the bucket is full (never nothing). */
 const FLOOR_SHARE = 0.25;
@@ -64,10 +64,7 @@ const START: Record<FrameKind, number> = {
 
 /** The quantizer chooser of one encoder. */
 export class X264RateControl {
-  #bitsPerMs: number;
-  #capacity: number;
-  #perFrame: number;
-  #intervalMs: number;
+  #rate: RateControlOptions;
   /** The last frame was coded at QP_MAX and still overfilled the bucket. */
   #saturated = false;
   #fullness = 0;
@@ -77,26 +74,24 @@ export class X264RateControl {
   readonly #last: Partial<Record<FrameKind, { qp: number; at: number }>> = {};
 
   constructor(options: RateControlOptions) {
-    this.#bitsPerMs = 0;
-    this.#capacity = 0;
-    this.#perFrame = 0;
-    this.#intervalMs = 0;
-    this.setRate(options);
+    this.#rate = options;
   }
 
   /** A new bitrate, frame rate or buffer (live): from the next frame on. */
   setRate(o: RateControlOptions): void {
-    this.#bitsPerMs = o.bitrateKbps;
-    this.#capacity = o.bitrateKbps * o.bufferMs;
-    this.#perFrame = (o.bitrateKbps * 1000) / o.framerate;
-    this.#intervalMs = 1000 / o.framerate;
+    this.#rate = o;
     this.#fullness = Math.min(this.#fullness, this.#capacity);
+  }
+
+  /** The bucket's size, in bits (kbit/s are bits per ms). */
+  get #capacity(): number {
+    return this.#rate.bitrateKbps * this.#rate.bufferMs;
   }
 
   /** Bits in the bucket at `now` (ms). */
   fullness(now: number): number {
     if (this.#lastMs === null) return this.#fullness;
-    return Math.max(0, this.#fullness - (now - this.#lastMs) * this.#bitsPerMs);
+    return Math.max(0, this.#fullness - (now - this.#lastMs) * this.#rate.bitrateKbps);
   }
 
   /**
@@ -106,15 +101,17 @@ export class X264RateControl {
    */
   waitMs(now: number): number {
     if (!this.#saturated || this.#lastMs === null) return 0;
-    const drained = now + (this.fullness(now) - this.#capacity) / this.#bitsPerMs;
+    const drained = now + (this.fullness(now) - this.#capacity) / this.#rate.bitrateKbps;
     // The capture sends a frame an interval after the last at the soonest: one more at most.
-    return Math.max(0, Math.min(drained, this.#lastMs + 2 * this.#intervalMs) - now);
+    const latest = this.#lastMs + (2 * 1000) / this.#rate.framerate;
+    return Math.max(0, Math.min(drained, latest) - now);
   }
 
   /** The QP for a frame coding `macroblocks` macroblocks of `kind` at `now` (ms). */
   qp(now: number, macroblocks: number, kind: FrameKind): number {
     if (macroblocks <= 0) return QP_MAX;
-    const room = Math.max(this.#capacity - this.fullness(now), this.#perFrame * FLOOR_SHARE);
+    const perFrame = (this.#rate.bitrateKbps * 1000) / this.#rate.framerate;
+    const room = Math.max(this.#capacity - this.fullness(now), perFrame * FLOOR_SHARE);
     let qp = Math.ceil(6 * Math.log2((this.#k[kind] * macroblocks) / room));
     const last = this.#last[kind];
     if (last !== undefined && now - last.at < STREAM_GAP_MS) {
