@@ -11,7 +11,7 @@
 import { startClockPainter } from "./_painter.ts";
 import { type PageBench, pageProbe, sincePainted } from "./_page_probe.ts";
 import { startXvfb } from "../lib/display.ts";
-import { AUTH, launchBrowser, ROOT, startServer, waitFor } from "../test/_harness.ts";
+import { AUTH, launchBrowser, ROOT, startServer, videoStats, waitFor } from "../test/_harness.ts";
 import { commonFlags } from "./_help_flags.ts";
 import type { Encoder } from "../lib/protocol/encoders.ts";
 import { encodeOnly } from "./_encode_only.ts";
@@ -195,7 +195,7 @@ export async function runOnce(
     const t0 = performance.now();
     const before = await read();
     const estimated0 = await estimates(server.url);
-    const received0 = await videoReceived(page);
+    const received0 = await videoStats(page);
     if (scene.typing) {
       // Keys after uneven pauses, like typing with thought in between.
       const end = performance.now() + seconds * 1000;
@@ -236,14 +236,14 @@ export async function runOnce(
     const toReceive = frames.filter((f) => !Number.isNaN(f.receive)).map((f) =>
       sincePainted(f, f.receive, wrap)
     );
-    const received = await videoReceived(page);
+    const received = await videoStats(page);
     const receiver = {
       // Chromium's means since the start (all frames), and the window's bitrate and QP.
-      jitterMs: received.jitterDelay / received.emitted * 1000,
-      decodeMs: received.decodeTime / received.decoded * 1000,
-      processingMs: received.processingDelay / received.decoded * 1000,
-      kbps: (received.bytes - received0.bytes) * 8 / elapsed / 1000,
-      qp: (received.qpSum - received0.qpSum) / (received.decoded - received0.decoded),
+      jitterMs: received.jitterBufferDelay / received.jitterBufferEmittedCount * 1000,
+      decodeMs: received.totalDecodeTime / received.framesDecoded * 1000,
+      processingMs: received.totalProcessingDelay / received.framesDecoded * 1000,
+      kbps: (received.bytesReceived - received0.bytesReceived) * 8 / elapsed / 1000,
+      qp: (received.qpSum - received0.qpSum) / (received.framesDecoded - received0.framesDecoded),
     };
     const result: RunResult = {
       encoder,
@@ -296,30 +296,3 @@ const EMPTY: RunResult = {
   qp: NaN,
   estimateMs: NaN,
 };
-
-/** The page's newest peer connection's inbound video counters (cumulative). */
-function videoReceived(page: { evaluate<T>(f: () => Promise<T>): Promise<T> }) {
-  return page.evaluate(async () => {
-    const pcs = (globalThis as unknown as { __pcs: RTCPeerConnection[] }).__pcs;
-    const out = {
-      bytes: 0,
-      qpSum: 0,
-      decoded: 0,
-      emitted: 0,
-      jitterDelay: 0,
-      decodeTime: 0,
-      processingDelay: 0,
-    };
-    (await pcs[pcs.length - 1]!.getStats()).forEach((s: Record<string, number | string>) => {
-      if (s.type !== "inbound-rtp" || s.kind !== "video") return;
-      out.bytes = s.bytesReceived as number;
-      out.qpSum = s.qpSum as number;
-      out.decoded = s.framesDecoded as number;
-      out.emitted = s.jitterBufferEmittedCount as number;
-      out.jitterDelay = s.jitterBufferDelay as number;
-      out.decodeTime = s.totalDecodeTime as number;
-      out.processingDelay = s.totalProcessingDelay as number;
-    });
-    return out;
-  });
-}

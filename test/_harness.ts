@@ -307,38 +307,50 @@ export interface VideoStats {
   frameWidth: number;
   frameHeight: number;
   codec: string;
-  /** Video bytes received (RTP payload and padding). */
+  /** Video bytes received (RTP payload, retransmissions included). */
   bytesReceived: number;
+  /** Sum of the decoded frames' QPs (divide by frames decoded for the mean). */
+  qpSum: number;
+  /** Jitter-buffer delay summed over the frames it emitted, s; and their count. */
+  jitterBufferDelay: number;
+  jitterBufferEmittedCount: number;
+  /** Decode time and first-packet-to-decoded time summed over the frames decoded, s. */
+  totalDecodeTime: number;
+  totalProcessingDelay: number;
 }
+
+/** The counters of {@linkcode VideoStats} read as they are. */
+const VIDEO_COUNTERS = [
+  "framesDecoded",
+  "frameWidth",
+  "frameHeight",
+  "bytesReceived",
+  "qpSum",
+  "jitterBufferDelay",
+  "jitterBufferEmittedCount",
+  "totalDecodeTime",
+  "totalProcessingDelay",
+] as const;
 
 /** Reads the page's newest peer connection's inbound video stats. */
 export function videoStats(page: Page): Promise<VideoStats> {
-  return page.evaluate(async () => {
+  return page.evaluate(async (counters) => {
     const pcs = (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs;
     const pc = pcs[pcs.length - 1];
-    const out = {
-      connections: pcs.length,
-      framesDecoded: 0,
-      frameWidth: 0,
-      frameHeight: 0,
-      codec: "",
-      bytesReceived: 0,
-    };
-    if (!pc) return out;
+    const out: Record<string, number | string> = { connections: pcs.length, codec: "" };
+    for (const name of counters) out[name] = 0;
+    if (!pc) return out as unknown as VideoStats;
     const stats = await pc.getStats();
     const byId = new Map<string, Record<string, unknown>>();
     stats.forEach((s: Record<string, unknown>) => byId.set(s.id as string, s));
     for (const s of byId.values()) {
       if (s.type === "inbound-rtp" && s.kind === "video") {
-        out.framesDecoded = (s.framesDecoded as number) ?? 0;
-        out.frameWidth = (s.frameWidth as number) ?? 0;
-        out.frameHeight = (s.frameHeight as number) ?? 0;
-        out.bytesReceived = (s.bytesReceived as number) ?? 0;
+        for (const name of counters) out[name] = (s[name] as number | undefined) ?? 0;
         out.codec = (byId.get(s.codecId as string)?.mimeType as string) ?? "";
       }
     }
-    return out;
-  });
+    return out as unknown as VideoStats;
+  }, VIDEO_COUNTERS);
 }
 
 /**
