@@ -47,7 +47,7 @@ async function run(mbInfo: boolean, threads: number, abr: boolean): Promise<stri
     keyframeDistance: -1,
     threads,
   });
-  settings.params.threads = threads;
+  settings.params.threads = threads; // as asked (the tier takes one core fewer than it is given)
   if (abr) {
     for (const name of ["qp", "ipratio", "pbratio"]) delete settings.params[name];
     Object.assign(settings.params, ABR);
