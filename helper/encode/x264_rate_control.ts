@@ -26,6 +26,11 @@
  *   with an unbounded wait).
  * - A keyframe's bits beyond the bucket are forgiven (as x265 spreads them):
  *   a viewer's keyframe must not hold the frames after it back.
+ * - A frame with nothing to code (a repeat: warm-up, keep-alive) gets the
+ *   previous frame's QP: x264 skips a macroblock flagged constant without
+ *   analysing it only if the reference frame's QP was no coarser than this
+ *   frame's, and a repeat at 51 made the change after it (at 18) analyse all
+ *   3600 blocks of a 720p screen.
  *
  * @module
  */
@@ -72,6 +77,8 @@ export class X264RateControl {
   readonly #k: Record<FrameKind, number> = { ...START };
   /** Each kind's last QP and when it was coded. */
   readonly #last: Partial<Record<FrameKind, { qp: number; at: number }>> = {};
+  /** The QP of the last frame coded, of any kind (null: none yet). */
+  #lastQp: number | null = null;
 
   constructor(options: RateControlOptions) {
     this.#rate = options;
@@ -107,9 +114,12 @@ export class X264RateControl {
     return Math.max(0, Math.min(drained, latest) - now);
   }
 
-  /** The QP for a frame coding `macroblocks` macroblocks of `kind` at `now` (ms). */
+  /**
+   * The QP for a frame coding `macroblocks` macroblocks of `kind` at `now`
+   * (ms); for none (every block unchanged), the last frame's QP.
+   */
   qp(now: number, macroblocks: number, kind: FrameKind): number {
-    if (macroblocks <= 0) return QP_MAX;
+    if (macroblocks <= 0) return this.#lastQp ?? QP_MAX;
     const perFrame = (this.#rate.bitrateKbps * 1000) / this.#rate.framerate;
     const room = Math.max(this.#capacity - this.fullness(now), perFrame * FLOOR_SHARE);
     let qp = Math.ceil(6 * Math.log2((this.#k[kind] * macroblocks) / room));
@@ -127,6 +137,7 @@ export class X264RateControl {
     if (o.kind === "keyframe") this.#fullness = Math.min(this.#fullness, this.#capacity);
     this.#saturated = o.qp >= QP_MAX && this.#fullness > this.#capacity;
     this.#lastMs = now;
+    this.#lastQp = o.qp;
     // A frame of only skipped blocks says nothing about what a change costs.
     if (o.macroblocks <= 0) return;
     this.#last[o.kind] = { qp: o.qp, at: now };

@@ -51,7 +51,18 @@ Deno.test("X264RateControl drains the bucket with time and coarsens when it is f
   const later = rc.qp(1000, ALL, "change");
   assert.ok(full > later, `${full} vs ${later}`);
   assert.equal(rc.fullness(1000), 0);
+});
+
+Deno.test("X264RateControl codes a frame with nothing changed at the last frame's QP", () => {
+  const rc = new X264RateControl(RATE);
   assert.equal(rc.qp(0, 0, "change"), QP_MAX);
+  // Any coarser and x264 would analyse every block of the change after it.
+  const change = code(rc, 0, 30, 4_000);
+  assert.equal(rc.qp(80, 0, "change"), change.qp);
+  rc.coded(80, { qp: change.qp, bits: 200, macroblocks: 0, kind: "change" });
+  assert.equal(code(rc, 100, 30, 4_000).qp, change.qp);
+  const refresh = code(rc, 300, ALL, 4_000, "refresh");
+  assert.equal(rc.qp(400, 0, "change"), refresh.qp);
 });
 
 Deno.test("X264RateControl moves the QP of a stream by steps, and never sticks at the coarsest", () => {

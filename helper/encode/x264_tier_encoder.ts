@@ -14,8 +14,11 @@
  *   a new viewer) makes the next frame an IDR, at most one per
  *   {@linkcode X264TierEncoder.setKeyframeInterval} interval (a request inside
  *   it waits for its end, helper/keyframes.ts).
- * - A keyframe, a repeat (paint-over, a frame for a viewer) and the first
- *   frame after a skipped one are analysed whole.
+ * - A keyframe and a paint-over are analysed whole. A repeat with nothing
+ *   changed (the capture's warm-up, a keep-alive) is a skip picture written
+ *   by hand (h264_skip_frame.ts, microseconds instead of libx264's 2 ms for
+ *   a 720p picture of constant blocks); when it may not be (right after
+ *   another), libx264 codes it with every block flagged constant.
  * - x264 runs at constant QP; each picture's QP comes from
  *   x264_rate_control.ts, which keeps the bitrate (x264's own bitrate modes
  *   cost about 1.3 ms more per 720p frame). A bitrate change goes to it; a
@@ -34,6 +37,7 @@ import {
 import { X264Encoder, type X264Encoder as Encoder } from "../../ffi/x264.ts";
 import type { I420Layout } from "../capture/i420_layout.ts";
 import { log } from "../log.ts";
+import { SkipFrameWriter } from "./h264_skip_frame.ts";
 import { fillMbInfo, type MbRect } from "./mb_info.ts";
 import { type FrameKind, X264RateControl } from "./x264_rate_control.ts";
 import { x264RateOptions, x264Settings, type X264TierOptions } from "./x264_settings.ts";
@@ -57,6 +61,8 @@ export interface FrameSink {
 export interface X264TierCounters {
   encoded: number;
   keyframes: number;
+  /** Skip pictures written by hand (not counted in `encoded`). */
+  skipped: number;
   /** Macroblocks analysed, and flagged constant. */
   analysed: number;
   constant: number;
@@ -74,6 +80,7 @@ export class X264TierEncoder implements FrameSink {
   #size = { width: 0, height: 0 };
   #reopen = false;
   #rate: X264RateControl;
+  #skip = new SkipFrameWriter();
   #pending: { captured: CapturedFrame; release: () => void } | null = null;
   /** Changes since the last encoded frame, while frames wait. */
   #changed: MbRect[] | "all" = "all";
@@ -87,6 +94,7 @@ export class X264TierEncoder implements FrameSink {
   readonly counters: X264TierCounters = {
     encoded: 0,
     keyframes: 0,
+    skipped: 0,
     analysed: 0,
     constant: 0,
     qpSum: 0,
@@ -146,7 +154,7 @@ export class X264TierEncoder implements FrameSink {
     this.#encoder?.close();
     this.#encoder = null;
     log.debug(
-      "libx264: {encoded} frames, {keyframes} keyframes, {constant} of {all} macroblocks constant, mean QP {qp}",
+      "libx264: {encoded} frames, {keyframes} keyframes, {skipped} skip pictures, {constant} of {all} macroblocks constant, mean QP {qp}",
       {
         ...this.counters,
         all: this.counters.analysed + this.counters.constant,
@@ -215,6 +223,7 @@ export class X264TierEncoder implements FrameSink {
     this.counters.analysed += macroblocks;
     const kind: FrameKind = idr ? "keyframe" : constantOk ? "change" : "refresh";
     const qp = this.#rate.qp(now, macroblocks, kind);
+    if (constantOk && macroblocks === 0 && this.#pushSkip(now, qp)) return;
     const out = await encoder.encode({ ...layout, data }, {
       pts: this.#pts++,
       idr,
@@ -222,6 +231,7 @@ export class X264TierEncoder implements FrameSink {
       qp,
     });
     if (out === null || this.#closed) return;
+    this.#skip.encoded(out.bytes);
     this.counters.qpSum += qp;
     this.#rate.coded(performance.now(), { qp, bits: out.bytes.length * 8, macroblocks, kind });
     this.counters.encoded++;
@@ -229,10 +239,26 @@ export class X264TierEncoder implements FrameSink {
       this.counters.keyframes++;
       this.#lastIdrMs = now;
     }
-    const buffer = FrameBuffer.allocate(out.bytes.length);
-    buffer.write().set(out.bytes);
+    this.#push(out.bytes);
+  }
+
+  /** Hands an access unit to the tier's appsrc. */
+  #push(bytes: Uint8Array): void {
+    const buffer = FrameBuffer.allocate(bytes.length);
+    buffer.write().set(bytes);
     this.#appsrc.push(buffer);
     buffer.release();
+  }
+
+  /** Pushes a hand-written skip picture for a repeat; false when one may not follow now. */
+  #pushSkip(now: number, qp: number): boolean {
+    const bytes = this.#skip.skipFrame(qp);
+    if (bytes === null) return false;
+    this.#skip.skipped();
+    this.#rate.coded(now, { qp, bits: bytes.length * 8, macroblocks: 0, kind: "change" });
+    this.counters.skipped++;
+    this.#push(bytes);
+    return true;
   }
 
   /** Whether this frame is the forced keyframe (within the interval rule). */
@@ -262,6 +288,7 @@ export class X264TierEncoder implements FrameSink {
     this.#reopen = false;
     this.#size = { width: layout.width, height: layout.height };
     this.#encoder = X264Encoder.open(this.#size, x264Settings(this.#options));
+    this.#skip = new SkipFrameWriter();
     this.#pts = 0;
     log.info(
       "libx264: encoding {width}x{height} at {framerate} fps, unchanged macroblocks skipped",
