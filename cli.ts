@@ -232,6 +232,13 @@ async function serve(
   }
 
   const webRoot = config.webRoot ?? new URL("./client/dist", import.meta.url).pathname;
+  const { PageRelease } = await import("./lib/memory/page_release.ts");
+  // Start-up and each viewer's set-up touch pages nothing needs afterwards: handed back after.
+  const pages = new PageRelease({
+    onRelease: (r) =>
+      log.debug("Pages released: {fileKiB} KiB of files, heap trimmed {trimmed}", { ...r }),
+  });
+  shutdown.add("page release", () => pages.stop());
   const app = createApp({
     session,
     version: VERSION,
@@ -262,6 +269,7 @@ async function serve(
     allowedOrigins: config.allowedOrigins,
     trustedProxies: config.trustedProxies,
     desktop: desktop.hub,
+    viewersChanged: () => pages.soon(),
   });
 
   const { listen } = await import("./lib/serve.ts");
@@ -282,6 +290,7 @@ async function serve(
     throw error;
   });
   shutdown.add("web server", () => server.shutdown());
+  pages.soon();
   const port = server.port;
   if (config.enableMetricsHttp) {
     monitoring.serve({ hostname: config.addr, port: config.metricsHttpPort });

@@ -1,7 +1,7 @@
 /**
  * The libc calls Skerry makes directly (file descriptors for uinput,
  * executable pages for the native stubs, thread priorities, huge pages off
- * in the helper), opened once.
+ * in the helper, pages handed back after start-up), opened once.
  *
  * @module
  */
@@ -12,6 +12,7 @@ const symbols = {
   open: { parameters: ["buffer", "i32"], result: "i32" },
   close: { parameters: ["i32"], result: "i32" },
   write: { parameters: ["i32", "buffer", "usize"], result: "isize" },
+  read: { parameters: ["i32", "buffer", "usize"], result: "isize" },
   pipe: { parameters: ["buffer"], result: "i32" },
   /** ioctl(fd, request, int): ioctl is variadic; an integer third argument is ABI-safe on x86_64/aarch64. */
   ioctl_int: { name: "ioctl", parameters: ["i32", "u64", "u64"], result: "i32" },
@@ -21,6 +22,9 @@ const symbols = {
   strerror: { parameters: ["i32"], result: "pointer" },
   mmap: { parameters: ["pointer", "usize", "i32", "i32", "i32", "i64"], result: "pointer" },
   mprotect: { parameters: ["pointer", "usize", "i32"], result: "i32" },
+  madvise: { parameters: ["pointer", "usize", "i32"], result: "i32" },
+  /** malloc_trim(pad): gives the C heap's free memory back; 1 if any was. */
+  malloc_trim: { parameters: ["usize"], result: "i32" },
   /** setpriority(which, who, prio): with PRIO_PROCESS and a thread id, one thread's nice value. */
   setpriority: { parameters: ["i32", "u32", "i32"], result: "i32" },
   /** prctl(option, arg2, arg3, arg4, arg5): variadic in C; five integers are ABI-safe on x86_64/aarch64. */
@@ -52,4 +56,32 @@ export function lastError(): { errno: number; text: string; name: string } {
   const errno = new Deno.UnsafePointerView(c.__errno_location()!).getInt32();
   const text = Deno.UnsafePointerView.getCString(c.strerror(errno)!);
   return { errno, text, name: ERRNO_NAMES[errno] ?? `errno ${errno}` };
+}
+
+/** open() flags: read only, close on exec. */
+const O_RDONLY_CLOEXEC = 0o2000000;
+
+/**
+ * A file's whole text read with libc, for /proc/self files Deno 2 refuses to
+ * read without `--allow-all` (the process already has `--allow-ffi`, which
+ * is full access). Throws `Error` naming the file and errno.
+ */
+export function readFileNative(path: string): string {
+  const c = libc();
+  const fd = c.open(new TextEncoder().encode(`${path}\0`), O_RDONLY_CLOEXEC);
+  if (fd < 0) throw new Error(`Cannot read ${path}: ${lastError().name}`);
+  try {
+    const chunks: Uint8Array[] = [];
+    const buffer = new Uint8Array(64 * 1024);
+    for (;;) {
+      const n = Number(c.read(fd, buffer, BigInt(buffer.length)));
+      if (n < 0) throw new Error(`Cannot read ${path}: ${lastError().name}`);
+      if (n === 0) break;
+      chunks.push(buffer.slice(0, n));
+    }
+    const text = new TextDecoder();
+    return chunks.map((chunk, i) => text.decode(chunk, { stream: i < chunks.length - 1 })).join("");
+  } finally {
+    c.close(fd);
+  }
 }

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { PageRelease } from "../lib/memory/page_release.ts";
 import type { BusMessage } from "../ffi/gst_pipeline.ts";
 import {
   HelperExit,
@@ -56,6 +57,11 @@ export class MediaHelper {
   #audio: AudioSource | null = null;
   #microphones: MicrophoneHub | null = null;
   #live: LiveControl | undefined;
+  /** Start-up and a viewer's set-up touch pages nothing needs afterwards: handed back after. */
+  readonly #pages = new PageRelease({
+    onRelease: (r) =>
+      log.debug("Pages released: {fileKiB} KiB of files, heap trimmed {trimmed}", { ...r }),
+  });
 
   /** `warm` resolves once the DTLS certificate exists; branches wait for it. */
   constructor(spec: HelperStart, warm: Promise<void>) {
@@ -116,6 +122,7 @@ export class MediaHelper {
     });
     this.#stats.start();
     send({ type: "ready", pid: Deno.pid });
+    this.#pages.soon();
   }
 
   /** Handles one message from the server; the work it starts runs on in the background. */
@@ -170,6 +177,7 @@ export class MediaHelper {
     if (this.#stopping) return;
     this.#stopping = true;
     clearInterval(this.#poll);
+    this.#pages.stop();
     clearInterval(this.#nice);
     this.#stats?.stop();
     this.#microphones?.stop();
@@ -217,6 +225,7 @@ export class MediaHelper {
     if (tier) this.#tierOf.set(id, tier);
     void peer.open().then((linked) => {
       if (linked && this.#peers.get(id) === peer) this.#live?.watch(id, peer.branch, tier);
+      this.#pages.soon();
       if (!linked && this.#peers.get(id) === peer) void this.#removePeer(id);
     });
   }
@@ -232,6 +241,7 @@ export class MediaHelper {
     });
     this.#leaving.set(id, closing);
     await closing;
+    this.#pages.soon();
   }
 
   #addTier(message: HelperTierAdd): void {

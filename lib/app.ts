@@ -65,6 +65,8 @@ export interface AppDeps {
   desktop?: DesktopHooks;
   /** Failed-login limit. Default 5 failures a minute block an address for 5 minutes. */
   loginLimiter?: LoginLimiter;
+  /** Called when a viewer's socket opens or closes (one-time work is done: lib/memory/). */
+  viewersChanged?: () => void;
 }
 
 /** Builds the Hono app. */
@@ -131,12 +133,14 @@ export function createApp(deps: AppDeps): Hono {
             ...(deps.control ? { control: deps.control } : {}),
             role,
           });
+          deps.viewersChanged?.();
         },
         onMessage(event) {
           connection?.message(event.data as string | ArrayBuffer | Blob);
         },
         onClose() {
           connection?.closed();
+          deps.viewersChanged?.();
         },
         onError() {
           connection?.closed();

@@ -1,0 +1,79 @@
+/**
+ * Hands the pages a process touched only while starting, or while setting a
+ * viewer up, back to the kernel once that work is over: read-only file
+ * pages no longer in use (module loading, V8's snapshot, TLS and DTLS
+ * handshakes, pipeline building: releasable_pages.ts) and the C heap's free
+ * memory (`malloc_trim`). What is still in use is mapped again from the page
+ * cache at its next touch, a minor fault. docs/MEMORY.md has the
+ * measurements.
+ *
+ * @module
+ */
+
+import { libc, readFileNative } from "../../ffi/libc.ts";
+import { releasableRanges } from "./releasable_pages.ts";
+
+/** madvise advice: drop this process's mapping of the pages (linux/mman.h). */
+const MADV_DONTNEED = 4;
+
+/** How long after the last work that touched one-time pages to release them, in ms. */
+export const RELEASE_DELAY_MS = 2000;
+
+/** What one release did. */
+export interface PageReleaseResult {
+  /** Resident KiB of the file mappings dropped (some come back at their next touch). */
+  fileKiB: number;
+  /** Whether malloc_trim gave memory back. */
+  trimmed: boolean;
+}
+
+/**
+ * Releases now; never throws (null where it cannot: not Linux, no FFI or
+ * /proc permission).
+ */
+export function releasePages(): PageReleaseResult | null {
+  if (Deno.build.os !== "linux") return null;
+  try {
+    const c = libc();
+    let fileKiB = 0;
+    for (const range of releasableRanges(readFileNative("/proc/self/smaps"))) {
+      const at = Deno.UnsafePointer.create(range.start);
+      if (c.madvise(at, range.length, MADV_DONTNEED) === 0) fileKiB += range.rssKiB;
+    }
+    return { fileKiB, trimmed: c.malloc_trim(0n) === 1 };
+  } catch {
+    return null;
+  }
+}
+
+/** Releases {@linkcode RELEASE_DELAY_MS} after the last {@linkcode PageRelease.soon}. */
+export class PageRelease {
+  readonly #onRelease: (result: PageReleaseResult | null) => void;
+  readonly #delayMs: number;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  /** `onRelease` gets each release's result (for a debug log); `delayMs` default RELEASE_DELAY_MS. */
+  constructor(
+    options: { onRelease?: (result: PageReleaseResult | null) => void; delayMs?: number } = {},
+  ) {
+    this.#onRelease = options.onRelease ?? (() => {});
+    this.#delayMs = options.delayMs ?? RELEASE_DELAY_MS;
+  }
+
+  /** One-time work just happened (start-up, a viewer joined or left): release once it is over. */
+  soon(): void {
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#onRelease(releasePages());
+    }, this.#delayMs);
+    // Never what keeps a process alive.
+    Deno.unrefTimer(this.#timer);
+  }
+
+  /** Cancels a release still to come. */
+  stop(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+}
