@@ -1,4 +1,4 @@
-#!/usr/bin/env -S deno run --v8-flags=--max-semi-space-size=1 --allow-net --allow-env --allow-read --allow-write=/tmp,/run/user --allow-run=setpriv --allow-ffi --no-prompt
+#!/usr/bin/env -S deno run --v8-flags=--max-semi-space-size=1,--lite-mode --allow-net --allow-env --allow-read --allow-write=/tmp,/run/user --allow-run=setpriv --allow-ffi --no-prompt
 /**
  * `skerry`: parse flags and environment into a frozen config, pick the X
  * display (or start an embedded one), check the GStreamer plugins, start the

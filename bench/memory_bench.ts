@@ -14,8 +14,9 @@
  *
  * PSS is `Pss:` of /proc/PID/smaps_rollup (pages shared between processes
  * split among them, so the Deno binary's pages shared by server and
- * helper count once between them); CPU is utime+stime over the window, in
- * % of one core.
+ * helper count once between them); the measured starts run a private copy
+ * of the Deno binary, so this benchmark's own Deno process takes no share
+ * of it. CPU is utime+stime over the window, in % of one core.
  *
  * Run: `deno task bench:memory` or
  * `deno run -A bench/memory_bench.ts --baseline=main --scenes=clock,motion --runs=3 --seconds=8
@@ -64,8 +65,28 @@ function roleOf(pid: number): "wrapper" | "server" | "helper" {
   return argv[1] === "task" ? "wrapper" : "server";
 }
 
+/**
+ * A copy of this Deno binary in a directory of its own, for the measured
+ * processes: PSS splits a page among every process that maps it, and this
+ * benchmark, its painter and any other Deno on the machine map the same
+ * binary as the server and helper, taking a share of its pages (6 idle
+ * `deno eval` beside a start took 7 MB off its PSS). A copy is another file,
+ * shared by the server and its helper only, as when a user runs Skerry.
+ */
+async function privateDeno(): Promise<{ dir: string; deno: string }> {
+  const dir = await Deno.makeTempDir({ prefix: "skerry-memory-bench-" });
+  const deno = `${dir}/deno`;
+  await Deno.copyFile(Deno.execPath(), deno);
+  await Deno.chmod(deno, 0o755);
+  return { dir, deno };
+}
+
 /** Starts `start` on a fresh display, streams `scene` to one viewer and measures. */
-async function runOnce(start: Start, motion: boolean, seconds: number): Promise<MemoryRun> {
+async function runOnce(
+  start: Start,
+  o: { motion: boolean; seconds: number; deno: { dir: string; deno: string } },
+): Promise<MemoryRun> {
+  const { motion, seconds } = o;
   const display = await startXvfb({ width: 1280, height: 720 });
   const painter = await startClockPainter(display, { motion });
   const flags = [
@@ -77,13 +98,15 @@ async function runOnce(start: Start, motion: boolean, seconds: number): Promise<
     "--encoder=x264enc",
   ];
   const child = new Deno.Command(
-    start.via === "script" ? `${start.root}tools/start` : Deno.execPath(),
+    start.via === "script" ? `${start.root}tools/start` : o.deno.deno,
     {
       args: start.via === "script" ? flags : ["task", "--quiet", "start", ...flags],
       cwd: start.root,
       env: {
         ...display.env,
         DISPLAY: display.name,
+        // tools/start and deno task run `deno` from PATH: the private copy.
+        PATH: `${o.deno.dir}:${Deno.env.get("PATH") ?? "/usr/bin:/bin"}`,
         SKERRY_BASIC_AUTH_USER: AUTH.username,
         SKERRY_BASIC_AUTH_PASSWORD: AUTH.password,
       },
@@ -189,6 +212,7 @@ if (import.meta.main) {
   const header = row(["scene", "start", ...COLUMNS.map(([name]) => name)]);
   print(header);
   const summary: string[] = [];
+  const deno = await privateDeno();
   try {
     for (const scene of values.scenes!.split(",")) {
       if (scene !== "clock" && scene !== "motion") throw new RangeError(`Unknown scene ${scene}`);
@@ -196,7 +220,11 @@ if (import.meta.main) {
       for (let i = 0; i < Number(values.runs); i++) {
         for (const start of starts) {
           try {
-            const r = await runOnce(start, scene === "motion", Number(values.seconds));
+            const r = await runOnce(start, {
+              motion: scene === "motion",
+              seconds: Number(values.seconds),
+              deno,
+            });
             runs.get(start.name)!.push(r);
             const cells = COLUMNS.map(([, get, digits]) => get(r).toFixed(digits));
             print(`${row([scene, start.name, ...cells])}   (run ${i + 1})`);
@@ -228,6 +256,7 @@ if (import.meta.main) {
       });
     }
   } finally {
+    await Deno.remove(deno.dir, { recursive: true });
     await baseline.remove();
   }
   print(`\nMedians over runs, and each start's ratio to the first (${starts[0]!.name}):`);

@@ -13,6 +13,13 @@ const symbols = {
   close: { parameters: ["i32"], result: "i32" },
   write: { parameters: ["i32", "buffer", "usize"], result: "isize" },
   read: { parameters: ["i32", "buffer", "usize"], result: "isize" },
+  /** read(), off the JS thread (a /proc file the kernel takes milliseconds to write out). */
+  read_nb: {
+    name: "read",
+    parameters: ["i32", "buffer", "usize"],
+    result: "isize",
+    nonblocking: true,
+  },
   pipe: { parameters: ["buffer"], result: "i32" },
   /** ioctl(fd, request, int): ioctl is variadic; an integer third argument is ABI-safe on x86_64/aarch64. */
   ioctl_int: { name: "ioctl", parameters: ["i32", "u64", "u64"], result: "i32" },
@@ -22,9 +29,15 @@ const symbols = {
   strerror: { parameters: ["i32"], result: "pointer" },
   mmap: { parameters: ["pointer", "usize", "i32", "i32", "i32", "i64"], result: "pointer" },
   mprotect: { parameters: ["pointer", "usize", "i32"], result: "i32" },
-  madvise: { parameters: ["pointer", "usize", "i32"], result: "i32" },
-  /** malloc_trim(pad): gives the C heap's free memory back; 1 if any was. */
-  malloc_trim: { parameters: ["usize"], result: "i32" },
+  /** madvise(), off the JS thread: dropping pages takes the kernel a while. */
+  madvise_nb: {
+    name: "madvise",
+    parameters: ["pointer", "usize", "i32"],
+    result: "i32",
+    nonblocking: true,
+  },
+  /** malloc_trim(pad), off the JS thread: gives the C heap's free memory back; 1 if any was. */
+  malloc_trim_nb: { name: "malloc_trim", parameters: ["usize"], result: "i32", nonblocking: true },
   /** setpriority(which, who, prio): with PRIO_PROCESS and a thread id, one thread's nice value. */
   setpriority: { parameters: ["i32", "u32", "i32"], result: "i32" },
   /** prctl(option, arg2, arg3, arg4, arg5): variadic in C; five integers are ABI-safe on x86_64/aarch64. */
@@ -62,19 +75,20 @@ export function lastError(): { errno: number; text: string; name: string } {
 const O_RDONLY_CLOEXEC = 0o2000000;
 
 /**
- * A file's whole text read with libc, for /proc/self files Deno 2 refuses to
- * read without `--allow-all` (the process already has `--allow-ffi`, which
- * is full access). Throws `Error` naming the file and errno.
+ * A file's whole text read with libc, off the JS thread, for /proc/self
+ * files Deno 2 refuses to read without `--allow-all` (the process already
+ * has `--allow-ffi`, which is full access). Rejects with an `Error` naming
+ * the file and errno.
  */
-export function readFileNative(path: string): string {
+export async function readFileNative(path: string): Promise<string> {
   const c = libc();
   const fd = c.open(new TextEncoder().encode(`${path}\0`), O_RDONLY_CLOEXEC);
   if (fd < 0) throw new Error(`Cannot read ${path}: ${lastError().name}`);
   try {
     const chunks: Uint8Array[] = [];
-    const buffer = new Uint8Array(64 * 1024);
+    const buffer = new Uint8Array(256 * 1024);
     for (;;) {
-      const n = Number(c.read(fd, buffer, BigInt(buffer.length)));
+      const n = Number(await c.read_nb(fd, buffer, BigInt(buffer.length)));
       if (n < 0) throw new Error(`Cannot read ${path}: ${lastError().name}`);
       if (n === 0) break;
       chunks.push(buffer.slice(0, n));

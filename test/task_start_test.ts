@@ -116,7 +116,7 @@ Deno.test("tools/start (the README's command): the server is the started process
     const self = started.self.split("\0");
     assert.equal(self[1], "run", started.self);
     assert.ok(self.includes(`${ROOT}cli.ts`), started.self);
-    assert.ok(self.includes("--v8-flags=--max-semi-space-size=1"), started.self);
+    assert.ok(self.includes("--v8-flags=--max-semi-space-size=1,--lite-mode"), started.self);
     const denos = started.all.filter((p) => p.comm === "deno");
     assert.deepEqual(denos.map((p) => p.pid), [helperOf(started.all).pid]);
     // lib/memory/: both processes read their own mappings and dropped pages, with the

@@ -28,19 +28,21 @@ export interface PageReleaseResult {
 }
 
 /**
- * Releases now; never throws (null where it cannot: not Linux, no FFI or
- * /proc permission).
+ * Releases now, the reading of the mappings and every madvise off the JS
+ * thread (the kernel takes 10-30 ms for them all; on the JS thread that
+ * stalled input); resolves with null where it cannot (not Linux, no FFI
+ * permission), never rejects.
  */
-export function releasePages(): PageReleaseResult | null {
+export async function releasePages(): Promise<PageReleaseResult | null> {
   if (Deno.build.os !== "linux") return null;
   try {
     const c = libc();
     let fileKiB = 0;
-    for (const range of releasableRanges(readFileNative("/proc/self/smaps"))) {
+    for (const range of releasableRanges(await readFileNative("/proc/self/smaps"))) {
       const at = Deno.UnsafePointer.create(range.start);
-      if (c.madvise(at, range.length, MADV_DONTNEED) === 0) fileKiB += range.rssKiB;
+      if (await c.madvise_nb(at, range.length, MADV_DONTNEED) === 0) fileKiB += range.rssKiB;
     }
-    return { fileKiB, trimmed: c.malloc_trim(0n) === 1 };
+    return { fileKiB, trimmed: await c.malloc_trim_nb(0n) === 1 };
   } catch {
     return null;
   }
@@ -65,7 +67,7 @@ export class PageRelease {
     clearTimeout(this.#timer);
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
-      this.#onRelease(releasePages());
+      void releasePages().then(this.#onRelease);
     }, this.#delayMs);
     // Never what keeps a process alive.
     Deno.unrefTimer(this.#timer);

@@ -1,8 +1,8 @@
 /**
  * Which of a process's memory mappings hold only pages it can hand back to
- * the page cache without losing anything: read-only private mappings of
- * files (the Deno binary's code and read-only data, shared libraries) with
- * no private copy of any page. Dropping their pages (`madvise(MADV_DONTNEED)`)
+ * the page cache without losing anything: read-only mappings of files (the
+ * Deno binary's code and read-only data, shared libraries, Deno's cache
+ * databases) with no private copy of any page. Dropping their pages (`madvise(MADV_DONTNEED)`)
  * only unmaps them; a page touched again is mapped again from the page
  * cache. Pure: parses the text of /proc/PID/smaps.
  *
@@ -19,13 +19,16 @@ export interface PageRange {
   path: string;
 }
 
+/** The number of a `Name:   123 kB` line. */
+const kib = (line: string) => parseInt(line.slice(line.indexOf(":") + 1), 10);
+
 const HEADER = /^([0-9a-f]+)-([0-9a-f]+) ([-rwxsp]{4}) [0-9a-f]+ \S+ (\d+)\s*(.*)$/;
 
 /**
  * The mappings of `smaps` (the text of /proc/PID/smaps) whose pages may be
- * dropped: private (`p`), not writable, of a file (an inode, an absolute
- * path, not a device or memfd), with no anonymous (copied-on-write) page,
- * nothing locked, and something resident.
+ * dropped: not writable, of a file (an inode, an absolute path, not a
+ * device, memfd or SysV segment, not deleted), with no anonymous
+ * (copied-on-write) page, nothing locked, and something resident.
  */
 export function releasableRanges(smaps: string): PageRange[] {
   const out: PageRange[] = [];
@@ -41,7 +44,9 @@ export function releasableRanges(smaps: string): PageRange[] {
     }
   };
   for (const line of smaps.split("\n")) {
-    const header = HEADER.exec(line);
+    // Field lines start with a capital letter; a mapping's header with a hex digit.
+    const first = line.charCodeAt(0);
+    const header = first >= 0x41 && first <= 0x5a ? null : HEADER.exec(line);
     if (header) {
       finish();
       const [, from, to, perms, inode, path = ""] = header;
@@ -53,16 +58,16 @@ export function releasableRanges(smaps: string): PageRange[] {
         path,
         anonymous: 0,
         locked: 0,
-        ok: perms![1] === "-" && perms![3] === "p" && inode !== "0" && path.startsWith("/") &&
-          !path.startsWith("/dev/") && !path.startsWith("/memfd:") && !path.endsWith(" (deleted)"),
+        ok: perms![1] === "-" && inode !== "0" && path.startsWith("/") &&
+          !path.startsWith("/dev/") && !path.startsWith("/memfd:") && !path.startsWith("/SYSV") &&
+          !path.endsWith(" (deleted)"),
       };
       continue;
     }
     if (current === null) continue;
-    const field = /^(Rss|Anonymous|Locked):\s+(\d+) kB/.exec(line);
-    if (field?.[1] === "Rss") current.rssKiB = Number(field[2]);
-    else if (field?.[1] === "Anonymous") current.anonymous = Number(field[2]);
-    else if (field?.[1] === "Locked") current.locked = Number(field[2]);
+    if (line.startsWith("Rss:")) current.rssKiB = kib(line);
+    else if (line.startsWith("Anonymous:")) current.anonymous = kib(line);
+    else if (line.startsWith("Locked:")) current.locked = kib(line);
   }
   finish();
   return out;
