@@ -1,14 +1,14 @@
 /**
  * Reads each linked viewer's webrtcbin statistics (`get-stats`, queued on
  * that viewer like any other call) four times a second for the congestion
- * loop (helper/congestion.ts) while frames are sent, and every second sends
- * one `stats` message per viewer with the pipeline's frame count
- * (docs/PROTOCOL.md, "Helper").
+ * loop (helper/congestion.ts) while frames are sent near the bitrate the
+ * loop allows, and every second sends one `stats` message per viewer with
+ * the pipeline's frame count (docs/PROTOCOL.md, "Helper").
  *
  * @module
  */
 
-import type { CongestionLoop } from "./congestion.ts";
+import type { CongestionLoop, ViewerRates } from "./congestion.ts";
 import { log } from "./log.ts";
 import type { Peer } from "./peer.ts";
 import type { Pipeline } from "./pipeline.ts";
@@ -22,6 +22,23 @@ export const STATS_INTERVAL_MS = 1000;
  * feedback covers 300 ms windows; a quarter second sees each about once.
  */
 export const CONTROL_INTERVAL_MS = 250;
+/**
+ * Below this share of the bitrate the congestion loop allows a viewer, its
+ * stream cannot be what congests the path (a clock, typing: a few kbit/s of
+ * megabits): the once-a-second reading for the report feeds the loop, and
+ * the three between are skipped (each costs webrtcbin's statistics walked
+ * through FFI).
+ */
+export const LIGHT_SHARE = 0.1;
+
+/** Whether a viewer sent `sentBps` so far under `allowedBps` that the loop needs no reading between reports. */
+export function isLightStream(
+  sentBps: number | undefined,
+  allowedBps: number | undefined,
+): boolean {
+  return sentBps !== undefined && allowedBps !== undefined && allowedBps > 0 &&
+    sentBps < allowedBps * LIGHT_SHARE;
+}
 
 /** Options of {@linkcode StatsPoller}. */
 export interface StatsPollerOptions {
@@ -52,6 +69,8 @@ export class StatsPoller {
   #failures = 0;
   #lastSent = -Infinity;
   #lastPushed: number | undefined;
+  /** Every viewer's stream was light at the last report: no reading until the next. */
+  #light = false;
 
   constructor(options: StatsPollerOptions) {
     this.#options = options;
@@ -85,15 +104,20 @@ export class StatsPoller {
     const pushed = this.#options.framesPushed?.();
     const still = pushed !== undefined && pushed === this.#lastPushed;
     this.#lastPushed = pushed;
-    // A still screen sent nothing since the last round: no congestion reading to take.
-    if (!due && still) return;
-    if (due) this.#lastSent = now;
+    // A still screen sent nothing since the last round, or too little to congest anything:
+    // no congestion reading to take.
+    if (!due && (still || this.#light)) return;
+    if (due) {
+      this.#lastSent = now;
+      this.#light = peers.length > 0;
+    }
     const frames = due ? await this.#options.pipeline.framesEncoded() : undefined;
     for (const peer of peers) {
       try {
         const own = due && this.#options.framesOf ? await this.#options.framesOf(peer) : frames;
-        await this.#report(peer, own, due);
+        if (!await this.#report(peer, own, due)) this.#light = false;
       } catch (error) {
+        this.#light = false;
         // One line for the first failure, not one a second.
         if (this.#failures++ === 0) {
           log.warning("Cannot read statistics of {peer}: {error}", {
@@ -106,14 +130,15 @@ export class StatsPoller {
     await this.#options.loop?.apply();
   }
 
-  async #report(peer: Peer, frames: number | undefined, due: boolean): Promise<void> {
+  /** Reads `peer`'s statistics, reports them when `due`; resolves with whether its stream is light. */
+  async #report(peer: Peer, frames: number | undefined, due: boolean): Promise<boolean> {
     const reply = await peer.readStats();
     const at = performance.now();
-    if (reply === null || !this.#timer) return;
+    if (reply === null || !this.#timer) return false;
     this.#options.loop?.observe(peer.id, reply, at);
-    if (!due) return;
+    if (!due) return false;
     const stats = statsReport(reply);
-    if (stats === null) return;
+    if (stats === null) return false;
     if (frames !== undefined && peer.framesAtLink !== undefined) {
       stats.framesSent = Math.max(0, frames - peer.framesAtLink);
     }
@@ -121,7 +146,9 @@ export class StatsPoller {
     const rate = sendRate(this.#previous.get(peer), sample);
     if (rate !== undefined) stats.sendBitsPerSecond = rate;
     this.#previous.set(peer, sample);
-    if (this.#options.loop) Object.assign(stats, this.#options.loop.rates(peer.id));
+    const rates: Partial<ViewerRates> = this.#options.loop?.rates(peer.id) ?? {};
+    Object.assign(stats, rates);
     send({ type: "stats", peer: peer.id, stats });
+    return isLightStream(rate, rates.availableBitsPerSecond ?? rates.encoderBitsPerSecond);
   }
 }
