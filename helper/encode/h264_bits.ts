@@ -113,21 +113,14 @@ export function escapeRbsp(rbsp: Uint8Array): Uint8Array {
 }
 
 /**
- * The NAL units of an Annex B byte stream (start codes `00 00 01` or
- * `00 00 00 01`), each from its header byte to its last byte.
+ * Where the NAL unit after `from` in an Annex B byte stream begins (its
+ * header byte, just past a start code `00 00 01`, which a four-byte start
+ * code ends with too); -1 when no start code follows. Scans only up to it,
+ * so a reader that stops at the first slice never walks the slice data.
  */
-export function annexBUnits(stream: Uint8Array): Uint8Array[] {
-  const starts: number[] = [];
-  for (let i = 0; i + 2 < stream.length; i++) {
-    if (stream[i] === 0 && stream[i + 1] === 0 && stream[i + 2] === 1) {
-      starts.push(i + 3);
-      i += 2;
-    }
+export function nextUnit(stream: Uint8Array, from: number): number {
+  for (let i = from; i + 3 < stream.length; i++) {
+    if (stream[i] === 0 && stream[i + 1] === 0 && stream[i + 2] === 1) return i + 3;
   }
-  return starts.map((start, i) => {
-    let end = i + 1 < starts.length ? starts[i + 1]! - 3 : stream.length;
-    // A four-byte start code's leading zero belongs to no unit (trailing_zero_8bits).
-    while (end > start && stream[end - 1] === 0) end--;
-    return stream.subarray(start, end);
-  });
+  return -1;
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { annexBUnits, BitReader, BitWriter, escapeRbsp, unescapeRbsp } from "./h264_bits.ts";
+import { BitReader, BitWriter, escapeRbsp, nextUnit, unescapeRbsp } from "./h264_bits.ts";
 
 Deno.test("BitWriter and BitReader agree on u(n), ue(v) and se(v)", () => {
   const w = new BitWriter();
@@ -47,7 +47,12 @@ Deno.test("escapeRbsp() inserts 03 after two zero bytes before 00-03, unescapeRb
   assert.deepEqual([...unescapeRbsp(escaped)], [...rbsp]);
 });
 
-Deno.test("annexBUnits() splits on three- and four-byte start codes", () => {
+Deno.test("nextUnit() finds each unit after three- and four-byte start codes", () => {
   const stream = new Uint8Array([0, 0, 0, 1, 0x67, 1, 2, 0, 0, 1, 0x68, 3, 0, 0, 0, 1, 0x65, 4, 5]);
-  assert.deepEqual(annexBUnits(stream).map((u) => [...u]), [[0x67, 1, 2], [0x68, 3], [0x65, 4, 5]]);
+  const starts: number[] = [];
+  for (let at = nextUnit(stream, 0); at >= 0; at = nextUnit(stream, at)) starts.push(at);
+  assert.deepEqual(starts, [4, 10, 16]);
+  // Each unit's header byte, then the unit up to the next start code.
+  assert.deepEqual(starts.map((at) => stream[at]), [0x67, 0x68, 0x65]);
+  assert.deepEqual([...stream.subarray(4, 10 - 3)], [0x67, 1, 2]);
 });

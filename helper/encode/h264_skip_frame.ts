@@ -21,7 +21,7 @@
  * @module
  */
 
-import { annexBUnits, BitReader, BitWriter, escapeRbsp, unescapeRbsp } from "./h264_bits.ts";
+import { BitReader, BitWriter, escapeRbsp, nextUnit, unescapeRbsp } from "./h264_bits.ts";
 
 const NAL_SLICE = 1;
 const NAL_IDR = 5;
@@ -30,6 +30,13 @@ const NAL_PPS = 8;
 /** Profiles whose SPS carries chroma format, bit depths and scaling lists (7.3.2.1.1). */
 const HIGH_PROFILES = new Set([100, 110, 122, 244, 44, 83, 86, 118, 128, 138, 139, 134, 135]);
 const P_SLICE_ALL = 5;
+/** Bytes of a unit's start that hold every field read here (slice data, VUI are never read). */
+const HEAD_BYTES = 64;
+
+/** A reader at the start of a unit's RBSP, past its header byte (only its first bytes unescaped). */
+function headReader(nal: Uint8Array): BitReader {
+  return new BitReader(unescapeRbsp(nal.subarray(1, 1 + HEAD_BYTES)));
+}
 
 /** What a skip picture's header needs from the sequence parameter set. */
 export interface SpsInfo {
@@ -69,7 +76,7 @@ export interface SliceNumbers {
 
 /** Parses an SPS NAL unit (header byte included). */
 export function parseSps(nal: Uint8Array): SpsInfo {
-  const r = new BitReader(unescapeRbsp(nal.subarray(1)));
+  const r = headReader(nal);
   const profile = r.u(8);
   r.u(16); // constraint flags, reserved, level_idc
   const id = r.ue();
@@ -111,19 +118,19 @@ export function parseSps(nal: Uint8Array): SpsInfo {
 
 /** Parses a PPS NAL unit (header byte included). */
 export function parsePps(nal: Uint8Array): PpsInfo {
-  const r = new BitReader(unescapeRbsp(nal.subarray(1)));
-  const id = r.ue();
-  const spsId = r.ue();
-  const cabac = r.u1() === 1;
-  const bottomFieldPocPresent = r.u1() === 1;
-  const sliceGroups = r.ue() + 1;
-  if (sliceGroups > 1) {
+  const r = headReader(nal);
+  // Object fields are read in the order written: the syntax order.
+  const head = {
+    id: r.ue(),
+    spsId: r.ue(),
+    cabac: r.u1() === 1,
+    bottomFieldPocPresent: r.u1() === 1,
+    sliceGroups: r.ue() + 1,
+  };
+  if (head.sliceGroups > 1) {
+    // A slice group map follows, not parsed: a skip picture refuses such a stream anyway.
     return {
-      id,
-      spsId,
-      cabac,
-      bottomFieldPocPresent,
-      sliceGroups,
+      ...head,
       weightedPred: false,
       picInitQp: 26,
       deblockingControl: false,
@@ -139,28 +146,17 @@ export function parsePps(nal: Uint8Array): PpsInfo {
   r.se(); // chroma_qp_index_offset
   const deblockingControl = r.u1() === 1;
   r.u1(); // constrained_intra_pred_flag
-  const redundantPicCnt = r.u1() === 1;
-  return {
-    id,
-    spsId,
-    cabac,
-    bottomFieldPocPresent,
-    sliceGroups,
-    weightedPred,
-    picInitQp,
-    deblockingControl,
-    redundantPicCnt,
-  };
+  return { ...head, weightedPred, picInitQp, deblockingControl, redundantPicCnt: r.u1() === 1 };
 }
 
 /** The picture parameter set a slice NAL unit (type 1 or 5, header byte included) refers to. */
-export function slicePpsId(nal: Uint8Array): number {
+function slicePpsId(nal: Uint8Array): number {
   return sliceHeader(nal).ue();
 }
 
-/** A reader at a slice header's pic_parameter_set_id (the fields sit in the first bytes). */
+/** A reader at a slice header's pic_parameter_set_id. */
 function sliceHeader(nal: Uint8Array): BitReader {
-  const r = new BitReader(unescapeRbsp(nal.subarray(1, 1 + 32)));
+  const r = headReader(nal);
   r.ue(); // first_mb_in_slice
   r.ue(); // slice_type
   return r;
@@ -186,10 +182,15 @@ export class SkipFrameWriter {
   /** The last picture's numbering and parameter sets; null: none usable (or a skip picture was last). */
   #last: { numbers: SliceNumbers; sps: SpsInfo; pps: PpsInfo } | null = null;
 
-  /** An encoder picture (an Annex B access unit) went out. */
+  /**
+   * An encoder picture (an Annex B access unit) went out. Reads its
+   * parameter sets, if any, and its first slice header, nothing past it.
+   */
   encoded(accessUnit: Uint8Array): void {
     this.#last = null;
-    for (const nal of annexBUnits(accessUnit)) {
+    for (let at = nextUnit(accessUnit, 0); at >= 0; at = nextUnit(accessUnit, at)) {
+      // From its header to the access unit's end: each parser reads only its own first fields.
+      const nal = accessUnit.subarray(at);
       const type = nal[0]! & 0x1f;
       if (type === NAL_SPS) {
         const sps = parseSps(nal);
