@@ -234,10 +234,7 @@ async function serve(
   const webRoot = config.webRoot ?? new URL("./client/dist", import.meta.url).pathname;
   const { PageRelease } = await import("./lib/memory/page_release.ts");
   // Start-up and each viewer's set-up touch pages nothing needs afterwards: handed back after.
-  const pages = new PageRelease({
-    onRelease: (r) =>
-      log.debug("Pages released: {fileKiB} KiB of files, heap trimmed {trimmed}", { ...r }),
-  });
+  const pages = new PageRelease(log);
   shutdown.add("page release", () => pages.stop());
   const app = createApp({
     session,

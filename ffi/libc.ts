@@ -12,7 +12,6 @@ const symbols = {
   open: { parameters: ["buffer", "i32"], result: "i32" },
   close: { parameters: ["i32"], result: "i32" },
   write: { parameters: ["i32", "buffer", "usize"], result: "isize" },
-  read: { parameters: ["i32", "buffer", "usize"], result: "isize" },
   /** read(), off the JS thread (a /proc file the kernel takes milliseconds to write out). */
   read_nb: {
     name: "read",
@@ -85,7 +84,7 @@ export async function readFileNative(path: string): Promise<string> {
   const fd = c.open(new TextEncoder().encode(`${path}\0`), O_RDONLY_CLOEXEC);
   if (fd < 0) throw new Error(`Cannot read ${path}: ${lastError().name}`);
   try {
-    const chunks: Uint8Array[] = [];
+    const chunks: Uint8Array<ArrayBuffer>[] = [];
     const buffer = new Uint8Array(256 * 1024);
     for (;;) {
       const n = Number(await c.read_nb(fd, buffer, BigInt(buffer.length)));
@@ -93,8 +92,7 @@ export async function readFileNative(path: string): Promise<string> {
       if (n === 0) break;
       chunks.push(buffer.slice(0, n));
     }
-    const text = new TextDecoder();
-    return chunks.map((chunk, i) => text.decode(chunk, { stream: i < chunks.length - 1 })).join("");
+    return new TextDecoder().decode(await new Blob(chunks).arrayBuffer());
   } finally {
     c.close(fd);
   }

@@ -58,10 +58,7 @@ export class MediaHelper {
   #microphones: MicrophoneHub | null = null;
   #live: LiveControl | undefined;
   /** Start-up and a viewer's set-up touch pages nothing needs afterwards: handed back after. */
-  readonly #pages = new PageRelease({
-    onRelease: (r) =>
-      log.debug("Pages released: {fileKiB} KiB of files, heap trimmed {trimmed}", { ...r }),
-  });
+  readonly #pages = new PageRelease(log);
 
   /** `warm` resolves once the DTLS certificate exists; branches wait for it. */
   constructor(spec: HelperStart, warm: Promise<void>) {

@@ -50,25 +50,25 @@ export async function releasePages(): Promise<PageReleaseResult | null> {
 
 /** Releases {@linkcode RELEASE_DELAY_MS} after the last {@linkcode PageRelease.soon}. */
 export class PageRelease {
-  readonly #onRelease: (result: PageReleaseResult | null) => void;
-  readonly #delayMs: number;
+  readonly #log: { debug(message: string, fields: Record<string, unknown>): void };
   #timer: ReturnType<typeof setTimeout> | undefined;
 
-  /** `onRelease` gets each release's result (for a debug log); `delayMs` default RELEASE_DELAY_MS. */
-  constructor(
-    options: { onRelease?: (result: PageReleaseResult | null) => void; delayMs?: number } = {},
-  ) {
-    this.#onRelease = options.onRelease ?? (() => {});
-    this.#delayMs = options.delayMs ?? RELEASE_DELAY_MS;
+  /** `log` gets one debug line per release (the server's LogTape logger, the helper's log). */
+  constructor(log: { debug(message: string, fields: Record<string, unknown>): void }) {
+    this.#log = log;
   }
 
   /** One-time work just happened (start-up, a viewer joined or left): release once it is over. */
   soon(): void {
     clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => {
+    this.#timer = setTimeout(async () => {
       this.#timer = undefined;
-      void releasePages().then(this.#onRelease);
-    }, this.#delayMs);
+      const released = await releasePages();
+      if (released === null) return;
+      this.#log.debug("Pages released: {fileKiB} KiB of files, heap trimmed {trimmed}", {
+        ...released,
+      });
+    }, RELEASE_DELAY_MS);
     // Never what keeps a process alive.
     Deno.unrefTimer(this.#timer);
   }
