@@ -5,21 +5,19 @@
  */
 
 import assert from "node:assert/strict";
+import { run } from "./_harness.ts";
 
 Deno.test("releasePages() drops a process's read-only file pages, and the process keeps working", async () => {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: [
+  // With the helper's permissions; run() throws with the child's stderr when it fails.
+  const report = JSON.parse(
+    await run(Deno.execPath(), [
       "run",
       "--no-prompt",
       "--allow-ffi",
       "--allow-read=/proc",
       new URL("./fixtures/page_release_child.ts", import.meta.url).pathname,
-    ],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  assert.ok(out.success, new TextDecoder().decode(out.stderr));
-  const report = JSON.parse(new TextDecoder().decode(out.stdout));
+    ]),
+  );
   // A started Deno has tens of MB of its binary resident; much of it is not used again at once.
   assert.ok(report.before > 10_000, `${report.before} KiB resident before`);
   assert.ok(report.after < report.before / 2, `${report.after} of ${report.before} KiB after`);
